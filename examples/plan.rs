@@ -1,0 +1,76 @@
+//! Prints the sync plans of the sample workspaces along the chain, then a publish.
+//!
+//! `cargo run --example plan` (or `make demo-native`).
+
+use std::process::ExitCode;
+
+use promotion_rules::{json, Actor, Environment, PromotionRules, PublishRequest, SyncRequest, Workspace};
+use serde_json::{json, Value};
+
+fn sample(env: Environment) -> Result<Value, String> {
+    let path = format!("{}/www/samples/{env}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    json::parse(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+fn run() -> Result<(), String> {
+    let rules = PromotionRules::default();
+    let people = [("dana", "developer"), ("quinn", "qa"), ("bea", "business"), ("omar", "devops")];
+    let mut last_manifest = None;
+    for (pair, (id, role)) in Environment::ALL.windows(2).zip(people) {
+        let [from, to] = pair else { continue };
+        let request = json!({
+            "actor": { "id": id, "roles": [role] },
+            "from": from, "to": to,
+            "source": sample(*from)?, "target": sample(*to)?,
+        });
+        let plan = rules
+            .plan_sync(SyncRequest::from_value(request, rules.limits()).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+        let s = &plan.changes.summary;
+        println!(
+            "{from} → {to} by {id} ({role}): {}  +{} ~{} -{} ={}  payload {}",
+            if plan.decision.allowed { "ALLOWED" } else { "BLOCKED" },
+            s.added,
+            s.modified,
+            s.removed,
+            s.unchanged,
+            plan.fingerprint
+        );
+        for issue in plan.decision.violations.iter().chain(&plan.decision.warnings) {
+            println!("    {:<22} {}  [{}]", issue.code.as_str(), issue.message, issue.path.as_deref().unwrap_or(""));
+        }
+        println!("    stays behind: {:?}", plan.excluded);
+        last_manifest = Some(plan.manifest);
+    }
+    let workspace = Workspace::from_value(sample(Environment::Production)?, "/workspace", rules.limits())
+        .map_err(|e| e.to_string())?;
+    let publish = rules
+        .plan_publish(PublishRequest {
+            actor: Actor::new("ada", ["admin"]),
+            workspace,
+            live: None,
+            base: last_manifest,
+            hotfix: None,
+        })
+        .map_err(|e| e.to_string())?;
+    println!(
+        "publish production by ada (admin): {} mode {:?}",
+        if publish.decision.allowed { "ALLOWED" } else { "BLOCKED" },
+        publish.mode
+    );
+    for issue in publish.decision.violations.iter().chain(&publish.decision.warnings) {
+        println!("    {:<22} {}  [{}]", issue.code.as_str(), issue.message, issue.path.as_deref().unwrap_or(""));
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The JSON-level API: the functions of the JS API, on parsed JSON values.
+//!
+//! The WebAssembly layer and the golden corpus both call these, so every runtime answers through
+//! the very same code. Paths in errors point into the argument (or, for functions with several
+//! arguments, start with the argument's name: `/before/agents/0/id`).
+
+use serde_json::Value;
+
+use crate::diff::{diff_workspaces, ChangeSet};
+use crate::environment::Environment;
+use crate::error::{Error, Result};
+use crate::fingerprint::fingerprint;
+use crate::input::{environment_in, into_string};
+use crate::issue::Decision;
+use crate::json::{depth, Limits};
+use crate::policy::{Action, Actor, Policy};
+use crate::rules::{EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, SyncPlan, SyncRequest};
+use crate::workspace::{Filtered, Workspace};
+
+/// `defaultPolicy()`: the default policy, normalised.
+pub fn default_policy() -> Value {
+    Policy::default_policy().to_value()
+}
+
+/// `fingerprint(value)`: `sha256:<hex>` of the RFC 8785 canonical JSON of any JSON value.
+pub fn fingerprint_of(value: &Value, limits: &Limits) -> Result<String> {
+    if depth(value) > limits.max_depth {
+        return Err(Error::limit_exceeded(
+            "",
+            format!("The value nests deeper than {} levels; flatten it.", limits.max_depth),
+        ));
+    }
+    Ok(fingerprint(value))
+}
+
+/// `filterContent(workspace)`: the promoted payload, what stays behind, and unknown kinds.
+pub fn filter_content(workspace: Value, limits: &Limits) -> Result<Filtered> {
+    Ok(Workspace::from_value(workspace, "", limits)?.filter(""))
+}
+
+/// `diffWorkspaces(before, after)`: the change set from one workspace to another.
+pub fn diff(before: Value, after: Value, limits: &Limits) -> Result<ChangeSet> {
+    Workspace::from_value(before.clone(), "/before", limits)?;
+    Workspace::from_value(after.clone(), "/after", limits)?;
+    Ok(diff_workspaces(&before, &after))
+}
+
+/// `new PromotionRules(policy?)`.
+pub fn rules(policy: Option<Value>) -> Result<PromotionRules> {
+    Ok(PromotionRules::new(match policy {
+        None | Some(Value::Null) => Policy::default_policy(),
+        Some(policy) => Policy::from_value(policy)?,
+    }))
+}
+
+impl PromotionRules {
+    /// `.environments`, as names.
+    pub fn environment_names(&self) -> Vec<&'static str> {
+        self.environments().into_iter().map(Environment::as_str).collect()
+    }
+
+    /// `.nextEnvironment(name)`.
+    pub fn next_environment_of(&self, name: &str) -> Result<Option<Environment>> {
+        let env = environment_in(self.policy().chain(), name, "")?;
+        Ok(self.policy().chain().next(env))
+    }
+
+    /// `.authorize(actor, action, environment)`; errors point at `/actor`, `/action` or `/environment`.
+    pub fn authorize_value(&self, actor: Value, action: &str, environment: &str) -> Result<Decision> {
+        let actor = Actor::from_value(actor, "/actor")?;
+        let action = Action::parse(action).ok_or_else(|| {
+            Error::invalid_input(
+                "/action",
+                format!(
+                    "\"{action}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish or hotfix."
+                ),
+            )
+        })?;
+        let env = environment_in(self.policy().chain(), environment, "/environment")?;
+        self.authorize(&actor, action, env)
+    }
+
+    /// `.checkEdit(request)`.
+    pub fn check_edit_value(&self, request: Value) -> Result<EditCheck> {
+        self.check_edit(EditRequest::from_value(request, self.limits())?)
+    }
+
+    /// `.planSync(request)`.
+    pub fn plan_sync_value(&self, request: Value) -> Result<SyncPlan> {
+        self.plan_sync(SyncRequest::from_value(request, self.limits())?)
+    }
+
+    /// `.planPublish(request)`.
+    pub fn plan_publish_value(&self, request: Value) -> Result<PublishPlan> {
+        self.plan_publish(PublishRequest::from_value(request, self.limits())?)
+    }
+}
+
+/// A string argument (action or environment name) given as a JSON value.
+pub fn string_argument(value: Value, path: &str, what: &str) -> Result<String> {
+    into_string(value, path, what)
+}

@@ -1,0 +1,59 @@
+//! # promotion-rules
+//!
+//! The release rules of a five-environment chain (DEV → TEST → UAT → STAGING → PRODUCTION),
+//! as a pure Rust library that also compiles to WebAssembly. Front ends preview a sync or a
+//! publish with it; back ends re-check the very same decision with the very same code.
+//!
+//! - [`PromotionRules`] compiles a [`Policy`] once and answers [`PromotionRules::authorize`],
+//!   [`PromotionRules::check_edit`], [`PromotionRules::plan_sync`] and [`PromotionRules::plan_publish`].
+//! - A refusal is data: every answer carries a [`Decision`] (`allowed`, `violations`, `warnings`).
+//! - Bad input is an [`Error`] with a stable [`ErrorCode`] and a JSON Pointer `path`, never a panic.
+//! - [`fingerprint()`] is RFC 8785 canonical JSON hashed with SHA-256, identical in every runtime.
+//!
+//! ```
+//! use promotion_rules::{json, PromotionRules, SyncRequest};
+//!
+//! let rules = PromotionRules::default();
+//! let request = json::parse(r#"{
+//!     "actor": { "id": "dana", "roles": ["developer"] },
+//!     "from": "dev", "to": "uat",
+//!     "source": { "agents": [{ "id": "support-bot", "tone": "friendly" }], "conversations": [{}, {}] }
+//! }"#).unwrap();
+//! let plan = rules.plan_sync(SyncRequest::from_value(request, rules.limits()).unwrap()).unwrap();
+//! assert!(!plan.decision.allowed);
+//! assert_eq!(plan.decision.violations[0].code.as_str(), "NOT_NEXT_ENVIRONMENT");
+//! assert_eq!(plan.excluded["conversations"], 2);
+//! assert_eq!(plan.payload["agents"][0]["id"], "support-bot");
+//! ```
+
+pub mod api;
+pub mod diff;
+pub mod environment;
+pub mod error;
+pub mod fingerprint;
+mod input;
+pub mod issue;
+pub mod json;
+pub mod manifest;
+pub mod policy;
+pub mod rules;
+pub mod variables;
+pub mod workspace;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use diff::{diff_workspaces, ChangeSet};
+pub use environment::{Chain, Environment};
+pub use error::{Error, ErrorCode, Result};
+pub use fingerprint::fingerprint;
+pub use issue::{Decision, Issue, IssueCode};
+pub use json::Limits;
+pub use manifest::Manifest;
+pub use policy::{Action, Actor, CompiledPolicy, InlineSecrets, Policy};
+pub use rules::{
+    Audit, AuditEvent, EditCheck, EditRequest, Hotfix, HotfixDeclaration, PromotionRules, PublishMode, PublishPlan,
+    PublishRequest, SyncPlan, SyncRequest,
+};
+pub use variables::VariableType;
+pub use workspace::{Filtered, Kind, Workspace};

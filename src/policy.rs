@@ -1,0 +1,391 @@
+//! Roles, actions and the compiled policy that answers `authorize`.
+//!
+//! Deny by default: an actor holds the union of its roles' grants, and an unknown role grants
+//! nothing. A [`Policy`] is validated and normalised once by [`CompiledPolicy::compile`]; the
+//! compiled form answers [`CompiledPolicy::allows`] with a hash lookup per role and no allocation.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use crate::environment::{Chain, ChainError, Environment};
+use crate::error::{Error, ErrorCode, Result};
+use crate::fingerprint::fingerprint;
+use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required, type_name};
+use crate::json::{child, index};
+
+/// What an actor may do in an environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    /// Change promoted content (agents, workflows, knowledge base, integrations, channels, variable structure).
+    Edit,
+    /// Change a variable's environment-local default value.
+    EditVariableDefault,
+    /// Change an environment-local kind (conversations, analytics, evaluators, guardrails, issues, secrets).
+    EditLocal,
+    /// Promote from this environment to the next one of the chain.
+    Sync,
+    /// Go live in production.
+    Publish,
+    /// Publish production content that differs from what was synced in (production only).
+    Hotfix,
+}
+
+impl Action {
+    /// All six, in the order of the spec.
+    pub const ALL: [Action; 6] =
+        [Action::Edit, Action::EditVariableDefault, Action::EditLocal, Action::Sync, Action::Publish, Action::Hotfix];
+
+    /// The name as written in JSON, e.g. `editVariableDefault`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Edit => "edit",
+            Action::EditVariableDefault => "editVariableDefault",
+            Action::EditLocal => "editLocal",
+            Action::Sync => "sync",
+            Action::Publish => "publish",
+            Action::Hotfix => "hotfix",
+        }
+    }
+
+    /// Reads an action name; names are exact (`editLocal`, not `EDITLOCAL`).
+    pub fn parse(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|action| action.as_str() == name)
+    }
+
+    /// Whether the action exists only in production.
+    pub fn production_only(self) -> bool {
+        matches!(self, Action::Publish | Action::Hotfix)
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// What the policy does with an inline secret found in promoted content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InlineSecrets {
+    /// A violation: the sync is refused and the value is redacted from the payload (the default).
+    #[default]
+    Block,
+    /// A warning: the sync may go on, the value travels.
+    Warn,
+}
+
+/// Who acts: an id (written in audits, compared with `updatedBy`) and the roles it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    /// The actor's id, e.g. `"dana"`.
+    pub id: String,
+    /// The roles whose grants the actor holds, e.g. `["developer"]`.
+    pub roles: Vec<String>,
+}
+
+impl Actor {
+    /// An actor with the given id and roles.
+    pub fn new(id: impl Into<String>, roles: impl IntoIterator<Item = impl Into<String>>) -> Actor {
+        Actor { id: id.into(), roles: roles.into_iter().map(Into::into).collect() }
+    }
+
+    /// Reads `{ "id": string, "roles": string[] }`; other members (a display name…) are allowed and ignored.
+    pub fn from_value(value: Value, path: &str) -> Result<Actor> {
+        let mut map = into_object(value, path, "the actor")?;
+        let id =
+            into_string(take_required(&mut map, "id", path, "The actor's id")?, &child(path, "id"), "the actor's id")?;
+        if id.is_empty() {
+            return Err(Error::invalid_input(
+                child(path, "id"),
+                "The actor's id is empty; give the id of the person acting.",
+            ));
+        }
+        let roles = match take_optional(&mut map, "roles") {
+            Some(roles) => into_strings(roles, &child(path, "roles"), "role names")?,
+            None => {
+                return Err(Error::invalid_input(
+                    child(path, "roles"),
+                    "The actor's roles are missing; give a list, possibly empty.",
+                ))
+            }
+        };
+        Ok(Actor { id, roles })
+    }
+}
+
+/// A policy in its normalised form: lowercase chain, sorted roles and actions, defaults filled in.
+///
+/// Serialises to the policy JSON of the spec; [`Policy::fingerprint`] hashes this form, so two
+/// policies that mean the same thing have the same fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Policy {
+    /// The chain, dev first and production last.
+    pub environments: Chain,
+    /// Role → environment → actions, sorted; environments outside the chain are dropped.
+    pub roles: BTreeMap<String, BTreeMap<Environment, BTreeSet<Action>>>,
+    /// Environments a sync into which refuses items last edited by the acting actor.
+    pub no_self_promotion: BTreeSet<Environment>,
+    /// What an inline secret in promoted content is.
+    pub inline_secrets: InlineSecrets,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy::default_policy()
+    }
+}
+
+impl Policy {
+    /// The policy of the spec's table: each environment owned by one role.
+    pub fn default_policy() -> Policy {
+        use Action::*;
+        use Environment::*;
+        type Grants = &'static [(Environment, &'static [Action])];
+        let grants: [(&str, Grants); 5] = [
+            ("developer", &[(Dev, &[Edit, EditVariableDefault, EditLocal, Sync])]),
+            ("qa", &[(Test, &[EditVariableDefault, EditLocal, Sync])]),
+            ("business", &[(Uat, &[EditVariableDefault, Sync])]),
+            (
+                "devops",
+                &[
+                    (Staging, &[EditVariableDefault, EditLocal, Sync]),
+                    (Production, &[EditVariableDefault, EditLocal, Publish]),
+                ],
+            ),
+            ("admin", &[(Production, &[Publish, Hotfix])]),
+        ];
+        let roles = grants
+            .iter()
+            .map(|(role, envs)| {
+                let envs = envs.iter().map(|(env, actions)| (*env, actions.iter().copied().collect())).collect();
+                ((*role).to_owned(), envs)
+            })
+            .collect();
+        Policy {
+            environments: Chain::default(),
+            roles,
+            no_self_promotion: BTreeSet::new(),
+            inline_secrets: InlineSecrets::Block,
+        }
+    }
+
+    /// Reads and normalises the policy JSON; every mistake is `INVALID_POLICY` with its path.
+    pub fn from_value(value: Value) -> Result<Policy> {
+        Policy::read(value).map_err(|e| e.with_code(ErrorCode::InvalidPolicy))
+    }
+
+    /// Parses and normalises policy JSON text.
+    pub fn from_json(text: &str) -> Result<Policy> {
+        Policy::from_value(crate::json::parse(text).map_err(|e| e.with_code(ErrorCode::InvalidPolicy))?)
+    }
+
+    fn read(value: Value) -> Result<Policy> {
+        let mut map = into_object(value, "", "the policy")?;
+        reject_unknown(&map, &["environments", "roles", "noSelfPromotion", "inlineSecrets"], "", "A policy")?;
+        let environments = match take_optional(&mut map, "environments") {
+            None => Environment::ALL.to_vec(),
+            Some(list) => policy_environments(list, "/environments")?,
+        };
+        let chain = Chain::new(&environments).map_err(|e| chain_error(e, &environments))?;
+
+        let roles_value = take_required(&mut map, "roles", "", "The policy's roles")?;
+        let mut roles = BTreeMap::new();
+        for (role, grants) in into_object(roles_value, "/roles", "the roles")? {
+            let role_path = child("/roles", &role);
+            let mut envs: BTreeMap<Environment, BTreeSet<Action>> = BTreeMap::new();
+            for (env_name, actions) in into_object(grants, &role_path, "the grants of a role")? {
+                let env_path = child(&role_path, &env_name);
+                let env = policy_environment(&env_name, &env_path)?;
+                let actions = read_actions(actions, env, &env_path)?;
+                if chain.contains(env) && !actions.is_empty() {
+                    envs.entry(env).or_default().extend(actions);
+                }
+            }
+            roles.insert(role, envs);
+        }
+
+        let mut no_self_promotion = BTreeSet::new();
+        if let Some(list) = take_optional(&mut map, "noSelfPromotion") {
+            for env in policy_environments(list, "/noSelfPromotion")? {
+                if chain.contains(env) {
+                    no_self_promotion.insert(env);
+                }
+            }
+        }
+
+        let inline_secrets = match take_optional(&mut map, "inlineSecrets") {
+            None => InlineSecrets::Block,
+            Some(Value::String(s)) if s == "block" => InlineSecrets::Block,
+            Some(Value::String(s)) if s == "warn" => InlineSecrets::Warn,
+            Some(other) => {
+                return Err(Error::invalid_input(
+                    "/inlineSecrets",
+                    format!("inlineSecrets must be \"block\" or \"warn\", found {}.", describe(&other)),
+                ))
+            }
+        };
+        Ok(Policy { environments: chain, roles, no_self_promotion, inline_secrets })
+    }
+
+    /// The policy as JSON, normalised.
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// `sha256:` fingerprint of the normalised policy.
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.to_value())
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("\"{s}\""),
+        other => type_name(other).to_owned(),
+    }
+}
+
+fn policy_environment(name: &str, path: &str) -> Result<Environment> {
+    Environment::parse(name).ok_or_else(|| {
+        Error::invalid_input(
+            path,
+            format!("\"{name}\" is not an environment; use one of dev, test, uat, staging, production."),
+        )
+    })
+}
+
+fn policy_environments(value: Value, path: &str) -> Result<Vec<Environment>> {
+    into_strings(value, path, "environment names")?
+        .iter()
+        .enumerate()
+        .map(|(i, name)| policy_environment(name, &index(path, i)))
+        .collect()
+}
+
+fn chain_error(error: ChainError, environments: &[Environment]) -> Error {
+    let path = match error {
+        ChainError::MustStartWithDev => "/environments/0".to_owned(),
+        ChainError::MustEndWithProduction => index("/environments", environments.len().saturating_sub(1)),
+        ChainError::OutOfOrder(i) => index("/environments", i),
+    };
+    let path = if environments.is_empty() { "/environments".to_owned() } else { path };
+    Error::invalid_input(path, format!("Invalid chain: {error}; list the environments as dev, …, production."))
+}
+
+fn read_actions(value: Value, env: Environment, path: &str) -> Result<BTreeSet<Action>> {
+    let names = into_strings(value, path, "action names")?;
+    let mut actions = BTreeSet::new();
+    for (i, name) in names.iter().enumerate() {
+        let action_path = index(path, i);
+        let action = Action::parse(name).ok_or_else(|| {
+            Error::invalid_input(
+                &action_path,
+                format!(
+                    "\"{name}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish or hotfix."
+                ),
+            )
+        })?;
+        if action.production_only() && env != Environment::Production {
+            return Err(Error::invalid_input(
+                action_path,
+                format!("{action} exists only in production; grant it under \"production\"."),
+            ));
+        }
+        actions.insert(action);
+    }
+    Ok(actions)
+}
+
+/// A policy compiled for answering: the chain as a bit set, each role's grants as one byte per
+/// environment, and the normalised policy's fingerprint computed once.
+#[derive(Debug, Clone)]
+pub struct CompiledPolicy {
+    policy: Policy,
+    chain: Chain,
+    grants: HashMap<String, [u8; 5]>,
+    fingerprint: String,
+}
+
+impl CompiledPolicy {
+    /// Compiles a normalised policy.
+    pub fn compile(policy: Policy) -> CompiledPolicy {
+        let chain = policy.environments;
+        let grants = policy
+            .roles
+            .iter()
+            .map(|(role, envs)| {
+                let mut bits = [0u8; 5];
+                for (env, actions) in envs {
+                    if let Some(slot) = bits.get_mut(env.index()) {
+                        *slot = actions.iter().fold(0, |acc, a| acc | a.bit());
+                    }
+                }
+                (role.clone(), bits)
+            })
+            .collect();
+        let fingerprint = policy.fingerprint();
+        CompiledPolicy { policy, chain, grants, fingerprint }
+    }
+
+    /// The normalised policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The chain of the policy.
+    pub fn chain(&self) -> Chain {
+        self.chain
+    }
+
+    /// The fingerprint of the normalised policy.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Whether any of the actor's roles grants `action` in `env`. No allocation.
+    pub fn allows(&self, actor: &Actor, action: Action, env: Environment) -> bool {
+        self.chain.contains(env) && actor.roles.iter().any(|role| self.role_allows(role, action, env))
+    }
+
+    /// The actor's roles that grant `action` in `env`, in the actor's order.
+    pub fn granting_roles<'a>(&self, actor: &'a Actor, action: Action, env: Environment) -> Vec<&'a str> {
+        actor.roles.iter().filter(|role| self.role_allows(role, action, env)).map(String::as_str).collect()
+    }
+
+    /// The roles of the policy that grant `action` in `env`, sorted (to tell a refused actor whom to ask).
+    pub fn roles_granting(&self, action: Action, env: Environment) -> Vec<&str> {
+        let mut roles: Vec<&str> =
+            self.grants.keys().filter(|role| self.role_allows(role, action, env)).map(String::as_str).collect();
+        roles.sort_unstable();
+        roles
+    }
+
+    fn role_allows(&self, role: &str, action: Action, env: Environment) -> bool {
+        self.grants.get(role).and_then(|bits| bits.get(env.index())).is_some_and(|bits| bits & action.bit() != 0)
+    }
+
+    /// Whether a sync into `env` must refuse the actor's own edits.
+    pub fn no_self_promotion(&self, env: Environment) -> bool {
+        self.policy.no_self_promotion.contains(&env)
+    }
+
+    /// The inline-secret mode.
+    pub fn inline_secrets(&self) -> InlineSecrets {
+        self.policy.inline_secrets
+    }
+}

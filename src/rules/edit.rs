@@ -1,0 +1,222 @@
+//! Edit check: may this actor change this environment's workspace from `before` to `after`?
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::diff::{diff_workspaces, ChangeSet};
+use crate::environment::Environment;
+use crate::error::Result;
+use crate::fingerprint::fingerprint;
+use crate::input::{into_object, into_string, reject_unknown, take_optional, take_required};
+use crate::issue::{Decision, Findings, IssueCode};
+use crate::json::{child, Limits};
+use crate::policy::{Action, Actor};
+use crate::rules::sync::read_environment;
+use crate::rules::{empty_reason, item_path, Audit, AuditEvent, PromotionRules};
+use crate::variables::{default_value, DEFAULT_VALUE};
+use crate::workspace::{Kind, Workspace};
+
+/// A hotfix declaration: `{ "reason": "…" }`, the reason non-empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HotfixDeclaration {
+    /// Why production must change now.
+    pub reason: String,
+}
+
+impl HotfixDeclaration {
+    /// Reads `{ reason }` at `path`.
+    pub fn from_value(value: Value, path: &str) -> Result<HotfixDeclaration> {
+        let mut map = into_object(value, path, "the hotfix declaration")?;
+        reject_unknown(&map, &["reason"], path, "A hotfix declaration")?;
+        let reason_path = child(path, "reason");
+        let reason = match take_optional(&mut map, "reason") {
+            Some(reason) => into_string(reason, &reason_path, "the hotfix reason")?,
+            None => return Err(empty_reason(&reason_path)),
+        };
+        if reason.trim().is_empty() {
+            return Err(empty_reason(&reason_path));
+        }
+        Ok(HotfixDeclaration { reason })
+    }
+}
+
+/// `checkEdit`'s request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditRequest {
+    /// Who edits.
+    pub actor: Actor,
+    /// Where.
+    pub environment: Environment,
+    /// The workspace before the edit.
+    pub before: Workspace,
+    /// The workspace after the edit.
+    pub after: Workspace,
+    /// A declared production hotfix.
+    pub hotfix: Option<HotfixDeclaration>,
+}
+
+impl EditRequest {
+    /// Reads `{ actor, environment, before, after, hotfix? }`.
+    pub fn from_value(value: Value, limits: &Limits) -> Result<EditRequest> {
+        let mut map = into_object(value, "", "the edit request")?;
+        reject_unknown(&map, &["actor", "environment", "before", "after", "hotfix"], "", "An edit request")?;
+        let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
+        let environment =
+            read_environment(take_required(&mut map, "environment", "", "The environment")?, "/environment")?;
+        let before = Workspace::from_value(
+            take_required(&mut map, "before", "", "The workspace before the edit")?,
+            "/before",
+            limits,
+        )?;
+        let after = Workspace::from_value(
+            take_required(&mut map, "after", "", "The workspace after the edit")?,
+            "/after",
+            limits,
+        )?;
+        let hotfix =
+            take_optional(&mut map, "hotfix").map(|h| HotfixDeclaration::from_value(h, "/hotfix")).transpose()?;
+        Ok(EditRequest { actor, environment, before, after, hotfix })
+    }
+}
+
+/// `checkEdit`'s answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EditCheck {
+    /// `allowed`, `violations`, `warnings`.
+    #[serde(flatten)]
+    pub decision: Decision,
+    /// From `before` to `after`.
+    pub changes: ChangeSet,
+    /// The audit record.
+    pub audit: Audit,
+}
+
+impl PromotionRules {
+    /// Checks an edit: promoted content changes only in dev (or by a declared hotfix in
+    /// production), variable structure only in dev, defaults and local kinds with their actions.
+    pub fn check_edit(&self, request: EditRequest) -> Result<EditCheck> {
+        let EditRequest { actor, environment: env, before, after, hotfix } = request;
+        self.require_in_chain(env, "/environment")?;
+        let mut findings = Findings::default();
+        findings.warnings.extend(after.unknown_kind_warnings("/after"));
+        let after_value = after.to_value();
+        let changes = diff_workspaces(&before.to_value(), &after_value);
+        let position = |ws: &Workspace, kind: Kind, id: &str| ws.items(kind).iter().position(|item| item.id == id);
+        let path_of = |kind: Kind, id: &str| match position(&after, kind, id) {
+            Some(i) => item_path("/after", kind, i),
+            None => {
+                position(&before, kind, id).map_or_else(|| format!("/before/{kind}"), |i| item_path("/before", kind, i))
+            }
+        };
+
+        if let Some(declaration) = &hotfix {
+            if env != Environment::Production {
+                findings.violation(
+                    IssueCode::ReadOnlyEnvironment,
+                    format!("Hotfixes exist only in production, not in {env}; make the change in dev and promote it."),
+                    Some("/hotfix".into()),
+                );
+            } else {
+                let _ = &declaration.reason;
+                self.require(&mut findings, &actor, Action::Hotfix, env, "/actor");
+            }
+        }
+
+        for kind in Kind::CONTENT {
+            let Some(kind_changes) = changes.kinds.get(kind.as_str()) else { continue };
+            let changed = kind_changes
+                .added
+                .iter()
+                .chain(kind_changes.modified.iter().map(|m| &m.id))
+                .chain(&kind_changes.removed);
+            for id in changed {
+                let path = path_of(kind, id);
+                if env == Environment::Dev {
+                    self.require(&mut findings, &actor, Action::Edit, env, &path);
+                } else if env != Environment::Production || hotfix.is_none() {
+                    findings.violation(
+                        IssueCode::ReadOnlyEnvironment,
+                        if env == Environment::Production {
+                            format!("{kind}/{id} is read-only in production; declare a hotfix with a reason, or change it in dev and promote it.")
+                        } else {
+                            format!("{kind}/{id} is read-only in {env}; change it in dev and promote it.")
+                        },
+                        Some(path),
+                    );
+                }
+            }
+        }
+
+        if let Some(variable_changes) = changes.kinds.get(Kind::Variables.as_str()) {
+            let structural = variable_changes.added.iter().chain(&variable_changes.removed).chain(
+                variable_changes
+                    .modified
+                    .iter()
+                    .filter(|m| m.fields.iter().any(|f| !is_default_field(f)))
+                    .map(|m| &m.id),
+            );
+            for name in structural {
+                let path = path_of(Kind::Variables, name);
+                if env == Environment::Dev {
+                    self.require(&mut findings, &actor, Action::Edit, env, &path);
+                } else {
+                    findings.violation(
+                        IssueCode::VariableStructureLocked,
+                        format!("The structure of the variable {name} changes only in dev; only its default value may change in {env}."),
+                        Some(path),
+                    );
+                }
+            }
+            let new_defaults = variable_changes.added.iter().chain(
+                variable_changes
+                    .modified
+                    .iter()
+                    .filter(|m| m.fields.iter().any(|f| is_default_field(f)))
+                    .map(|m| &m.id),
+            );
+            for name in new_defaults {
+                let Some(i) = position(&after, Kind::Variables, name) else { continue };
+                let default_path = child(&item_path("/after", Kind::Variables, i), DEFAULT_VALUE);
+                let is_new = variable_changes.added.contains(name);
+                if !is_new {
+                    self.require(&mut findings, &actor, Action::EditVariableDefault, env, &default_path);
+                }
+                let value = after.values(Kind::Variables).get(i).and_then(default_value);
+                let info = after.variables().get(i);
+                if let (Some(value), Some(info)) = (value, info) {
+                    if !info.var_type.fits(value) {
+                        findings.violation(
+                            IssueCode::InvalidVariableValue,
+                            format!(
+                                "The default value of {name} is not a {} value; give it a value of that type.",
+                                info.var_type.as_str()
+                            ),
+                            Some(default_path),
+                        );
+                    }
+                }
+            }
+        }
+
+        for kind in &changes.local {
+            self.require(&mut findings, &actor, Action::EditLocal, env, &format!("/after/{kind}"));
+        }
+
+        let decision = findings.into_decision();
+        let audit = Audit {
+            event: AuditEvent::Edit,
+            actor: actor.id,
+            from: None,
+            to: None,
+            environment: Some(env),
+            allowed: decision.allowed,
+            codes: decision.codes(),
+            fingerprint: fingerprint(&after_value),
+        };
+        Ok(EditCheck { decision, changes, audit })
+    }
+}
+
+fn is_default_field(pointer: &str) -> bool {
+    pointer.strip_prefix("/defaultValue").is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}

@@ -1,0 +1,182 @@
+//! The decisions: one file per rule set, and [`PromotionRules`], the engine that answers them.
+
+pub mod drift;
+pub mod edit;
+pub(crate) mod inline;
+pub mod publish;
+pub mod references;
+pub mod secrets;
+pub mod sync;
+
+use serde::Serialize;
+
+use crate::environment::Environment;
+use crate::error::{Error, Result};
+use crate::input::environment_in;
+use crate::issue::{Decision, Findings, IssueCode};
+use crate::json::Limits;
+use crate::policy::{Action, Actor, CompiledPolicy, Policy};
+
+pub use edit::{EditCheck, EditRequest, HotfixDeclaration};
+pub use publish::{Hotfix, PublishMode, PublishPlan, PublishRequest};
+pub use sync::{SyncPlan, SyncRequest};
+
+/// The kind of event an [`Audit`] record describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AuditEvent {
+    /// A sync from one environment to the next.
+    #[serde(rename = "workspace.sync")]
+    Sync,
+    /// A publish in production.
+    #[serde(rename = "workspace.publish")]
+    Publish,
+    /// An edit in one environment.
+    #[serde(rename = "workspace.edit")]
+    Edit,
+}
+
+/// The record a back end stores with every decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Audit {
+    /// What happened.
+    pub event: AuditEvent,
+    /// The acting actor's id.
+    pub actor: String,
+    /// Source environment (sync).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<Environment>,
+    /// Target environment (sync).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<Environment>,
+    /// The environment (edit, publish).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Environment>,
+    /// Whether the decision allowed it.
+    pub allowed: bool,
+    /// The distinct codes of the violations and warnings, violations first.
+    pub codes: Vec<IssueCode>,
+    /// The payload's (sync), the published content's (publish) or the edited content's (edit).
+    pub fingerprint: String,
+}
+
+/// The rules engine: a policy validated and compiled once, answering every decision.
+///
+/// ```
+/// use promotion_rules::{Action, Actor, Environment, PromotionRules};
+///
+/// let rules = PromotionRules::default();
+/// let dana = Actor::new("dana", ["developer"]);
+/// let decision = rules.authorize(&dana, Action::Sync, Environment::Dev).unwrap();
+/// assert!(decision.allowed);
+/// let refused = rules.authorize(&dana, Action::Publish, Environment::Production).unwrap();
+/// assert_eq!(refused.violations[0].code.as_str(), "FORBIDDEN");
+/// ```
+#[derive(Debug, Clone)]
+pub struct PromotionRules {
+    policy: CompiledPolicy,
+    limits: Limits,
+}
+
+impl Default for PromotionRules {
+    /// The engine with [`Policy::default_policy`].
+    fn default() -> Self {
+        PromotionRules::new(Policy::default_policy())
+    }
+}
+
+impl PromotionRules {
+    /// Compiles a policy (already validated: a [`Policy`] cannot hold a broken chain).
+    pub fn new(policy: Policy) -> PromotionRules {
+        PromotionRules { policy: CompiledPolicy::compile(policy), limits: Limits::DEFAULT }
+    }
+
+    /// Reads, validates and compiles policy JSON text (`INVALID_POLICY` on any mistake).
+    pub fn from_policy_json(text: &str) -> Result<PromotionRules> {
+        Ok(PromotionRules::new(Policy::from_json(text)?))
+    }
+
+    /// The same engine with other limits.
+    pub fn with_limits(mut self, limits: Limits) -> PromotionRules {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits applied to requests.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The compiled policy.
+    pub fn policy(&self) -> &CompiledPolicy {
+        &self.policy
+    }
+
+    /// The chain, in order.
+    pub fn environments(&self) -> Vec<Environment> {
+        self.policy.chain().to_vec()
+    }
+
+    /// The environment after `env` in the chain; bad input when the chain leaves `env` out.
+    pub fn next_environment(&self, env: Environment) -> Result<Option<Environment>> {
+        self.require_in_chain(env, "")?;
+        Ok(self.policy.chain().next(env))
+    }
+
+    /// Reads an environment name of the chain (`path` names it in errors).
+    pub fn environment(&self, name: &str, path: &str) -> Result<Environment> {
+        environment_in(self.policy.chain(), name, path)
+    }
+
+    pub(crate) fn require_in_chain(&self, env: Environment, path: &str) -> Result<Environment> {
+        self.environment(env.as_str(), path)
+    }
+
+    /// Whether the actor may take `action` in `env`: `FORBIDDEN` with whom to ask, or allowed.
+    pub fn authorize(&self, actor: &Actor, action: Action, env: Environment) -> Result<Decision> {
+        self.require_in_chain(env, "/environment")?;
+        let mut findings = Findings::default();
+        self.require(&mut findings, actor, action, env, "/actor");
+        Ok(findings.into_decision())
+    }
+
+    /// Adds `FORBIDDEN` at `path` unless the actor may take `action` in `env`; returns whether it may.
+    pub(crate) fn require(
+        &self,
+        findings: &mut Findings,
+        actor: &Actor,
+        action: Action,
+        env: Environment,
+        path: &str,
+    ) -> bool {
+        if self.policy.allows(actor, action, env) {
+            return true;
+        }
+        findings.violation(IssueCode::Forbidden, self.forbidden_message(actor, action, env), Some(path.to_owned()));
+        false
+    }
+
+    fn forbidden_message(&self, actor: &Actor, action: Action, env: Environment) -> String {
+        let holds =
+            if actor.roles.is_empty() { "no role".to_owned() } else { format!("the roles {}", actor.roles.join(", ")) };
+        let granting = self.policy.roles_granting(action, env);
+        let remedy = match granting.as_slice() {
+            [] => {
+                format!("no role of the policy grants {action} in {env}, so change the policy if it must be possible")
+            }
+            [role] => format!("ask someone with the role {role}"),
+            roles => format!("ask someone with one of the roles {}", roles.join(", ")),
+        };
+        format!("{} holds {holds}, which do not grant {action} in {env}; {remedy}.", actor.id)
+    }
+}
+
+/// `prefix/kind/index`: the pointer of an item in a request.
+pub(crate) fn item_path(prefix: &str, kind: crate::workspace::Kind, index: usize) -> String {
+    format!("{prefix}/{}/{index}", kind.as_str())
+}
+
+/// An `INVALID_INPUT` error for a missing hotfix reason, shared by edit and publish.
+pub(crate) fn empty_reason(path: &str) -> Error {
+    Error::invalid_input(path, "A hotfix needs a reason; say why production must change now.")
+}

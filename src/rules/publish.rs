@@ -1,0 +1,169 @@
+//! Publish: go live in production, or publish a declared hotfix.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::diff::{diff_workspaces, ChangeSet};
+use crate::environment::Environment;
+use crate::error::Result;
+use crate::input::{into_object, reject_unknown, take_optional, take_required};
+use crate::issue::{Decision, Findings, IssueCode};
+use crate::json::Limits;
+use crate::manifest::{ItemPrints, Manifest};
+use crate::policy::{Action, Actor};
+use crate::rules::drift::in_place_changes;
+use crate::rules::edit::HotfixDeclaration;
+use crate::rules::sync::fingerprint_payload;
+use crate::rules::{Audit, AuditEvent, PromotionRules};
+use crate::workspace::{Kind, Workspace};
+
+/// `planPublish`'s request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishRequest {
+    /// Who publishes.
+    pub actor: Actor,
+    /// The production workspace to publish.
+    pub workspace: Workspace,
+    /// What is live now, to show the changes.
+    pub live: Option<Workspace>,
+    /// The manifest the last sync into production answered.
+    pub base: Option<Manifest>,
+    /// A declared hotfix.
+    pub hotfix: Option<HotfixDeclaration>,
+}
+
+impl PublishRequest {
+    /// Reads `{ actor, workspace, live?, base?, hotfix? }`.
+    pub fn from_value(value: Value, limits: &Limits) -> Result<PublishRequest> {
+        let mut map = into_object(value, "", "the publish request")?;
+        reject_unknown(&map, &["actor", "workspace", "live", "base", "hotfix"], "", "A publish request")?;
+        let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
+        let workspace = Workspace::from_value(
+            take_required(&mut map, "workspace", "", "The workspace to publish")?,
+            "/workspace",
+            limits,
+        )?;
+        let live = take_optional(&mut map, "live").map(|l| Workspace::from_value(l, "/live", limits)).transpose()?;
+        let base = take_optional(&mut map, "base").map(|b| Manifest::from_value(b, "/base")).transpose()?;
+        let hotfix =
+            take_optional(&mut map, "hotfix").map(|h| HotfixDeclaration::from_value(h, "/hotfix")).transpose()?;
+        Ok(PublishRequest { actor, workspace, live, base, hotfix })
+    }
+}
+
+/// Go-live (production equals what was synced in) or hotfix (declared in-place changes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PublishMode {
+    /// What is published is what was synced in.
+    GoLive,
+    /// Declared in-place changes are published.
+    Hotfix,
+}
+
+/// An item published by hotfix: it is not propagated and must be recreated in dev.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hotfix {
+    /// Its kind.
+    pub kind: Kind,
+    /// Its id (a variable's name).
+    pub id: String,
+    /// Its fingerprint as published; `null` when the hotfix deletes it.
+    pub fingerprint: Option<String>,
+    /// The declared reason.
+    pub reason: String,
+}
+
+/// `planPublish`'s answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublishPlan {
+    /// `allowed`, `violations`, `warnings`.
+    #[serde(flatten)]
+    pub decision: Decision,
+    /// `goLive` or `hotfix`.
+    pub mode: PublishMode,
+    /// From `live` to the workspace's promoted content, when `live` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<ChangeSet>,
+    /// The items published by hotfix, to recreate in dev.
+    pub hotfixes: Vec<Hotfix>,
+    /// Fingerprint of the published promoted content.
+    pub fingerprint: String,
+    /// The audit record.
+    pub audit: Audit,
+}
+
+impl PromotionRules {
+    /// Plans a publish in production.
+    pub fn plan_publish(&self, request: PublishRequest) -> Result<PublishPlan> {
+        let PublishRequest { actor, workspace, live, base, hotfix } = request;
+        let production = self.require_in_chain(Environment::Production, "")?;
+        let mut findings = Findings::default();
+        self.require(&mut findings, &actor, Action::Publish, production, "/actor");
+        if hotfix.is_some() {
+            self.require(&mut findings, &actor, Action::Hotfix, production, "/actor");
+        }
+        findings.warnings.extend(workspace.unknown_kind_warnings("/workspace"));
+
+        let mut mode = PublishMode::GoLive;
+        let mut hotfixes = Vec::new();
+        match &base {
+            None => findings.warning(
+                IssueCode::NoBaseManifest,
+                "No base manifest was given, so in-place changes cannot be told apart from what was synced in; send the manifest of the last sync into production as base.",
+                Some("/base".into()),
+            ),
+            Some(base) => {
+                let prints = ItemPrints::of(&workspace);
+                let changes = in_place_changes(&workspace, &prints, base);
+                match &hotfix {
+                    None => {
+                        for change in &changes {
+                            let label = change.label();
+                            findings.violation(
+                                IssueCode::UndeclaredHotfix,
+                                format!(
+                                    "{label} was {} in production since the last sync; declare a hotfix with a reason, or publish what was synced in.",
+                                    change.what()
+                                ),
+                                Some(change.path("/workspace")),
+                            );
+                        }
+                    }
+                    Some(_) if changes.is_empty() => findings.warning(
+                        IssueCode::NothingToHotfix,
+                        "A hotfix is declared but production equals what was synced in, so this is a go-live; drop the hotfix declaration.",
+                        Some("/hotfix".into()),
+                    ),
+                    Some(declaration) => {
+                        mode = PublishMode::Hotfix;
+                        hotfixes = changes
+                            .iter()
+                            .map(|change| Hotfix {
+                                kind: change.kind,
+                                id: change.id.to_owned(),
+                                fingerprint: change.now.map(str::to_owned),
+                                reason: declaration.reason.clone(),
+                            })
+                            .collect();
+                    }
+                }
+            }
+        }
+
+        let fingerprint = fingerprint_payload(&workspace);
+        let changes = live.map(|live| diff_workspaces(&live.into_payload(), &workspace.into_payload()));
+        let decision = findings.into_decision();
+        let audit = Audit {
+            event: AuditEvent::Publish,
+            actor: actor.id,
+            from: None,
+            to: None,
+            environment: Some(production),
+            allowed: decision.allowed,
+            codes: decision.codes(),
+            fingerprint: fingerprint.clone(),
+        };
+        Ok(PublishPlan { decision, mode, changes, hotfixes, fingerprint, audit })
+    }
+}

@@ -1,0 +1,356 @@
+//! Sync: promote one environment's content to the next one of the chain.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::diff::{diff_workspaces, ChangeSet};
+use crate::environment::Environment;
+use crate::error::{Error, Result};
+use crate::fingerprint::fingerprint;
+use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required};
+use crate::issue::{Decision, Findings, IssueCode};
+use crate::json::{child, index, Limits};
+use crate::manifest::{ItemPrints, Manifest};
+use crate::policy::{Action, Actor};
+use crate::rules::drift::in_place_changes;
+use crate::rules::{inline, item_path, references, Audit, AuditEvent, PromotionRules};
+use crate::variables::{self, default_value, DefaultOrigin, DEFAULT_VALUE};
+use crate::workspace::{Kind, Workspace};
+
+/// `planSync`'s request: who promotes what from where to where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncRequest {
+    /// Who syncs.
+    pub actor: Actor,
+    /// The source environment.
+    pub from: Environment,
+    /// The target environment: the next one of the chain.
+    pub to: Environment,
+    /// The source workspace.
+    pub source: Workspace,
+    /// The target workspace as it is now (empty when absent).
+    pub target: Option<Workspace>,
+    /// The manifest the last sync into the target answered.
+    pub base: Option<Manifest>,
+    /// `kind/id` entries whose drift the actor accepts.
+    pub acknowledge: Vec<(Kind, String)>,
+}
+
+impl SyncRequest {
+    /// Reads `{ actor, from, to, source, target?, base?, acknowledge? }`.
+    pub fn from_value(value: Value, limits: &Limits) -> Result<SyncRequest> {
+        let mut map = into_object(value, "", "the sync request")?;
+        reject_unknown(
+            &map,
+            &["actor", "from", "to", "source", "target", "base", "acknowledge"],
+            "",
+            "A sync request",
+        )?;
+        let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
+        let from = read_environment(take_required(&mut map, "from", "", "The source environment (from)")?, "/from")?;
+        let to = read_environment(take_required(&mut map, "to", "", "The target environment (to)")?, "/to")?;
+        let source =
+            Workspace::from_value(take_required(&mut map, "source", "", "The source workspace")?, "/source", limits)?;
+        let target =
+            take_optional(&mut map, "target").map(|t| Workspace::from_value(t, "/target", limits)).transpose()?;
+        let base = take_optional(&mut map, "base").map(|b| Manifest::from_value(b, "/base")).transpose()?;
+        let acknowledge = match take_optional(&mut map, "acknowledge") {
+            None => Vec::new(),
+            Some(list) => read_acknowledgements(list, "/acknowledge")?,
+        };
+        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge })
+    }
+}
+
+/// Reads an environment name (chain membership is checked by the engine).
+pub(crate) fn read_environment(value: Value, path: &str) -> Result<Environment> {
+    let name = into_string(value, path, "an environment name")?;
+    Environment::parse(&name).ok_or_else(|| {
+        Error::invalid_input(
+            path,
+            format!("\"{name}\" is not an environment; use one of dev, test, uat, staging, production."),
+        )
+    })
+}
+
+/// Reads `["kind/id", …]`.
+pub(crate) fn read_acknowledgements(value: Value, path: &str) -> Result<Vec<(Kind, String)>> {
+    into_strings(value, path, "\"kind/id\" entries")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let parsed = entry.split_once('/').and_then(|(kind, id)| {
+                Kind::parse(kind).filter(|k| k.is_promoted() && !id.is_empty()).map(|k| (k, id.to_owned()))
+            });
+            parsed.ok_or_else(|| {
+                Error::invalid_input(
+                    index(path, i),
+                    format!("\"{entry}\" is not a \"kind/id\" of a promoted kind, e.g. \"agents/support-bot\"."),
+                )
+            })
+        })
+        .collect()
+}
+
+/// `planSync`'s answer: the decision, what the target will hold, and what to store for next time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncPlan {
+    /// `allowed`, `violations`, `warnings`.
+    #[serde(flatten)]
+    pub decision: Decision,
+    /// The source environment.
+    pub from: Environment,
+    /// The target environment.
+    pub to: Environment,
+    /// The promoted content the target must hold after the sync: all six kinds.
+    pub payload: Value,
+    /// From the target's promoted content to the payload.
+    pub changes: ChangeSet,
+    /// What stays behind in the source, by kind.
+    pub excluded: BTreeMap<String, usize>,
+    /// `{kind: {id: fingerprint}}` of the payload: send it back as `base` next time.
+    pub manifest: Manifest,
+    /// Fingerprint of the payload.
+    pub fingerprint: String,
+    /// Fingerprint of the source's promoted content.
+    pub source_fingerprint: String,
+    /// Fingerprint of the target's promoted content (to detect a stale plan).
+    pub target_fingerprint: String,
+    /// Fingerprint of the normalised policy.
+    pub policy_fingerprint: String,
+    /// The audit record.
+    pub audit: Audit,
+}
+
+impl PromotionRules {
+    /// Plans a sync: every rule of the spec, in order; a refusal is an answer with violations.
+    pub fn plan_sync(&self, request: SyncRequest) -> Result<SyncPlan> {
+        let SyncRequest { actor, from, to, mut source, target, base, acknowledge } = request;
+        self.require_in_chain(from, "/from")?;
+        self.require_in_chain(to, "/to")?;
+        let target = target.unwrap_or_default();
+        let mut findings = Findings::default();
+
+        // 1. Order.
+        match self.policy().chain().next(from) {
+            None => findings.violation(
+                IssueCode::NoNextEnvironment,
+                format!("{from} is the last environment of the chain, so there is nothing to sync to; publish it instead."),
+                Some("/from".into()),
+            ),
+            Some(next) if next != to => findings.violation(
+                IssueCode::NotNextEnvironment,
+                format!("A sync from {from} goes to {next}, the next environment of the chain, not {to}; sync to {next} first."),
+                Some("/to".into()),
+            ),
+            Some(_) => {}
+        }
+        // 2. Permission.
+        self.require(&mut findings, &actor, Action::Sync, from, "/actor");
+
+        // 3. Payload: the allow-list filter and the variable merge.
+        findings.warnings.extend(source.unknown_kind_warnings("/source"));
+        let source_fingerprint = fingerprint_payload(&source);
+        let merge = variables::merge(&source, &target, "/source/variables");
+        findings.warnings.extend(merge.warnings);
+        if let Some(values) = source.values_mut(Kind::Variables) {
+            let merged = variables::apply_merge(std::mem::take(values), target.values(Kind::Variables), &merge.origins);
+            *values = merged;
+        }
+        check_defaults(&source, &merge.origins, &mut findings);
+
+        // 4. Inline secrets.
+        inline::check(
+            &mut source,
+            "/source",
+            Some((&merge.origins, "/target")),
+            self.policy().inline_secrets(),
+            &mut findings,
+        );
+
+        // 5. References.
+        references::check(&source, &target, to, "/source", &mut findings);
+
+        // 6. Drift against the base manifest.
+        let payload_prints = ItemPrints::of(&source);
+        let target_prints = ItemPrints::of(&target);
+        match &base {
+            Some(base) => check_drift(&source, &payload_prints, &target, &target_prints, base, &acknowledge, to, &mut findings),
+            None if to == Environment::Production => findings.warning(
+                IssueCode::NoBaseManifest,
+                "No base manifest was given, so hotfixes made in production cannot be protected; send the manifest of the last sync as base.",
+                Some("/base".into()),
+            ),
+            None => {}
+        }
+
+        // 7. Separation of duties.
+        if self.policy().no_self_promotion(to) {
+            check_self_promotion(&actor, &source, &payload_prints, &target, &target_prints, to, &mut findings);
+        }
+
+        let manifest = payload_prints.manifest(&source);
+        let excluded = source.excluded();
+        let target_payload = target.into_payload();
+        let payload = source.into_payload();
+        let mut changes = diff_workspaces(&target_payload, &payload);
+        if let Some(variables) = changes.kinds.get_mut(Kind::Variables.as_str()) {
+            variables.defaults_kept = Some(merge.defaults_kept);
+            variables.defaults_reset = Some(merge.defaults_reset);
+        }
+        let fingerprint = fingerprint(&payload);
+        let decision = findings.into_decision();
+        let audit = Audit {
+            event: AuditEvent::Sync,
+            actor: actor.id,
+            from: Some(from),
+            to: Some(to),
+            environment: None,
+            allowed: decision.allowed,
+            codes: decision.codes(),
+            fingerprint: fingerprint.clone(),
+        };
+        Ok(SyncPlan {
+            decision,
+            from,
+            to,
+            payload,
+            changes,
+            excluded,
+            manifest,
+            fingerprint,
+            source_fingerprint,
+            target_fingerprint: crate::fingerprint::fingerprint(&target_payload),
+            policy_fingerprint: self.policy().fingerprint().to_owned(),
+            audit,
+        })
+    }
+}
+
+/// Fingerprint of a workspace's promoted content, without copying it.
+pub(crate) fn fingerprint_payload(workspace: &Workspace) -> String {
+    crate::fingerprint::fingerprint_object(workspace.payload())
+}
+
+/// Every default value of the payload must fit its type (`INVALID_VARIABLE_VALUE`).
+fn check_defaults(payload: &Workspace, origins: &[DefaultOrigin], findings: &mut Findings) {
+    let values = payload.values(Kind::Variables);
+    for (i, ((item, info), value)) in
+        payload.items(Kind::Variables).iter().zip(payload.variables()).zip(values).enumerate()
+    {
+        let Some(default) = default_value(value) else { continue };
+        if info.var_type.fits(default) {
+            continue;
+        }
+        let path = match origins.get(i) {
+            Some(DefaultOrigin::Target(j)) => child(&item_path("/target", Kind::Variables, *j), DEFAULT_VALUE),
+            _ => child(&item_path("/source", Kind::Variables, i), DEFAULT_VALUE),
+        };
+        findings.violation(
+            IssueCode::InvalidVariableValue,
+            format!(
+                "The default value of {} is not a {} value; give it a value of that type.",
+                item.id,
+                info.var_type.as_str()
+            ),
+            Some(path),
+        );
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_drift(
+    payload: &Workspace,
+    payload_prints: &ItemPrints,
+    target: &Workspace,
+    target_prints: &ItemPrints,
+    base: &Manifest,
+    acknowledge: &[(Kind, String)],
+    to: Environment,
+    findings: &mut Findings,
+) {
+    let mut used = vec![false; acknowledge.len()];
+    let positions: Vec<HashMap<&str, usize>> = Kind::PROMOTED
+        .iter()
+        .map(|&kind| payload.items(kind).iter().enumerate().map(|(i, item)| (item.id.as_str(), i)).collect())
+        .collect();
+    for change in in_place_changes(target, target_prints, base) {
+        let source_print = change
+            .kind
+            .promoted_index()
+            .and_then(|k| positions.get(k))
+            .and_then(|ids| ids.get(change.id))
+            .and_then(|&i| payload_prints.of_kind(change.kind).get(i))
+            .map(String::as_str);
+        if source_print == change.now {
+            continue; // recreated upstream: the sync carries the very same copy
+        }
+        let acknowledged = acknowledge.iter().position(|(kind, id)| *kind == change.kind && id == change.id);
+        if let Some(slot) = acknowledged.and_then(|i| used.get_mut(i)) {
+            *slot = true;
+        }
+        let label = change.label();
+        let (code, message) = if source_print == change.base {
+            (
+                IssueCode::WouldRevertHotfix,
+                format!(
+                    "{label} was {} in {to} since the last sync and this sync would undo it; recreate the change in dev and promote it, or acknowledge \"{label}\" to undo it.",
+                    change.what()
+                ),
+            )
+        } else {
+            (
+                IssueCode::Conflict,
+                format!(
+                    "{label} was {} in {to} since the last sync and changed differently upstream; reconcile both versions in dev, or acknowledge \"{label}\" to overwrite {to}'s copy.",
+                    change.what()
+                ),
+            )
+        };
+        findings.either(acknowledged.is_some(), code, message, Some(change.path("/target")));
+    }
+    for (i, ((kind, id), used)) in acknowledge.iter().zip(used).enumerate() {
+        if !used {
+            findings.warning(
+                IssueCode::UnusedAcknowledgement,
+                format!("\"{kind}/{id}\" is acknowledged but has no drift to accept; remove it from acknowledge."),
+                Some(index("/acknowledge", i)),
+            );
+        }
+    }
+}
+
+fn check_self_promotion(
+    actor: &Actor,
+    payload: &Workspace,
+    payload_prints: &ItemPrints,
+    target: &Workspace,
+    target_prints: &ItemPrints,
+    to: Environment,
+    findings: &mut Findings,
+) {
+    for kind in Kind::PROMOTED {
+        let in_target: HashMap<&str, &str> = target
+            .items(kind)
+            .iter()
+            .zip(target_prints.of_kind(kind))
+            .map(|(item, print)| (item.id.as_str(), print.as_str()))
+            .collect();
+        for (i, (item, print)) in payload.items(kind).iter().zip(payload_prints.of_kind(kind)).enumerate() {
+            let changes = in_target.get(item.id.as_str()) != Some(&print.as_str());
+            if changes && item.updated_by.as_deref() == Some(actor.id.as_str()) {
+                findings.violation(
+                    IssueCode::SelfPromotion,
+                    format!(
+                        "{kind}/{} was last edited by {}, who may not promote their own work into {to}; ask someone else to sync.",
+                        item.id, actor.id
+                    ),
+                    Some(child(&item_path("/source", kind, i), "updatedBy")),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Variables: a structure that travels by sync, and a default value that belongs to each environment.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::input::type_name;
+use crate::issue::{Issue, IssueCode};
+use crate::json::{child, index};
+use crate::workspace::{Kind, Workspace};
+
+/// The type a variable's default value must fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VariableType {
+    /// A JSON string.
+    String,
+    /// A JSON number.
+    Number,
+    /// A JSON boolean.
+    Boolean,
+    /// An absolute `http` or `https` URL string.
+    Url,
+    /// Any JSON value.
+    Json,
+}
+
+impl VariableType {
+    /// The name as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VariableType::String => "string",
+            VariableType::Number => "number",
+            VariableType::Boolean => "boolean",
+            VariableType::Url => "url",
+            VariableType::Json => "json",
+        }
+    }
+
+    /// Reads a type name (exact, lowercase).
+    pub fn parse(name: &str) -> Option<VariableType> {
+        [VariableType::String, VariableType::Number, VariableType::Boolean, VariableType::Url, VariableType::Json]
+            .into_iter()
+            .find(|t| t.as_str() == name)
+    }
+
+    /// Whether `value` fits the type.
+    pub fn fits(self, value: &Value) -> bool {
+        match self {
+            VariableType::String => value.is_string(),
+            VariableType::Number => value.is_number(),
+            VariableType::Boolean => value.is_boolean(),
+            VariableType::Url => value.as_str().is_some_and(is_absolute_http_url),
+            VariableType::Json => true,
+        }
+    }
+}
+
+/// An absolute `http`/`https` URL with a host and no whitespace.
+pub fn is_absolute_http_url(s: &str) -> bool {
+    let lower_starts = |prefix: &str| s.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix));
+    let rest = if lower_starts("https://") {
+        s.get(8..)
+    } else if lower_starts("http://") {
+        s.get(7..)
+    } else {
+        None
+    };
+    let Some(rest) = rest else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or("");
+    !host.is_empty() && !host.starts_with(':') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// What the rules read of a variable besides its name: its type and the workflows that use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableInfo {
+    /// The declared type.
+    pub var_type: VariableType,
+    /// The workflow ids of `usage` (default `[]`).
+    pub usage: Vec<String>,
+}
+
+/// The member of a variable that is environment-local.
+pub const DEFAULT_VALUE: &str = "defaultValue";
+
+impl VariableInfo {
+    /// Reads `type` and `usage` of a variable object at `path`.
+    pub fn read(map: &Map<String, Value>, path: &str) -> Result<VariableInfo> {
+        let var_type = match map.get("type") {
+            Some(Value::String(t)) => VariableType::parse(t).ok_or_else(|| {
+                Error::invalid_input(
+                    child(path, "type"),
+                    format!("\"{t}\" is not a variable type; use string, number, boolean, url or json."),
+                )
+            })?,
+            _ => {
+                return Err(Error::invalid_input(
+                    child(path, "type"),
+                    "A variable needs a type: string, number, boolean, url or json.",
+                ))
+            }
+        };
+        let usage = match map.get("usage") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(ids)) => ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    id.as_str().map(str::to_owned).ok_or_else(|| {
+                        Error::invalid_input(
+                            index(&child(path, "usage"), i),
+                            "usage must list workflow ids as strings.",
+                        )
+                    })
+                })
+                .collect::<Result<_>>()?,
+            Some(other) => {
+                return Err(Error::invalid_input(
+                    child(path, "usage"),
+                    format!("usage must be a list of workflow ids, found {}.", type_name(other)),
+                ))
+            }
+        };
+        Ok(VariableInfo { var_type, usage })
+    }
+}
+
+/// The default value of a variable object, when present (`null` is a present JSON value).
+pub fn default_value(variable: &Value) -> Option<&Value> {
+    variable.get(DEFAULT_VALUE)
+}
+
+/// The structure of a variable: every member but `defaultValue`.
+pub fn structure(variable: &Value) -> Value {
+    match variable {
+        Value::Object(map) => Value::Object(
+            map.iter().filter(|(k, _)| *k != DEFAULT_VALUE).map(|(k, v)| (k.clone(), v.clone())).collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Where each merged variable's default comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultOrigin {
+    /// A new variable, or one whose type changed: the source's default (or none).
+    Source,
+    /// Same name and type in the target: the target variable at this index keeps its default.
+    Target(usize),
+}
+
+/// The outcome of the merge on sync, computed before any JSON moves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariableMerge {
+    /// For each source variable, in order, where its default comes from.
+    pub origins: Vec<DefaultOrigin>,
+    /// Names that kept the target's default (same type in both).
+    pub defaults_kept: Vec<String>,
+    /// Names whose type changed: the target default was replaced by the source default.
+    pub defaults_reset: Vec<String>,
+    /// `VARIABLE_DEFAULT_RESET` warnings.
+    pub warnings: Vec<Issue>,
+}
+
+/// The merge on sync: the target keeps its default where the type is unchanged (also when it has
+/// none); a new variable takes the source default; a type change resets to the source default
+/// and warns; variables missing from the source are removed.
+pub fn merge(source: &Workspace, target: &Workspace, source_path: &str) -> VariableMerge {
+    let target_index: HashMap<&str, usize> =
+        target.items(Kind::Variables).iter().enumerate().map(|(i, item)| (item.id.as_str(), i)).collect();
+    let mut merge = VariableMerge {
+        origins: Vec::new(),
+        defaults_kept: Vec::new(),
+        defaults_reset: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for (i, (item, info)) in source.items(Kind::Variables).iter().zip(source.variables()).enumerate() {
+        let found = target_index.get(item.id.as_str()).and_then(|&j| target.variables().get(j).map(|t| (j, t)));
+        match found {
+            Some((j, kept)) if kept.var_type == info.var_type => {
+                merge.origins.push(DefaultOrigin::Target(j));
+                merge.defaults_kept.push(item.id.clone());
+            }
+            Some((_, reset)) => {
+                merge.warnings.push(Issue::new(
+                    IssueCode::VariableDefaultReset,
+                    format!(
+                        "The type of {} changes from {} to {}, so the target's default is replaced by the source's; check the value in the target after the sync.",
+                        item.id,
+                        reset.var_type.as_str(),
+                        info.var_type.as_str()
+                    ),
+                    Some(child(&index(source_path, i), "type")),
+                ));
+                merge.origins.push(DefaultOrigin::Source);
+                merge.defaults_reset.push(item.id.clone());
+            }
+            None => merge.origins.push(DefaultOrigin::Source),
+        }
+    }
+    merge
+}
+
+/// Applies a merge: the source's variable objects, moved, with the kept defaults of the target.
+pub fn apply_merge(source: Vec<Value>, target: &[Value], origins: &[DefaultOrigin]) -> Vec<Value> {
+    source
+        .into_iter()
+        .zip(origins)
+        .map(|(mut variable, origin)| {
+            if let (DefaultOrigin::Target(j), Value::Object(map)) = (origin, &mut variable) {
+                match target.get(*j).and_then(default_value) {
+                    Some(kept) => {
+                        map.insert(DEFAULT_VALUE.to_owned(), kept.clone());
+                    }
+                    None => {
+                        map.remove(DEFAULT_VALUE);
+                    }
+                }
+            }
+            variable
+        })
+        .collect()
+}

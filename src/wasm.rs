@@ -1,0 +1,179 @@
+//! The WebAssembly layer: the only file that knows wasm-bindgen exists.
+//!
+//! Every export converts its arguments to JSON text (`js/interop.js` validates JS values; a
+//! string argument is JSON text already), calls the JSON-level API of [`crate::api`], and hands
+//! the answer back through `JSON.parse`, so answers are plain objects and arrays.
+
+use js_sys::JSON;
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::api;
+use crate::error::Error;
+use crate::json::{parse_with_limits, Limits};
+
+#[wasm_bindgen(module = "/js/interop.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = argumentToJson, catch)]
+    fn argument_to_json(
+        value: &JsValue,
+        string_is_value: bool,
+        max_depth: u32,
+        max_bytes: f64,
+    ) -> Result<String, JsValue>;
+
+    #[wasm_bindgen(js_name = promotionRulesError)]
+    fn promotion_rules_error(code: &str, message: &str, path: &str) -> JsValue;
+}
+
+fn to_js_error(error: Error) -> JsValue {
+    promotion_rules_error(error.code.as_str(), &error.message, &error.path)
+}
+
+/// A JS argument (object or JSON text) as a JSON value, under the limits.
+fn argument(value: &JsValue, limits: &Limits) -> Result<Value, JsValue> {
+    let depth = u32::try_from(limits.max_depth).unwrap_or(u32::MAX);
+    let text = argument_to_json(value, false, depth, limits.max_input_bytes as f64)?;
+    parse_with_limits(&text, limits).map_err(to_js_error)
+}
+
+/// A JS argument at `path` of a multi-argument call: its error paths start with `path`.
+fn named_argument(value: &JsValue, path: &str, limits: &Limits) -> Result<Value, JsValue> {
+    argument(value, limits).map_err(|error| prefix_path(error, path))
+}
+
+fn prefix_path(error: JsValue, prefix: &str) -> JsValue {
+    let key = JsValue::from_str("path");
+    if let Ok(path) = js_sys::Reflect::get(&error, &key) {
+        let joined = format!("{prefix}{}", path.as_string().unwrap_or_default());
+        let _ = js_sys::Reflect::set(&error, &key, &JsValue::from_str(&joined));
+    }
+    error
+}
+
+fn string_argument(value: &JsValue, path: &str, what: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| to_js_error(Error::invalid_input(path, format!("Expected {what} as a string."))))
+}
+
+/// An answer as plain JS objects and arrays.
+fn answer<T: Serialize>(result: Result<T, Error>) -> Result<JsValue, JsValue> {
+    let value = result.map_err(to_js_error)?;
+    let text = serde_json::to_string(&value)
+        .map_err(|e| to_js_error(Error::invalid_input("", format!("The answer could not be written: {e}."))))?;
+    JSON::parse(&text)
+}
+
+/// The default policy of the spec.
+#[wasm_bindgen(js_name = defaultPolicy)]
+pub fn default_policy() -> Result<JsValue, JsValue> {
+    answer(Ok(api::default_policy()))
+}
+
+/// `"sha256:" + hex` of the RFC 8785 canonical JSON of any JSON value (a string is a JSON string).
+#[wasm_bindgen]
+pub fn fingerprint(value: JsValue) -> Result<String, JsValue> {
+    let limits = Limits::DEFAULT;
+    let depth = u32::try_from(limits.max_depth).unwrap_or(u32::MAX);
+    let text = argument_to_json(&value, true, depth, limits.max_input_bytes as f64)?;
+    let value = parse_with_limits(&text, &limits).map_err(to_js_error)?;
+    api::fingerprint_of(&value, &limits).map_err(to_js_error)
+}
+
+/// The promoted content of a workspace, what stays behind, and unknown kinds.
+#[wasm_bindgen(js_name = filterContent)]
+pub fn filter_content(workspace: JsValue) -> Result<JsValue, JsValue> {
+    let limits = Limits::DEFAULT;
+    answer(api::filter_content(argument(&workspace, &limits)?, &limits))
+}
+
+/// The change set from one workspace to another, with an RFC 6902 patch.
+#[wasm_bindgen(js_name = diffWorkspaces)]
+pub fn diff_workspaces(before: JsValue, after: JsValue) -> Result<JsValue, JsValue> {
+    let limits = Limits::DEFAULT;
+    let before = named_argument(&before, "/before", &limits)?;
+    let after = named_argument(&after, "/after", &limits)?;
+    answer(api::diff(before, after, &limits))
+}
+
+/// The rules engine: validates and compiles a policy once.
+#[wasm_bindgen(js_name = PromotionRules)]
+pub struct PromotionRules {
+    inner: crate::PromotionRules,
+}
+
+#[wasm_bindgen(js_class = PromotionRules)]
+impl PromotionRules {
+    /// `new PromotionRules(policy?)`: the default policy when absent.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy: JsValue) -> Result<PromotionRules, JsValue> {
+        let policy = if policy.is_undefined() || policy.is_null() {
+            None
+        } else {
+            let limits = Limits::DEFAULT;
+            Some(argument(&policy, &limits).map_err(|e| recode(e, "INVALID_POLICY"))?)
+        };
+        Ok(PromotionRules { inner: api::rules(policy).map_err(to_js_error)? })
+    }
+
+    /// The chain, in order.
+    #[wasm_bindgen(getter)]
+    pub fn environments(&self) -> Result<JsValue, JsValue> {
+        answer(Ok(self.inner.environment_names()))
+    }
+
+    /// The normalised policy.
+    #[wasm_bindgen(getter)]
+    pub fn policy(&self) -> Result<JsValue, JsValue> {
+        answer(Ok(self.inner.policy().policy()))
+    }
+
+    /// The fingerprint of the normalised policy.
+    #[wasm_bindgen(getter, js_name = policyFingerprint)]
+    pub fn policy_fingerprint(&self) -> String {
+        self.inner.policy().fingerprint().to_owned()
+    }
+
+    /// The environment after `env`, or `null` after production.
+    #[wasm_bindgen(js_name = nextEnvironment)]
+    pub fn next_environment(&self, env: JsValue) -> Result<Option<String>, JsValue> {
+        let name = string_argument(&env, "", "an environment name")?;
+        let next = self.inner.next_environment_of(&name).map_err(to_js_error)?;
+        Ok(next.map(|env| env.as_str().to_owned()))
+    }
+
+    /// Whether the actor may take the action in the environment.
+    pub fn authorize(&self, actor: JsValue, action: JsValue, environment: JsValue) -> Result<JsValue, JsValue> {
+        let limits = self.inner.limits();
+        let actor = named_argument(&actor, "/actor", limits)?;
+        let action = string_argument(&action, "/action", "an action name")?;
+        let environment = string_argument(&environment, "/environment", "an environment name")?;
+        answer(self.inner.authorize_value(actor, &action, &environment))
+    }
+
+    /// May the actor change the workspace from `before` to `after`?
+    #[wasm_bindgen(js_name = checkEdit)]
+    pub fn check_edit(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        answer(self.inner.check_edit_value(argument(&request, self.inner.limits())?))
+    }
+
+    /// The plan of a sync: decision, payload, changes, manifest, fingerprints, audit.
+    #[wasm_bindgen(js_name = planSync)]
+    pub fn plan_sync(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        answer(self.inner.plan_sync_value(argument(&request, self.inner.limits())?))
+    }
+
+    /// The plan of a publish: go-live or hotfix.
+    #[wasm_bindgen(js_name = planPublish)]
+    pub fn plan_publish(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        answer(self.inner.plan_publish_value(argument(&request, self.inner.limits())?))
+    }
+}
+
+fn recode(error: JsValue, code: &str) -> JsValue {
+    let key = JsValue::from_str("code");
+    if js_sys::Reflect::get(&error, &key).ok().and_then(|c| c.as_string()).as_deref() == Some("INVALID_INPUT") {
+        let _ = js_sys::Reflect::set(&error, &key, &JsValue::from_str(code));
+    }
+    error
+}

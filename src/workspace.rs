@@ -1,0 +1,450 @@
+//! The content kinds of a workspace and the allow-list filter.
+//!
+//! Fail closed: only the six promoted kinds ever travel; environment-local kinds stay where they
+//! are, and any key this crate does not know is excluded and reported.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::input::{into_object, type_name};
+use crate::issue::{Issue, IssueCode};
+use crate::json::{child, index, Limits};
+use crate::variables::VariableInfo;
+
+/// A top-level key of a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// Agents: instructions, behaviour, fallback, tone.
+    Agents,
+    /// Workflows.
+    Workflows,
+    /// Knowledge base documents.
+    KnowledgeBase,
+    /// API configurations and integrations.
+    Integrations,
+    /// Widget and channel configurations.
+    Channels,
+    /// Variables: structure promoted, default value local.
+    Variables,
+    /// Conversation history (local).
+    Conversations,
+    /// Analytics (local).
+    Analytics,
+    /// Evaluators (local).
+    Evaluators,
+    /// Guardrails (local).
+    Guardrails,
+    /// Issues (local).
+    Issues,
+    /// Secret names (local; values never come here).
+    Secrets,
+}
+
+impl Kind {
+    /// The twelve kinds, promoted ones first.
+    pub const ALL: [Kind; 12] = [
+        Kind::Agents,
+        Kind::Workflows,
+        Kind::KnowledgeBase,
+        Kind::Integrations,
+        Kind::Channels,
+        Kind::Variables,
+        Kind::Conversations,
+        Kind::Analytics,
+        Kind::Evaluators,
+        Kind::Guardrails,
+        Kind::Issues,
+        Kind::Secrets,
+    ];
+
+    /// The kinds a sync or publish carries: five content kinds and variables.
+    pub const PROMOTED: [Kind; 6] =
+        [Kind::Agents, Kind::Workflows, Kind::KnowledgeBase, Kind::Integrations, Kind::Channels, Kind::Variables];
+
+    /// The five kinds of promoted content (variables aside).
+    pub const CONTENT: [Kind; 5] =
+        [Kind::Agents, Kind::Workflows, Kind::KnowledgeBase, Kind::Integrations, Kind::Channels];
+
+    /// The environment-local kinds, never promoted.
+    pub const LOCAL: [Kind; 6] =
+        [Kind::Conversations, Kind::Analytics, Kind::Evaluators, Kind::Guardrails, Kind::Issues, Kind::Secrets];
+
+    /// The JSON key, e.g. `knowledgeBase`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Agents => "agents",
+            Kind::Workflows => "workflows",
+            Kind::KnowledgeBase => "knowledgeBase",
+            Kind::Integrations => "integrations",
+            Kind::Channels => "channels",
+            Kind::Variables => "variables",
+            Kind::Conversations => "conversations",
+            Kind::Analytics => "analytics",
+            Kind::Evaluators => "evaluators",
+            Kind::Guardrails => "guardrails",
+            Kind::Issues => "issues",
+            Kind::Secrets => "secrets",
+        }
+    }
+
+    /// Reads a JSON key; keys are exact (`knowledgeBase`).
+    pub fn parse(key: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.as_str() == key)
+    }
+
+    /// Whether sync and publish carry this kind.
+    pub fn is_promoted(self) -> bool {
+        (self as usize) < Kind::PROMOTED.len()
+    }
+
+    /// The member that identifies an item: `name` for variables and secrets, `id` otherwise.
+    pub fn id_key(self) -> &'static str {
+        match self {
+            Kind::Variables | Kind::Secrets => "name",
+            _ => "id",
+        }
+    }
+
+    /// Index among the promoted kinds (`None` for local kinds).
+    pub fn promoted_index(self) -> Option<usize> {
+        self.is_promoted().then_some(self as usize)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Kind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A dependency of an item: `{ "kind": "...", "id": "..." }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// A promoted kind, `variables`, `secrets`, `guardrails` or `evaluators`.
+    pub kind: Kind,
+    /// The id (the name for variables and secrets).
+    pub id: String,
+}
+
+/// What the rules read of an item of a promoted kind; its JSON stays in [`Workspace::payload`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// The item's `id` (a variable's `name`).
+    pub id: String,
+    /// Actor id of the last editor, when given.
+    pub updated_by: Option<String>,
+    /// What the item depends on.
+    pub uses: Vec<Reference>,
+}
+
+/// A workspace read and validated.
+///
+/// The promoted content stays as JSON in one object (`payload`, all six keys present), so that a
+/// sync moves it into its answer instead of copying it; `items` holds what the rules read of each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workspace {
+    payload: Map<String, Value>,
+    items: [Vec<Item>; 6],
+    variables: Vec<VariableInfo>,
+    local: Vec<(Kind, Value)>,
+    unknown: Vec<(String, Value)>,
+}
+
+/// What the allow-list filter keeps and what it leaves behind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Filtered {
+    /// The promoted kinds, all six keys present.
+    pub payload: Value,
+    /// Count of what stays behind, by kind (array length, or 1 for any other value).
+    pub excluded: BTreeMap<String, usize>,
+    /// `UNKNOWN_CONTENT_KIND` for every key that is no kind.
+    pub warnings: Vec<Issue>,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Workspace {
+            payload: Kind::PROMOTED.iter().map(|kind| (kind.as_str().to_owned(), Value::Array(Vec::new()))).collect(),
+            items: Default::default(),
+            variables: Vec::new(),
+            local: Vec::new(),
+            unknown: Vec::new(),
+        }
+    }
+}
+
+impl Workspace {
+    /// Reads a workspace object; `path` is its JSON Pointer in the request (for errors and issues).
+    pub fn from_value(value: Value, path: &str, limits: &Limits) -> Result<Workspace> {
+        let map = into_object(value, path, "a workspace")?;
+        let mut workspace = Workspace::default();
+        let mut item_count = 0usize;
+        for (key, value) in map {
+            let kind_path = child(path, &key);
+            match Kind::parse(&key) {
+                Some(kind) if kind.is_promoted() => {
+                    let Value::Array(values) = value else {
+                        return Err(Error::invalid_input(
+                            kind_path,
+                            format!("{kind} must be an array, found {}.", type_name(&value)),
+                        ));
+                    };
+                    item_count += values.len();
+                    if item_count > limits.max_items {
+                        return Err(Error::limit_exceeded(
+                            kind_path,
+                            format!("The workspace holds more than {} items; split it.", limits.max_items),
+                        ));
+                    }
+                    let items = if kind == Kind::Variables {
+                        let (items, infos) = read_variables(&values, &kind_path)?;
+                        workspace.variables = infos;
+                        items
+                    } else {
+                        read_items(kind, &values, &kind_path)?
+                    };
+                    if let Some(slot) = workspace.items.get_mut(kind as usize) {
+                        *slot = items;
+                    }
+                    workspace.payload.insert(key, Value::Array(values));
+                }
+                Some(kind) => workspace.local.push((kind, value)),
+                None => workspace.unknown.push((key, value)),
+            }
+        }
+        workspace.local.sort_by_key(|(kind, _)| *kind);
+        Ok(workspace)
+    }
+
+    /// What the rules read of the items of a promoted kind (empty for local kinds).
+    pub fn items(&self, kind: Kind) -> &[Item] {
+        self.items.get(kind as usize).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The JSON of the items of a promoted kind, parallel to [`Workspace::items`].
+    pub fn values(&self, kind: Kind) -> &[Value] {
+        match self.payload.get(kind.as_str()) {
+            Some(Value::Array(values)) => values,
+            _ => &[],
+        }
+    }
+
+    /// Mutable JSON of the items of a promoted kind.
+    pub(crate) fn values_mut(&mut self, kind: Kind) -> Option<&mut Vec<Value>> {
+        match self.payload.get_mut(kind.as_str()) {
+            Some(Value::Array(values)) => Some(values),
+            _ => None,
+        }
+    }
+
+    /// Types and usage of the variables, parallel to `items(Kind::Variables)`.
+    pub fn variables(&self) -> &[VariableInfo] {
+        &self.variables
+    }
+
+    /// The promoted content: one object with all six keys.
+    pub fn payload(&self) -> &Map<String, Value> {
+        &self.payload
+    }
+
+    /// Consumes the workspace, keeping the promoted content only.
+    pub fn into_payload(self) -> Value {
+        Value::Object(self.payload)
+    }
+
+    /// A local kind's value, when present.
+    pub fn local(&self, kind: Kind) -> Option<&Value> {
+        self.local.iter().find(|(k, _)| *k == kind).map(|(_, v)| v)
+    }
+
+    /// The ids (for secrets: names) of the items of a local kind held as an array.
+    pub fn local_ids(&self, kind: Kind) -> HashSet<&str> {
+        match self.local(kind) {
+            Some(Value::Array(items)) => {
+                items.iter().filter_map(|item| item.get(kind.id_key()).and_then(Value::as_str)).collect()
+            }
+            _ => HashSet::new(),
+        }
+    }
+
+    /// Counts of what stays behind: local kinds and unknown keys.
+    pub fn excluded(&self) -> BTreeMap<String, usize> {
+        let local = self.local.iter().map(|(kind, value)| (kind.as_str().to_owned(), count(value)));
+        let unknown = self.unknown.iter().map(|(key, value)| (key.clone(), count(value)));
+        local.chain(unknown).collect()
+    }
+
+    /// `UNKNOWN_CONTENT_KIND` warnings, one per unknown key; `path` is the workspace's pointer.
+    pub fn unknown_kind_warnings(&self, path: &str) -> Vec<Issue> {
+        self.unknown
+            .iter()
+            .map(|(key, _)| {
+                Issue::new(
+                    IssueCode::UnknownContentKind,
+                    format!("\"{key}\" is not a content kind, so it stays behind; rename it to a kind of the spec if it must travel."),
+                    Some(child(path, key)),
+                )
+            })
+            .collect()
+    }
+
+    /// The whole workspace as JSON again (promoted kinds, local kinds, unknown keys).
+    pub fn to_value(&self) -> Value {
+        let mut map = self.payload.clone();
+        for (kind, value) in &self.local {
+            map.insert(kind.as_str().to_owned(), value.clone());
+        }
+        for (key, value) in &self.unknown {
+            map.insert(key.clone(), value.clone());
+        }
+        Value::Object(map)
+    }
+
+    /// The allow-list filter of `filterContent`; `path` is the workspace's pointer, for warnings.
+    pub fn filter(self, path: &str) -> Filtered {
+        let excluded = self.excluded();
+        let warnings = self.unknown_kind_warnings(path);
+        Filtered { payload: self.into_payload(), excluded, warnings }
+    }
+}
+
+fn count(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => items.len(),
+        _ => 1,
+    }
+}
+
+fn read_items(kind: Kind, values: &[Value], path: &str) -> Result<Vec<Item>> {
+    let mut seen: HashSet<&str> = HashSet::with_capacity(values.len());
+    let mut items = Vec::with_capacity(values.len());
+    for (i, value) in values.iter().enumerate() {
+        let item_path = index(path, i);
+        let Value::Object(map) = value else {
+            return Err(Error::invalid_input(
+                item_path,
+                format!("An item of {kind} must be an object with a string id, found {}.", type_name(value)),
+            ));
+        };
+        let id = read_id(map, "id", &item_path)?;
+        if !seen.insert(id) {
+            return Err(Error::invalid_input(
+                child(&item_path, "id"),
+                format!("The id \"{id}\" appears twice in {kind}; ids must be unique within a kind."),
+            ));
+        }
+        let (updated_by, uses) = read_conventions(map, &item_path)?;
+        items.push(Item { id: id.to_owned(), updated_by, uses });
+    }
+    Ok(items)
+}
+
+fn read_variables(values: &[Value], path: &str) -> Result<(Vec<Item>, Vec<VariableInfo>)> {
+    let mut seen: HashSet<&str> = HashSet::with_capacity(values.len());
+    let mut items = Vec::with_capacity(values.len());
+    let mut infos = Vec::with_capacity(values.len());
+    for (i, value) in values.iter().enumerate() {
+        let item_path = index(path, i);
+        let Value::Object(map) = value else {
+            return Err(Error::invalid_input(
+                item_path,
+                format!("A variable must be an object with a string name, found {}.", type_name(value)),
+            ));
+        };
+        let name = read_id(map, "name", &item_path)?;
+        if !seen.insert(name) {
+            return Err(Error::invalid_input(
+                child(&item_path, "name"),
+                format!("The variable \"{name}\" is declared twice; names must be unique."),
+            ));
+        }
+        infos.push(VariableInfo::read(map, &item_path)?);
+        let (updated_by, uses) = read_conventions(map, &item_path)?;
+        items.push(Item { id: name.to_owned(), updated_by, uses });
+    }
+    Ok((items, infos))
+}
+
+fn read_id<'a>(map: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a str> {
+    match map.get(key) {
+        Some(Value::String(id)) if !id.is_empty() => Ok(id),
+        Some(Value::String(_)) => {
+            Err(Error::invalid_input(child(path, key), format!("The {key} is empty; give a unique {key}.")))
+        }
+        Some(other) => Err(Error::invalid_input(
+            child(path, key),
+            format!("The {key} must be a string, found {}.", type_name(other)),
+        )),
+        None => Err(Error::invalid_input(
+            child(path, key),
+            format!("The {key} is missing; give a string {key} unique within its kind."),
+        )),
+    }
+}
+
+/// Reads the optional `updatedBy` and `uses` conventions shared by items and variables.
+pub(crate) fn read_conventions(map: &Map<String, Value>, path: &str) -> Result<(Option<String>, Vec<Reference>)> {
+    let updated_by = match map.get("updatedBy") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => {
+            return Err(Error::invalid_input(
+                child(path, "updatedBy"),
+                format!("updatedBy must be the actor id of the last editor, a string; found {}.", type_name(other)),
+            ))
+        }
+    };
+    let uses = match map.get("uses") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(entries)) => {
+            let uses_path = child(path, "uses");
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, entry)| read_reference(entry, &index(&uses_path, i)))
+                .collect::<Result<_>>()?
+        }
+        Some(other) => {
+            return Err(Error::invalid_input(
+                child(path, "uses"),
+                format!("uses must be a list of {{\"kind\", \"id\"}} references, found {}.", type_name(other)),
+            ))
+        }
+    };
+    Ok((updated_by, uses))
+}
+
+fn read_reference(entry: &Value, path: &str) -> Result<Reference> {
+    let kind = match entry.get("kind") {
+        Some(Value::String(name)) => match Kind::parse(name) {
+            Some(kind) if kind.is_promoted() || matches!(kind, Kind::Secrets | Kind::Guardrails | Kind::Evaluators) => kind,
+            _ => {
+                return Err(Error::invalid_input(
+                    child(path, "kind"),
+                    format!("\"{name}\" cannot be referenced; use a promoted kind, variables, secrets, guardrails or evaluators."),
+                ))
+            }
+        },
+        _ => return Err(Error::invalid_input(path, "A reference must be an object {\"kind\": string, \"id\": string}.")),
+    };
+    let id = match entry.get("id") {
+        Some(Value::String(id)) => id.clone(),
+        _ => {
+            return Err(Error::invalid_input(
+                child(path, "id"),
+                "A reference needs a string id (the name for variables and secrets).",
+            ))
+        }
+    };
+    Ok(Reference { kind, id })
+}
