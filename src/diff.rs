@@ -635,7 +635,7 @@ fn json_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
@@ -885,13 +885,15 @@ mod tests {
     }
 
     #[test]
-    fn anonymous_and_duplicate_items_are_patched_but_not_counted() {
+    fn a_kind_with_anonymous_or_duplicate_items_is_diffed_generically() {
         let before = json!({"agents": [{"id": "a"}, 7, {"id": "a", "dup": 1}, {"id": 3}]});
         let after = json!({"agents": [{"id": 3}, {"id": "a"}, {"id": "a", "dup": 2}, null]});
         let changes = check_patch(&before, &after);
         let agents = &changes.kinds["agents"];
         assert_eq!(agents.unchanged, 1);
         assert!(agents.added.is_empty() && agents.removed.is_empty() && agents.modified.is_empty());
+        let moves = changes.patch.iter().filter(|op| matches!(op, PatchOperation::Move { .. }));
+        assert_eq!(moves.count(), 0);
     }
 
     #[test]
@@ -1053,7 +1055,7 @@ mod tests {
 
     // ---- properties -------------------------------------------------------
 
-    const IDS: [&str; 7] = ["a", "b", "c", "d", "e~", "f/g", "h"];
+    const IDS: [&str; 6] = ["a", "b", "c", "e~", "f/g", "h"];
 
     fn key() -> impl Strategy<Value = String> {
         prop::sample::select(vec!["a", "b", "c", "~", "/", "a~1b", "id", "name", ""]).prop_map(str::to_owned)
@@ -1067,7 +1069,7 @@ mod tests {
             Just(json!(1.5)),
             prop::sample::select(vec!["", "x", "y", "a~b", "c/d"]).prop_map(Value::from),
         ];
-        leaf.prop_recursive(3, 24, 4, |inner| {
+        leaf.prop_recursive(3, 16, 4, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
                 prop::collection::btree_map(key(), inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
@@ -1076,7 +1078,7 @@ mod tests {
     }
 
     fn fields() -> impl Strategy<Value = Map<String, Value>> {
-        prop::collection::btree_map(key(), json_value(), 0..4).prop_map(|m| m.into_iter().collect())
+        prop::collection::btree_map(key(), json_value(), 0..3).prop_map(|m| m.into_iter().collect())
     }
 
     #[derive(Debug, Clone, Copy)]
@@ -1194,15 +1196,19 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
-
         #[test]
-        fn applying_the_patch_to_before_always_yields_after((before, after) in workspaces()) {
+        fn applying_the_patch_to_before_always_yields_after_and_self_diffs_are_empty((before, after) in workspaces()) {
             let changes = diff_workspaces(&before, &after);
             let mut doc = before.clone();
             let applied = apply_patch(&mut doc, &changes.patch);
             prop_assert_eq!(applied, Ok(()));
             prop_assert_eq!(&doc, &after);
+            for same in [&before, &after] {
+                let changes = diff_workspaces(same, same);
+                prop_assert!(changes.patch.is_empty() && changes.local.is_empty());
+                let summary = changes.summary;
+                prop_assert_eq!(summary.added + summary.modified + summary.removed, 0);
+            }
         }
 
         #[test]
@@ -1256,14 +1262,6 @@ mod tests {
                     prop_assert!(changes.local.contains(&kind));
                 }
             }
-        }
-
-        #[test]
-        fn a_workspace_diffed_against_itself_has_an_empty_patch((before, _) in workspaces()) {
-            let changes = diff_workspaces(&before, &before);
-            prop_assert!(changes.patch.is_empty());
-            prop_assert!(changes.local.is_empty());
-            prop_assert_eq!(changes.summary.added + changes.summary.modified + changes.summary.removed, 0);
         }
 
         #[test]

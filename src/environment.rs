@@ -153,7 +153,7 @@ impl Serialize for Chain {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use Environment::*;

@@ -233,7 +233,7 @@ fn hex_digit(nibble: u8) -> char {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -299,7 +299,7 @@ pub fn depth(value: &Value) -> usize {
     deepest
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;

@@ -41,7 +41,7 @@ pub mod variables;
 pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use diff::{diff_workspaces, ChangeSet};
 pub use environment::{Chain, Environment};

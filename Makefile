@@ -1,0 +1,50 @@
+# promotion-rules — every command does its own set-up on a fresh machine (scripts/setup.sh is idempotent).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+PORT ?= 8080
+HOST ?= 127.0.0.1
+
+.PHONY: setup demo test pkg lint test-rust test-wasm test-wasm-node test-wasm-browser test-js clean
+
+## make setup: install the toolchain (Rust wasm target, wasm-bindgen-cli, wasm-pack, Chromium, npm tools).
+setup:
+	@scripts/setup.sh
+
+## make pkg: build pkg/, the npm package `promotion-rules`.
+pkg: setup
+	scripts/build-pkg.sh
+
+## make demo: build the package and serve the preview app on http://$(HOST):$(PORT).
+demo: pkg
+	node www/serve.mjs --host $(HOST) --port $(PORT)
+
+## make test: every test — lints, native tests, wasm in Node and Chromium, the packed npm package.
+test: setup lint test-rust pkg test-wasm test-js
+	@echo "make test: all suites passed"
+
+lint:
+	cargo fmt --check
+	cargo clippy --quiet --all-targets -- -D warnings
+	cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
+
+test-rust:
+	cargo test --quiet
+
+test-wasm: test-wasm-node test-wasm-browser
+
+test-wasm-node:
+	wasm-pack test --node -- --test wasm 2>&1 | tee target/wasm-node.log
+	grep -Eq "test result: ok\. [1-9][0-9]* passed" target/wasm-node.log
+
+# Without WASM_BINDGEN_USE_BROWSER the browser run silently runs nothing: check the count.
+test-wasm-browser:
+	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver -- --test wasm 2>&1 | tee target/wasm-browser.log
+	grep -Eq "test result: ok\. [1-9][0-9]* passed" target/wasm-browser.log
+
+test-js: pkg
+	node scripts/test-js.mjs
+
+clean:
+	cargo clean
+	rm -rf pkg node_modules

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds pkg/: the npm package `promotion-rules` (one .wasm, ESM + CommonJS glue, typed entries).
+#   cargo (wasm32, release) → wasm-bindgen (web + nodejs glue; the .wasm is identical) →
+#   wasm-opt -Oz (npm binaryen, never Debian's) → scripts/assemble-pkg.mjs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+out=target/pkg-build
+rm -rf "$out" pkg
+mkdir -p "$out"
+cargo build --quiet --lib --target wasm32-unknown-unknown --release
+wasm=target/wasm32-unknown-unknown/release/promotion_rules.wasm
+wasm-bindgen --target web --out-dir "$out/web" "$wasm"
+wasm-bindgen --target nodejs --out-dir "$out/node" "$wasm"
+cmp -s "$out/web/promotion_rules_bg.wasm" "$out/node/promotion_rules_bg.wasm" \
+  || { echo "build-pkg: web and nodejs .wasm differ; cannot share one file" >&2; exit 1; }
+case "$(command -v wasm-opt)" in
+  "$PWD"/node_modules/.bin/*) ;;
+  *) echo "build-pkg: wasm-opt must be npm binaryen's (run scripts/setup.sh)" >&2; exit 1 ;;
+esac
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  --strip-debug --strip-producers "$out/web/promotion_rules_bg.wasm" -o "$out/promotion_rules_bg.wasm"
+node scripts/assemble-pkg.mjs "$out" pkg
