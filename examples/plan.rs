@@ -16,7 +16,7 @@ fn sample(env: Environment) -> Result<Value, String> {
 fn run() -> Result<(), String> {
     let rules = PromotionRules::default();
     let people = [("dana", "developer"), ("quinn", "qa"), ("bea", "business"), ("omar", "devops")];
-    let mut last_manifest = None;
+    let mut last = None;
     for (pair, (id, role)) in Environment::ALL.windows(2).zip(people) {
         let [from, to] = pair else { continue };
         let request = json!({
@@ -40,17 +40,22 @@ fn run() -> Result<(), String> {
         for issue in plan.decision.violations.iter().chain(&plan.decision.warnings) {
             println!("    {:<22} {}  [{}]", issue.code.as_str(), issue.message, issue.path.as_deref().unwrap_or(""));
         }
-        println!("    stays behind: {:?}", plan.excluded);
-        last_manifest = Some(plan.manifest);
+        println!("    stays behind: {}", Value::Object(plan.excluded.clone()));
+        last = Some((plan.payload, plan.manifest));
     }
-    let workspace = Workspace::from_value(sample(Environment::Production)?, "/workspace", rules.limits())
-        .map_err(|e| e.to_string())?;
+    // Production after the last sync: the payload replaces its promoted content, local kinds stay.
+    let (payload, manifest) = last.ok_or("no sync was planned")?;
+    let mut production = sample(Environment::Production)?;
+    if let (Value::Object(live), Value::Object(promoted)) = (&mut production, payload) {
+        live.extend(promoted);
+    }
+    let workspace = Workspace::from_value(production, "/workspace", rules.limits()).map_err(|e| e.to_string())?;
     let publish = rules
         .plan_publish(PublishRequest {
             actor: Actor::new("ada", ["admin"]),
             workspace,
             live: None,
-            base: last_manifest,
+            base: Some(manifest),
             hotfix: None,
         })
         .map_err(|e| e.to_string())?;

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;
 use crate::input::{environment_in, into_string};
 use crate::issue::Decision;
-use crate::json::{depth, Limits};
+use crate::json::{check_depth, Limits};
 use crate::policy::{Action, Actor, Policy};
 use crate::rules::{EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, SyncPlan, SyncRequest};
 use crate::workspace::{Filtered, Workspace};
@@ -24,22 +24,20 @@ pub fn default_policy() -> Value {
 
 /// `fingerprint(value)`: `sha256:<hex>` of the RFC 8785 canonical JSON of any JSON value.
 pub fn fingerprint_of(value: &Value, limits: &Limits) -> Result<String> {
-    if depth(value) > limits.max_depth {
-        return Err(Error::limit_exceeded(
-            "",
-            format!("The value nests deeper than {} levels; flatten it.", limits.max_depth),
-        ));
-    }
+    check_depth(value, limits)?;
     Ok(fingerprint(value))
 }
 
 /// `filterContent(workspace)`: the promoted payload, what stays behind, and unknown kinds.
 pub fn filter_content(workspace: Value, limits: &Limits) -> Result<Filtered> {
+    check_depth(&workspace, limits)?;
     Ok(Workspace::from_value(workspace, "", limits)?.filter(""))
 }
 
 /// `diffWorkspaces(before, after)`: the change set from one workspace to another.
 pub fn diff(before: Value, after: Value, limits: &Limits) -> Result<ChangeSet> {
+    check_depth(&before, limits).map_err(|e| Error { path: format!("/before{}", e.path), ..e })?;
+    check_depth(&after, limits).map_err(|e| Error { path: format!("/after{}", e.path), ..e })?;
     Workspace::from_value(before.clone(), "/before", limits)?;
     Workspace::from_value(after.clone(), "/after", limits)?;
     Ok(diff_workspaces(&before, &after))
@@ -67,6 +65,7 @@ impl PromotionRules {
 
     /// `.authorize(actor, action, environment)`; errors point at `/actor`, `/action` or `/environment`.
     pub fn authorize_value(&self, actor: Value, action: &str, environment: &str) -> Result<Decision> {
+        check_depth(&actor, self.limits()).map_err(|e| Error { path: format!("/actor{}", e.path), ..e })?;
         let actor = Actor::from_value(actor, "/actor")?;
         let action = Action::parse(action).ok_or_else(|| {
             Error::invalid_input(

@@ -23,7 +23,6 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// The item kinds and the member that identifies their items.
 pub const ITEM_KINDS: [(&str, &str); 6] = [
@@ -48,7 +47,7 @@ pub struct ChangeSet {
     /// Totals over all six item kinds.
     pub summary: Summary,
     /// Always all six item kinds.
-    pub kinds: BTreeMap<&'static str, KindChanges>,
+    pub kinds: KindMap,
     /// Local kinds whose value differs, in [`LOCAL_KINDS`] order.
     pub local: Vec<&'static str>,
     /// Turns `before` into `after` (RFC 6902, applied in order).
@@ -182,14 +181,93 @@ pub fn diff_workspaces(before: &Value, after: &Value) -> ChangeSet {
     ChangeSet { summary, kinds, local, patch }
 }
 
-type Kinds = BTreeMap<&'static str, KindChanges>;
+/// The changes of each item kind, by kind name, in [`ITEM_KINDS`] order.
+///
+/// A fixed array rather than a `BTreeMap`: the WebAssembly build carries one map type less.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KindMap {
+    slots: [Option<KindChanges>; 6],
+}
+
+static NO_CHANGES: KindChanges = KindChanges {
+    added: Vec::new(),
+    modified: Vec::new(),
+    removed: Vec::new(),
+    unchanged: 0,
+    defaults_kept: None,
+    defaults_reset: None,
+};
+
+impl KindMap {
+    fn slot(kind: &str) -> Option<usize> {
+        ITEM_KINDS.iter().position(|(k, _)| *k == kind)
+    }
+
+    /// The changes of a kind.
+    pub fn get(&self, kind: &str) -> Option<&KindChanges> {
+        Self::slot(kind).and_then(|i| self.slots.get(i)).and_then(Option::as_ref)
+    }
+
+    /// The changes of a kind, to fill in (e.g. the variable defaults of a sync).
+    pub fn get_mut(&mut self, kind: &str) -> Option<&mut KindChanges> {
+        Self::slot(kind).and_then(|i| self.slots.get_mut(i)).and_then(Option::as_mut)
+    }
+
+    fn insert(&mut self, kind: &str, changes: KindChanges) {
+        if let Some(slot) = Self::slot(kind).and_then(|i| self.slots.get_mut(i)) {
+            *slot = Some(changes);
+        }
+    }
+
+    /// `(kind, changes)` in [`ITEM_KINDS`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &KindChanges)> {
+        ITEM_KINDS.iter().zip(&self.slots).filter_map(|((kind, _), slot)| slot.as_ref().map(|c| (*kind, c)))
+    }
+
+    /// The changes of every kind.
+    pub fn values(&self) -> impl Iterator<Item = &KindChanges> {
+        self.iter().map(|(_, changes)| changes)
+    }
+
+    /// How many kinds are present (six in every change set).
+    pub fn len(&self) -> usize {
+        self.slots.iter().flatten().count()
+    }
+
+    /// Whether no kind is present.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl std::ops::Index<&str> for KindMap {
+    type Output = KindChanges;
+
+    /// The changes of a kind; an unknown kind has none (never panics).
+    fn index(&self, kind: &str) -> &KindChanges {
+        self.get(kind).unwrap_or(&NO_CHANGES)
+    }
+}
+
+impl Serialize for KindMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (kind, changes) in self.iter() {
+            map.serialize_entry(kind, changes)?;
+        }
+        map.end()
+    }
+}
+
+type Kinds = KindMap;
 
 fn diff_documents(
     before: &Map<String, Value>,
     after: &Map<String, Value>,
     ops: &mut Vec<PatchOperation>,
 ) -> (Kinds, Vec<&'static str>) {
-    let mut kinds = Kinds::new();
+    let mut kinds = Kinds::default();
     let mut local_changed = [false; LOCAL_KINDS.len()];
     let mut mark_local = |key: &str| {
         if let Some(flag) = LOCAL_KINDS.iter().position(|k| *k == key).and_then(|i| local_changed.get_mut(i)) {
@@ -229,10 +307,10 @@ fn diff_documents(
         }
     }
     for (kind, id_key) in ITEM_KINDS {
-        kinds.entry(kind).or_insert_with(|| {
+        if kinds.get(kind).is_none() {
             let (old, new) = (items_of(before.get(kind)), items_of(after.get(kind)));
-            count_items(kind, id_key, old, new)
-        });
+            kinds.insert(kind, count_items(kind, id_key, old, new));
+        }
     }
     let local = LOCAL_KINDS.iter().zip(local_changed).filter_map(|(kind, changed)| changed.then_some(*kind)).collect();
     (kinds, local)
@@ -247,7 +325,7 @@ fn item_kind(key: &str) -> Option<(&'static str, &'static str)> {
 fn index_items<'a>(items: &'a [Value], id_key: &str) -> (Vec<Option<&'a str>>, Vec<(&'a str, usize)>) {
     let mut ids: Vec<Option<&str>> = items.iter().map(|item| item.as_object()?.get(id_key)?.as_str()).collect();
     let mut index: Vec<(&str, usize)> = ids.iter().enumerate().filter_map(|(i, id)| id.map(|id| (id, i))).collect();
-    index.sort_unstable();
+    crate::sorting::sort_by(&mut index, |a, b| a < b);
     // Sorted by (key, index): the first of equal keys is the earliest item.
     index.dedup_by(|later, earlier| {
         let repeated = later.0 == earlier.0;

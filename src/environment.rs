@@ -76,6 +76,50 @@ impl Serialize for Environment {
     }
 }
 
+/// A set of environments, as a bit set (e.g. the `noSelfPromotion` list of a policy).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct EnvironmentSet {
+    members: u8,
+}
+
+impl EnvironmentSet {
+    /// Adds an environment.
+    pub fn insert(&mut self, env: Environment) {
+        self.members |= env.bit();
+    }
+
+    /// Whether the set holds `env`.
+    pub fn contains(self, env: Environment) -> bool {
+        self.members & env.bit() != 0
+    }
+
+    /// The environments of the set, in canonical order.
+    pub fn iter(self) -> impl Iterator<Item = Environment> {
+        Environment::ALL.into_iter().filter(move |&env| self.contains(env))
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.members == 0
+    }
+}
+
+impl FromIterator<Environment> for EnvironmentSet {
+    fn from_iter<I: IntoIterator<Item = Environment>>(iter: I) -> Self {
+        let mut set = EnvironmentSet::default();
+        for env in iter {
+            set.insert(env);
+        }
+        set
+    }
+}
+
+impl Serialize for EnvironmentSet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
 /// Why a list of environments is not a valid chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ChainError {

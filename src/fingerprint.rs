@@ -149,7 +149,7 @@ pub fn is_fingerprint(s: &str) -> bool {
 /// allocates nothing.
 fn write_object<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, out: &mut W) {
     let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
-    sorted.sort_unstable_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
+    crate::sorting::sort_by(&mut sorted, |(a, _), (b, _)| a.encode_utf16().lt(b.encode_utf16()));
 
     out.write_str("{");
     for (i, (key, value)) in sorted.into_iter().enumerate() {

@@ -1,14 +1,9 @@
 //! Reading JSON text into [`Value`]s under the documented [`Limits`].
 //!
-//! `serde_json` alone would accept duplicate keys (keeping the last), recurse until its own limit
-//! and report positions as line/column. This reader refuses duplicate keys (I-JSON, RFC 7493),
-//! stops at [`Limits::max_depth`] before recursing further, refuses integers that a JavaScript
-//! number cannot hold exactly, and names the culprit with a JSON Pointer.
+//! A small RFC 8259 reader instead of `serde_json`'s: it refuses duplicate keys (I-JSON, RFC 7493),
+//! stops at [`Limits::max_depth`] before recursing further, refuses numbers a JavaScript number
+//! cannot hold exactly, names the culprit with a JSON Pointer, and keeps the WebAssembly small.
 
-use std::cell::RefCell;
-use std::fmt;
-
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Result};
@@ -43,7 +38,7 @@ pub fn parse(text: &str) -> Result<Value> {
     parse_with_limits(text, &Limits::DEFAULT)
 }
 
-/// Parses one JSON text; errors carry the JSON Pointer of the value being read.
+/// Parses one JSON text (RFC 8259); errors carry the JSON Pointer of the value being read.
 pub fn parse_with_limits(text: &str, limits: &Limits) -> Result<Value> {
     if text.len() > limits.max_input_bytes {
         return Err(Error::limit_exceeded(
@@ -55,27 +50,22 @@ pub fn parse_with_limits(text: &str, limits: &Limits) -> Result<Value> {
             ),
         ));
     }
-    let state = RefCell::new(ReadState { depth: 0, max_depth: limits.max_depth, error: None, path: Vec::new() });
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    deserializer.disable_recursion_limit();
-    let value = ValueSeed { state: &state }.deserialize(&mut deserializer).and_then(|value| {
-        deserializer.end()?;
+    let mut reader =
+        Reader { text, bytes: text.as_bytes(), at: 0, depth: 0, max_depth: limits.max_depth, path: Vec::new() };
+    let value = reader.value().and_then(|value| {
+        reader.skip_whitespace();
+        if reader.at < reader.bytes.len() {
+            return Err(reader.syntax("Unexpected text after the JSON value"));
+        }
         Ok(value)
     });
-    match value {
-        Ok(value) => Ok(value),
-        Err(syntax) => {
-            let state = state.into_inner();
-            let path = pointer_from_reversed(&state.path);
-            Err(match state.error {
-                Some(Found::Limit(message)) => Error::limit_exceeded(path, message),
-                Some(Found::Invalid(message)) => Error::invalid_input(path, message),
-                None => {
-                    Error::invalid_input(path, format!("The input is not valid JSON ({syntax}); fix the JSON text."))
-                }
-            })
+    value.map_err(|found| {
+        let path = pointer_from_reversed(&reader.path);
+        match found {
+            Found::Limit(message) => Error::limit_exceeded(path, message),
+            Found::Invalid(message) => Error::invalid_input(path, message),
         }
-    }
+    })
 }
 
 /// Appends one JSON Pointer reference token, escaped (`~` → `~0`, `/` → `~1`).
@@ -113,14 +103,6 @@ enum Found {
     Invalid(String),
 }
 
-struct ReadState {
-    depth: usize,
-    max_depth: usize,
-    error: Option<Found>,
-    /// Filled only on error, innermost segment first, as the error travels up.
-    path: Vec<Segment>,
-}
-
 fn pointer_from_reversed(segments: &[Segment]) -> String {
     let mut pointer = String::new();
     for segment in segments.iter().rev() {
@@ -135,148 +117,324 @@ fn pointer_from_reversed(segments: &[Segment]) -> String {
     pointer
 }
 
-#[derive(Clone, Copy)]
-struct ValueSeed<'s> {
-    state: &'s RefCell<ReadState>,
+/// A recursive-descent reader. Recursion is bounded by `max_depth`; on an error, each level adds
+/// its path segment while the error travels up, so the success path never tracks the path.
+struct Reader<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    at: usize,
+    depth: usize,
+    max_depth: usize,
+    /// Filled only on error, innermost segment first.
+    path: Vec<Segment>,
 }
 
-impl ValueSeed<'_> {
-    fn fail<E: de::Error>(&self, found: Found) -> E {
-        let message = match &found {
-            Found::Limit(m) | Found::Invalid(m) => m.clone(),
-        };
-        self.state.borrow_mut().error = Some(found);
-        E::custom(message)
+type Read<T> = std::result::Result<T, Found>;
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
     }
 
-    fn enter<E: de::Error>(&self) -> Result<(), E> {
-        let (depth, max) = {
-            let mut state = self.state.borrow_mut();
-            state.depth += 1;
-            (state.depth, state.max_depth)
-        };
-        if depth > max {
-            return Err(self.fail(Found::Limit(format!(
-                "The input nests arrays and objects deeper than {max} levels; flatten it."
-            ))));
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
         }
+    }
+
+    fn syntax(&self, what: &str) -> Found {
+        let before = self.bytes.get(..self.at).unwrap_or(self.bytes);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Found::Invalid(format!(
+            "The input is not valid JSON: {what} at line {line} column {column}; fix the JSON text."
+        ))
+    }
+
+    fn value(&mut self) -> Read<Value> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b'{') => self.object(),
+            Some(b'[') => self.array(),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(_) => Err(self.syntax("expected a value")),
+            None => Err(self.syntax("the text ends where a value was expected")),
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Read<Value> {
+        if self.bytes.get(self.at..self.at + word.len()) == Some(word.as_bytes()) {
+            self.at += word.len();
+            Ok(value)
+        } else {
+            Err(self.syntax("expected a value"))
+        }
+    }
+
+    fn enter(&mut self) -> Read<()> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            return Err(Found::Limit(format!(
+                "The input nests arrays and objects deeper than {} levels; flatten it.",
+                self.max_depth
+            )));
+        }
+        self.at += 1; // the opening bracket
         Ok(())
     }
 
-    fn leave(&self) {
-        let mut state = self.state.borrow_mut();
-        state.depth = state.depth.saturating_sub(1);
-    }
-
-    fn note(&self, segment: Segment) {
-        self.state.borrow_mut().path.push(segment);
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
-    type Value = Value;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValueSeed<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        if v.unsigned_abs() > MAX_SAFE_INTEGER {
-            return Err(self.fail(Found::Invalid(unsafe_integer(v))));
-        }
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        if v > MAX_SAFE_INTEGER {
-            return Err(self.fail(Found::Invalid(unsafe_integer(v))));
-        }
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        // Every double of magnitude 2^53 or more is an integer a JS number cannot tell from its
-        // neighbours; refusing them all keeps one rule however the number is written (1e21, 10…0).
-        if v.abs() > MAX_SAFE_INTEGER as f64 {
-            return Err(self.fail(Found::Invalid(unsafe_integer(v))));
-        }
-        match Number::from_f64(v) {
-            Some(n) => Ok(Value::Number(n)),
-            None => Err(self.fail(Found::Invalid("The number is not finite; use a finite number.".into()))),
-        }
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn array(&mut self) -> Read<Value> {
         self.enter()?;
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        loop {
-            match seq.next_element_seed(self) {
-                Ok(Some(item)) => items.push(item),
-                Ok(None) => break,
-                Err(e) => {
-                    self.note(Segment::Index(items.len()));
-                    return Err(e);
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+        } else {
+            loop {
+                match self.value() {
+                    Ok(item) => items.push(item),
+                    Err(found) => {
+                        self.path.push(Segment::Index(items.len()));
+                        return Err(found);
+                    }
+                }
+                self.skip_whitespace();
+                match self.peek() {
+                    Some(b',') => self.at += 1,
+                    Some(b']') => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return Err(self.syntax("expected ',' or ']' in an array")),
                 }
             }
         }
-        self.leave();
+        self.depth -= 1;
         Ok(Value::Array(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+    fn object(&mut self) -> Read<Value> {
         self.enter()?;
         let mut members = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if members.contains_key(&key) {
-                let message = format!("The key \"{key}\" appears twice in one object; keep one (I-JSON, RFC 7493).");
-                self.note(Segment::Key(key));
-                return Err(self.fail(Found::Invalid(message)));
-            }
-            match map.next_value_seed(self) {
-                Ok(value) => {
-                    members.insert(key, value);
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+        } else {
+            loop {
+                self.skip_whitespace();
+                if self.peek() != Some(b'"') {
+                    return Err(self.syntax("expected a member name in double quotes"));
                 }
-                Err(e) => {
-                    self.note(Segment::Key(key));
-                    return Err(e);
+                let key = self.string()?;
+                if members.contains_key(&key) {
+                    let message =
+                        format!("The key \"{key}\" appears twice in one object; keep one (I-JSON, RFC 7493).");
+                    self.path.push(Segment::Key(key));
+                    return Err(Found::Invalid(message));
+                }
+                self.skip_whitespace();
+                if self.peek() != Some(b':') {
+                    return Err(self.syntax("expected ':' after a member name"));
+                }
+                self.at += 1;
+                match self.value() {
+                    Ok(value) => {
+                        members.insert(key, value);
+                    }
+                    Err(found) => {
+                        self.path.push(Segment::Key(key));
+                        return Err(found);
+                    }
+                }
+                self.skip_whitespace();
+                match self.peek() {
+                    Some(b',') => self.at += 1,
+                    Some(b'}') => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return Err(self.syntax("expected ',' or '}' in an object")),
                 }
             }
         }
-        self.leave();
+        self.depth -= 1;
         Ok(Value::Object(members))
+    }
+
+    fn string(&mut self) -> Read<String> {
+        self.at += 1; // the opening quote
+        let mut out = String::new();
+        loop {
+            let start = self.at;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.at += 1;
+            }
+            // Both ends sit on ASCII bytes (or the end), so they are char boundaries.
+            out.push_str(self.text.get(start..self.at).unwrap_or(""));
+            match self.peek() {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(_) => return Err(self.syntax("a control character must be escaped in a string")),
+                None => return Err(self.syntax("the text ends inside a string")),
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Read<()> {
+        let Some(b) = self.peek() else { return Err(self.syntax("the text ends inside a string")) };
+        self.at += 1;
+        let c = match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = self.hex4()?;
+                match unit {
+                    0xD800..=0xDBFF => {
+                        if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
+                            return Err(self.syntax("a lone UTF-16 surrogate is not valid Unicode"));
+                        }
+                        self.at += 2;
+                        let low = self.hex4()?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return Err(self.syntax("a lone UTF-16 surrogate is not valid Unicode"));
+                        }
+                        let code = 0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
+                        char::from_u32(code).ok_or_else(|| self.syntax("an invalid \\u escape"))?
+                    }
+                    0xDC00..=0xDFFF => return Err(self.syntax("a lone UTF-16 surrogate is not valid Unicode")),
+                    unit => char::from_u32(u32::from(unit)).ok_or_else(|| self.syntax("an invalid \\u escape"))?,
+                }
+            }
+            _ => return Err(self.syntax("an invalid escape in a string")),
+        };
+        out.push(c);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Read<u16> {
+        let digits = self.text.get(self.at..self.at + 4).ok_or_else(|| self.syntax("an invalid \\u escape"))?;
+        let unit = u16::from_str_radix(digits, 16).map_err(|_| self.syntax("an invalid \\u escape"))?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(self.syntax("an invalid \\u escape"));
+        }
+        self.at += 4;
+        Ok(unit)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    fn number(&mut self) -> Read<Value> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        let int_start = self.at;
+        let int_digits = self.digits();
+        if int_digits == 0 || (int_digits > 1 && self.bytes.get(int_start) == Some(&b'0')) {
+            return Err(self.syntax("an invalid number"));
+        }
+        let mut integer = true;
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            integer = false;
+            if self.digits() == 0 {
+                return Err(self.syntax("an invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            integer = false;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.syntax("an invalid number"));
+            }
+        }
+        let literal = self.text.get(start..self.at).unwrap_or("");
+        if integer && int_digits <= 16 {
+            if let Ok(n) = literal.parse::<i64>() {
+                if n.unsigned_abs() <= MAX_SAFE_INTEGER {
+                    return Ok(Value::Number(n.into()));
+                }
+            }
+        }
+        // Rust's float parser rounds correctly, as JavaScript's does: the same text, the same double.
+        let float = literal.parse::<f64>().map_err(|_| self.syntax("an invalid number"))?;
+        if !float.is_finite() || float.abs() > MAX_SAFE_INTEGER as f64 {
+            return Err(Found::Invalid(format!(
+                "The number {literal} is beyond ±(2^53 − 1), where a JavaScript number is no longer exact; send it as a string."
+            )));
+        }
+        Ok(Number::from_f64(float).map_or(Value::Null, Value::Number))
     }
 }
 
-fn unsafe_integer(v: impl fmt::Display) -> String {
-    format!("The number {v} is beyond ±(2^53 − 1), where a JavaScript number is no longer exact; send it as a string.")
+/// Refuses a value nested deeper than [`Limits::max_depth`] (`LIMIT_EXCEEDED` at the first
+/// container past the limit), for values that were not read by [`parse_with_limits`].
+///
+/// Recursion stops one level past the limit, so it is bounded whatever the value.
+pub fn check_depth(value: &Value, limits: &Limits) -> Result<()> {
+    // First a walk without paths (the common, passing case), then one that names the culprit.
+    fn exceeds(value: &Value, level: usize, max: usize) -> bool {
+        match value {
+            Value::Array(_) | Value::Object(_) if level > max => true,
+            Value::Array(items) => items.iter().any(|item| exceeds(item, level + 1, max)),
+            Value::Object(members) => members.values().any(|member| exceeds(member, level + 1, max)),
+            _ => false,
+        }
+    }
+    fn culprit(value: &Value, level: usize, max: usize, path: &mut String) -> bool {
+        let descend = |token: &str, child: &Value, path: &mut String| {
+            let len = path.len();
+            push_token(path, token);
+            let found = culprit(child, level + 1, max, path);
+            if !found {
+                path.truncate(len);
+            }
+            found
+        };
+        match value {
+            Value::Array(_) | Value::Object(_) if level > max => true,
+            Value::Array(items) => items.iter().enumerate().any(|(i, item)| descend(&i.to_string(), item, path)),
+            Value::Object(members) => members.iter().any(|(key, member)| descend(key, member, path)),
+            _ => false,
+        }
+    }
+    if !exceeds(value, 1, limits.max_depth) {
+        return Ok(());
+    }
+    let mut path = String::new();
+    culprit(value, 1, limits.max_depth, &mut path);
+    Err(Error::limit_exceeded(
+        path,
+        format!("The input nests arrays and objects deeper than {} levels; flatten it.", limits.max_depth),
+    ))
 }
 
 /// Nesting depth of a value (the root container is 1, a scalar 0), without recursion.
@@ -300,7 +458,7 @@ pub fn depth(value: &Value) -> usize {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
@@ -355,6 +513,19 @@ mod tests {
         let limits = Limits { max_input_bytes: 4, ..Limits::DEFAULT };
         let err = parse_with_limits("[1,2,3]", &limits).unwrap_err();
         assert_eq!((err.code, err.path.as_str()), (ErrorCode::LimitExceeded, ""));
+    }
+
+    #[test]
+    fn values_built_in_code_are_held_to_the_same_depth_limit() {
+        let mut value = Value::Null;
+        for _ in 0..129 {
+            value = Value::Array(vec![Value::Bool(true), value]);
+        }
+        let err = check_depth(&value, &Limits::DEFAULT).unwrap_err();
+        assert_eq!(err.code, ErrorCode::LimitExceeded);
+        assert_eq!(err.path, "/1".repeat(128));
+        let Value::Array(items) = value else { unreachable!() };
+        assert!(check_depth(&items[1], &Limits::DEFAULT).is_ok());
     }
 
     #[test]

@@ -3,10 +3,8 @@
 //! A sync answers the manifest of its payload; the caller stores it and sends it back as `base`
 //! with the next sync or publish, which is how in-place changes (hotfixes) are recognised.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
-use serde_json::Value;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::fingerprint::{fingerprint, is_fingerprint};
@@ -16,59 +14,63 @@ use crate::variables::structure;
 use crate::workspace::{Kind, Workspace};
 
 /// `{kind: {id: fingerprint}}` for the six promoted kinds; variables by structure only.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+///
+/// Held as JSON maps, the one map type the crate already carries (code size).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
-    kinds: BTreeMap<Kind, BTreeMap<String, String>>,
+    kinds: [Map<String, Value>; 6],
+}
+
+impl Serialize for Manifest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.kinds.len()))?;
+        for (kind, ids) in Kind::PROMOTED.iter().zip(&self.kinds) {
+            map.serialize_entry(kind.as_str(), ids)?;
+        }
+        map.end()
+    }
 }
 
 impl Manifest {
     /// Reads a `base` manifest; `path` is its pointer in the request.
     pub fn from_value(value: Value, path: &str) -> Result<Manifest> {
-        let mut kinds = BTreeMap::new();
+        let mut manifest = Manifest::default();
         for (key, ids) in into_object(value, path, "a manifest")? {
             let kind_path = child(path, &key);
-            let kind = Kind::parse(&key).filter(|kind| kind.is_promoted()).ok_or_else(|| {
-                Error::invalid_input(
+            let slot = Kind::parse(&key).and_then(Kind::promoted_index).and_then(|i| manifest.kinds.get_mut(i));
+            let Some(slot) = slot else {
+                return Err(Error::invalid_input(
                     &kind_path,
                     format!("\"{key}\" is not a promoted kind; a manifest lists agents, workflows, knowledgeBase, integrations, channels and variables."),
-                )
-            })?;
-            let mut prints = BTreeMap::new();
-            for (id, print) in into_object(ids, &kind_path, "the fingerprints of a kind")? {
-                match print {
-                    Value::String(print) if is_fingerprint(&print) => {
-                        prints.insert(id, print);
-                    }
-                    other => {
-                        return Err(Error::invalid_input(
-                            child(&kind_path, &id),
-                            format!(
-                                "Expected a fingerprint \"sha256:<64 hex digits>\", found {}; send back the manifest a sync answered.",
-                                type_name(&other)
-                            ),
-                        ))
-                    }
-                }
+                ));
+            };
+            let ids = into_object(ids, &kind_path, "the fingerprints of a kind")?;
+            if let Some((id, print)) = ids.iter().find(|(_, print)| !print.as_str().is_some_and(is_fingerprint)) {
+                return Err(Error::invalid_input(
+                    child(&kind_path, id),
+                    format!(
+                        "Expected a fingerprint \"sha256:<64 hex digits>\", found {}; send back the manifest a sync answered.",
+                        type_name(print)
+                    ),
+                ));
             }
-            kinds.insert(kind, prints);
+            *slot = ids;
         }
-        Ok(Manifest { kinds })
+        Ok(manifest)
     }
 
     /// The fingerprint recorded for an item.
     pub fn get(&self, kind: Kind, id: &str) -> Option<&str> {
-        self.kinds.get(&kind).and_then(|ids| ids.get(id)).map(String::as_str)
+        self.kind(kind).and_then(|ids| ids.get(id)).and_then(Value::as_str)
     }
 
     /// The ids recorded for a kind, sorted.
     pub fn ids(&self, kind: Kind) -> impl Iterator<Item = &str> {
-        self.kinds.get(&kind).into_iter().flat_map(|ids| ids.keys().map(String::as_str))
+        self.kind(kind).into_iter().flat_map(|ids| ids.keys().map(String::as_str))
     }
 
-    /// The manifest as JSON.
-    pub fn to_value(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+    fn kind(&self, kind: Kind) -> Option<&Map<String, Value>> {
+        kind.promoted_index().and_then(|i| self.kinds.get(i))
     }
 }
 
@@ -95,14 +97,13 @@ impl ItemPrints {
 
     /// The manifest `{kind: {id: fingerprint}}`, all six kinds present.
     pub fn manifest(&self, workspace: &Workspace) -> Manifest {
-        let kinds = Kind::PROMOTED
-            .into_iter()
-            .map(|kind| {
-                let ids = workspace.items(kind).iter().map(|item| item.id.clone());
-                (kind, ids.zip(self.of_kind(kind).iter().cloned()).collect())
-            })
-            .collect();
-        Manifest { kinds }
+        let mut manifest = Manifest::default();
+        for ((slot, kind), prints) in manifest.kinds.iter_mut().zip(Kind::PROMOTED).zip(&self.kinds) {
+            for (item, print) in workspace.items(kind).iter().zip(prints) {
+                slot.insert(item.id.clone(), Value::String(print.clone()));
+            }
+        }
+        manifest
     }
 }
 

@@ -4,13 +4,13 @@
 //! nothing. A [`Policy`] is validated and normalised once by [`CompiledPolicy::compile`]; the
 //! compiled form answers [`CompiledPolicy::allows`] with a hash lookup per role and no allocation.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Serialize, Serializer};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::environment::{Chain, ChainError, Environment};
+use crate::environment::{Chain, ChainError, Environment, EnvironmentSet};
 use crate::error::{Error, ErrorCode, Result};
 use crate::fingerprint::fingerprint;
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required, type_name};
@@ -127,6 +127,21 @@ impl Actor {
     }
 }
 
+/// The default policy of the spec's table, as policy JSON.
+pub const DEFAULT_POLICY_JSON: &str = r#"{
+  "environments": ["dev", "test", "uat", "staging", "production"],
+  "roles": {
+    "developer": { "dev": ["edit", "editVariableDefault", "editLocal", "sync"] },
+    "qa": { "test": ["editVariableDefault", "editLocal", "sync"] },
+    "business": { "uat": ["editVariableDefault", "sync"] },
+    "devops": {
+      "staging": ["editVariableDefault", "editLocal", "sync"],
+      "production": ["editVariableDefault", "editLocal", "publish"]
+    },
+    "admin": { "production": ["publish", "hotfix"] }
+  }
+}"#;
+
 /// A policy in its normalised form: lowercase chain, sorted roles and actions, defaults filled in.
 ///
 /// Serialises to the policy JSON of the spec; [`Policy::fingerprint`] hashes this form, so two
@@ -136,10 +151,10 @@ impl Actor {
 pub struct Policy {
     /// The chain, dev first and production last.
     pub environments: Chain,
-    /// Role → environment → actions, sorted; environments outside the chain are dropped.
-    pub roles: BTreeMap<String, BTreeMap<Environment, BTreeSet<Action>>>,
+    /// Role → its grants; grants in environments outside the chain are dropped.
+    pub roles: BTreeMap<String, Grants>,
     /// Environments a sync into which refuses items last edited by the acting actor.
-    pub no_self_promotion: BTreeSet<Environment>,
+    pub no_self_promotion: EnvironmentSet,
     /// What an inline secret in promoted content is.
     pub inline_secrets: InlineSecrets,
 }
@@ -153,39 +168,20 @@ impl Default for Policy {
 impl Policy {
     /// The policy of the spec's table: each environment owned by one role.
     pub fn default_policy() -> Policy {
-        use Action::*;
-        use Environment::*;
-        type Grants = &'static [(Environment, &'static [Action])];
-        let grants: [(&str, Grants); 5] = [
-            ("developer", &[(Dev, &[Edit, EditVariableDefault, EditLocal, Sync])]),
-            ("qa", &[(Test, &[EditVariableDefault, EditLocal, Sync])]),
-            ("business", &[(Uat, &[EditVariableDefault, Sync])]),
-            (
-                "devops",
-                &[
-                    (Staging, &[EditVariableDefault, EditLocal, Sync]),
-                    (Production, &[EditVariableDefault, EditLocal, Publish]),
-                ],
-            ),
-            ("admin", &[(Production, &[Publish, Hotfix])]),
-        ];
-        let roles = grants
-            .iter()
-            .map(|(role, envs)| {
-                let envs = envs.iter().map(|(env, actions)| (*env, actions.iter().copied().collect())).collect();
-                ((*role).to_owned(), envs)
-            })
-            .collect();
-        Policy {
+        // Read from its JSON form: smaller in WebAssembly than building the maps in code; a unit
+        // test proves it parses, so the empty fallback (deny everything) is never taken.
+        Policy::from_json(DEFAULT_POLICY_JSON).unwrap_or_else(|_| Policy {
             environments: Chain::default(),
-            roles,
-            no_self_promotion: BTreeSet::new(),
+            roles: BTreeMap::new(),
+            no_self_promotion: EnvironmentSet::default(),
             inline_secrets: InlineSecrets::Block,
-        }
+        })
     }
 
     /// Reads and normalises the policy JSON; every mistake is `INVALID_POLICY` with its path.
     pub fn from_value(value: Value) -> Result<Policy> {
+        crate::json::check_depth(&value, &crate::json::Limits::DEFAULT)
+            .map_err(|e| e.with_code(ErrorCode::InvalidPolicy))?;
         Policy::read(value).map_err(|e| e.with_code(ErrorCode::InvalidPolicy))
     }
 
@@ -203,23 +199,28 @@ impl Policy {
         };
         let chain = Chain::new(&environments).map_err(|e| chain_error(e, &environments))?;
 
-        let roles_value = take_required(&mut map, "roles", "", "The policy's roles")?;
+        // No roles is a valid policy that denies everything (deny by default).
+        let roles_value = take_optional(&mut map, "roles").unwrap_or_else(|| Value::Object(Map::new()));
         let mut roles = BTreeMap::new();
         for (role, grants) in into_object(roles_value, "/roles", "the roles")? {
             let role_path = child("/roles", &role);
-            let mut envs: BTreeMap<Environment, BTreeSet<Action>> = BTreeMap::new();
+            let mut role_grants = Grants::default();
             for (env_name, actions) in into_object(grants, &role_path, "the grants of a role")? {
                 let env_path = child(&role_path, &env_name);
                 let env = policy_environment(&env_name, &env_path)?;
-                let actions = read_actions(actions, env, &env_path)?;
-                if chain.contains(env) && !actions.is_empty() {
-                    envs.entry(env).or_default().extend(actions);
+                for action in read_actions(actions, env, chain, &env_path)? {
+                    if chain.contains(env) {
+                        role_grants.grant(action, env);
+                    }
                 }
             }
-            roles.insert(role, envs);
+            // A role that grants nothing means what an absent role means: normalised away.
+            if role_grants != Grants::default() {
+                roles.insert(role, role_grants);
+            }
         }
 
-        let mut no_self_promotion = BTreeSet::new();
+        let mut no_self_promotion = EnvironmentSet::default();
         if let Some(list) = take_optional(&mut map, "noSelfPromotion") {
             for env in policy_environments(list, "/noSelfPromotion")? {
                 if chain.contains(env) {
@@ -244,7 +245,20 @@ impl Policy {
 
     /// The policy as JSON, normalised.
     pub fn to_value(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+        let mut roles = Map::new();
+        for (role, grants) in &self.roles {
+            roles.insert(role.clone(), grants.to_value());
+        }
+        let mut policy = Map::new();
+        policy.insert("environments".to_owned(), names(self.environments.iter()));
+        policy.insert("roles".to_owned(), Value::Object(roles));
+        policy.insert("noSelfPromotion".to_owned(), names(self.no_self_promotion.iter()));
+        let mode = match self.inline_secrets {
+            InlineSecrets::Block => "block",
+            InlineSecrets::Warn => "warn",
+        };
+        policy.insert("inlineSecrets".to_owned(), Value::String(mode.to_owned()));
+        Value::Object(policy)
     }
 
     /// `sha256:` fingerprint of the normalised policy.
@@ -287,9 +301,56 @@ fn chain_error(error: ChainError, environments: &[Environment]) -> Error {
     Error::invalid_input(path, format!("Invalid chain: {error}; list the environments as dev, …, production."))
 }
 
-fn read_actions(value: Value, env: Environment, path: &str) -> Result<BTreeSet<Action>> {
+fn names(envs: impl Iterator<Item = Environment>) -> Value {
+    Value::Array(envs.map(|env| Value::String(env.as_str().to_owned())).collect())
+}
+
+/// The actions a role may take, per environment: one bit per action, one byte per environment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Grants {
+    by_environment: [u8; 5],
+}
+
+impl Grants {
+    /// Grants `action` in `env`.
+    pub fn grant(&mut self, action: Action, env: Environment) {
+        if let Some(bits) = self.by_environment.get_mut(env.index()) {
+            *bits |= action.bit();
+        }
+    }
+
+    /// Whether `action` is granted in `env`.
+    pub fn allows(self, action: Action, env: Environment) -> bool {
+        self.by_environment.get(env.index()).is_some_and(|bits| bits & action.bit() != 0)
+    }
+
+    /// The actions granted in `env`, in the spec's order.
+    pub fn actions(self, env: Environment) -> impl Iterator<Item = Action> {
+        Action::ALL.into_iter().filter(move |&action| self.allows(action, env))
+    }
+
+    /// `{environment: [actions]}` for the environments with at least one action.
+    pub fn to_value(self) -> Value {
+        let mut envs = Map::new();
+        for env in Environment::ALL {
+            let actions: Vec<Value> = self.actions(env).map(|a| Value::String(a.as_str().to_owned())).collect();
+            if !actions.is_empty() {
+                envs.insert(env.as_str().to_owned(), Value::Array(actions));
+            }
+        }
+        Value::Object(envs)
+    }
+}
+
+impl Serialize for Grants {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.to_value().serialize(serializer)
+    }
+}
+
+fn read_actions(value: Value, env: Environment, chain: Chain, path: &str) -> Result<Vec<Action>> {
     let names = into_strings(value, path, "action names")?;
-    let mut actions = BTreeSet::new();
+    let mut actions = Vec::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
         let action_path = index(path, i);
         let action = Action::parse(name).ok_or_else(|| {
@@ -300,13 +361,14 @@ fn read_actions(value: Value, env: Environment, path: &str) -> Result<BTreeSet<A
                 ),
             )
         })?;
-        if action.production_only() && env != Environment::Production {
+        // Grants for an environment the chain leaves out are ignored, whatever they hold.
+        if action.production_only() && env != Environment::Production && chain.contains(env) {
             return Err(Error::invalid_input(
                 action_path,
                 format!("{action} exists only in production; grant it under \"production\"."),
             ));
         }
-        actions.insert(action);
+        actions.push(action);
     }
     Ok(actions)
 }
@@ -317,7 +379,6 @@ fn read_actions(value: Value, env: Environment, path: &str) -> Result<BTreeSet<A
 pub struct CompiledPolicy {
     policy: Policy,
     chain: Chain,
-    grants: HashMap<String, [u8; 5]>,
     fingerprint: String,
 }
 
@@ -325,21 +386,8 @@ impl CompiledPolicy {
     /// Compiles a normalised policy.
     pub fn compile(policy: Policy) -> CompiledPolicy {
         let chain = policy.environments;
-        let grants = policy
-            .roles
-            .iter()
-            .map(|(role, envs)| {
-                let mut bits = [0u8; 5];
-                for (env, actions) in envs {
-                    if let Some(slot) = bits.get_mut(env.index()) {
-                        *slot = actions.iter().fold(0, |acc, a| acc | a.bit());
-                    }
-                }
-                (role.clone(), bits)
-            })
-            .collect();
         let fingerprint = policy.fingerprint();
-        CompiledPolicy { policy, chain, grants, fingerprint }
+        CompiledPolicy { policy, chain, fingerprint }
     }
 
     /// The normalised policy.
@@ -369,23 +417,43 @@ impl CompiledPolicy {
 
     /// The roles of the policy that grant `action` in `env`, sorted (to tell a refused actor whom to ask).
     pub fn roles_granting(&self, action: Action, env: Environment) -> Vec<&str> {
-        let mut roles: Vec<&str> =
-            self.grants.keys().filter(|role| self.role_allows(role, action, env)).map(String::as_str).collect();
-        roles.sort_unstable();
+        let roles: Vec<&str> =
+            self.policy.roles.keys().filter(|role| self.role_allows(role, action, env)).map(String::as_str).collect();
         roles
     }
 
     fn role_allows(&self, role: &str, action: Action, env: Environment) -> bool {
-        self.grants.get(role).and_then(|bits| bits.get(env.index())).is_some_and(|bits| bits & action.bit() != 0)
+        self.policy.roles.get(role).is_some_and(|grants| grants.allows(action, env))
     }
 
     /// Whether a sync into `env` must refuse the actor's own edits.
     pub fn no_self_promotion(&self, env: Environment) -> bool {
-        self.policy.no_self_promotion.contains(&env)
+        self.policy.no_self_promotion.contains(env)
     }
 
     /// The inline-secret mode.
     pub fn inline_secrets(&self) -> InlineSecrets {
         self.policy.inline_secrets
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_policy_json_parses_into_the_spec_table() {
+        let policy = Policy::from_json(DEFAULT_POLICY_JSON).unwrap();
+        assert_eq!(policy, Policy::default_policy());
+        assert_eq!(policy.roles.len(), 5);
+        let admin = policy.roles["admin"].actions(Environment::Production).collect::<Vec<_>>();
+        assert_eq!(admin, [Action::Publish, Action::Hotfix]);
+    }
+
+    #[test]
+    fn the_policy_json_is_what_serde_writes() {
+        let policy = Policy::default_policy();
+        assert_eq!(policy.to_value(), serde_json::to_value(&policy).unwrap());
     }
 }

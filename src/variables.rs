@@ -1,7 +1,5 @@
 //! Variables: a structure that travels by sync, and a default value that belongs to each environment.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -9,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::input::type_name;
 use crate::issue::{Issue, IssueCode};
 use crate::json::{child, index};
-use crate::workspace::{Kind, Workspace};
+use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// The type a variable's default value must fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -136,9 +134,12 @@ pub fn default_value(variable: &Value) -> Option<&Value> {
 /// The structure of a variable: every member but `defaultValue`.
 pub fn structure(variable: &Value) -> Value {
     match variable {
-        Value::Object(map) => Value::Object(
-            map.iter().filter(|(k, _)| *k != DEFAULT_VALUE).map(|(k, v)| (k.clone(), v.clone())).collect(),
-        ),
+        Value::Object(map) => {
+            // Clone and remove rather than filter and collect: a collect into a map sorts (code size).
+            let mut structure = map.clone();
+            structure.remove(DEFAULT_VALUE);
+            Value::Object(structure)
+        }
         other => other.clone(),
     }
 }
@@ -169,8 +170,7 @@ pub struct VariableMerge {
 /// none); a new variable takes the source default; a type change resets to the source default
 /// and warns; variables missing from the source are removed.
 pub fn merge(source: &Workspace, target: &Workspace, source_path: &str) -> VariableMerge {
-    let target_index: HashMap<&str, usize> =
-        target.items(Kind::Variables).iter().enumerate().map(|(i, item)| (item.id.as_str(), i)).collect();
+    let target_index = IdIndex::of(target, Kind::Variables);
     let mut merge = VariableMerge {
         origins: Vec::new(),
         defaults_kept: Vec::new(),
@@ -178,7 +178,7 @@ pub fn merge(source: &Workspace, target: &Workspace, source_path: &str) -> Varia
         warnings: Vec::new(),
     };
     for (i, (item, info)) in source.items(Kind::Variables).iter().zip(source.variables()).enumerate() {
-        let found = target_index.get(item.id.as_str()).and_then(|&j| target.variables().get(j).map(|t| (j, t)));
+        let found = target_index.get(&item.id).and_then(|j| target.variables().get(j).map(|t| (j, t)));
         match found {
             Some((j, kept)) if kept.var_type == info.var_type => {
                 merge.origins.push(DefaultOrigin::Target(j));

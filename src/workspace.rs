@@ -3,7 +3,6 @@
 //! Fail closed: only the six promoted kinds ever travel; environment-local kinds stay where they
 //! are, and any key this crate does not know is excluded and reported.
 
-use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use serde::{Serialize, Serializer};
@@ -136,6 +135,51 @@ pub struct Reference {
     pub id: String,
 }
 
+/// Ids of a list, sorted for lookup: id → position in the list.
+///
+/// A sorted vector rather than a hash map: lookups are a binary search, and the WebAssembly build
+/// carries no hash table code at all.
+#[derive(Debug, Clone, Default)]
+pub struct IdIndex<'a> {
+    entries: Vec<(&'a str, usize)>,
+}
+
+impl<'a> IdIndex<'a> {
+    /// Indexes ids given in list order.
+    pub fn new(ids: impl Iterator<Item = &'a str>) -> IdIndex<'a> {
+        let mut entries: Vec<(&str, usize)> = ids.enumerate().map(|(i, id)| (id, i)).collect();
+        crate::sorting::sort_by(&mut entries, |a, b| a < b);
+        IdIndex { entries }
+    }
+
+    /// Indexes the ids of the items of a promoted kind of a workspace.
+    pub fn of(workspace: &'a Workspace, kind: Kind) -> IdIndex<'a> {
+        IdIndex::new(workspace.items(kind).iter().map(|item| item.id.as_str()))
+    }
+
+    /// The position of `id` (its first position, should it repeat).
+    pub fn get(&self, id: &str) -> Option<usize> {
+        let start = self.entries.partition_point(|(entry, _)| *entry < id);
+        self.entries.get(start).filter(|(entry, _)| *entry == id).map(|(_, position)| *position)
+    }
+
+    /// Whether `id` is in the list.
+    pub fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// The first repetition in list order: its id and position.
+    pub fn first_repeat(&self) -> Option<(&'a str, usize)> {
+        self.entries
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [(a, _), (b, later)] if a == b => Some((*b, *later)),
+                _ => None,
+            })
+            .min_by_key(|(_, position)| *position)
+    }
+}
+
 /// What the rules read of an item of a promoted kind; its JSON stays in [`Workspace::payload`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -166,7 +210,7 @@ pub struct Filtered {
     /// The promoted kinds, all six keys present.
     pub payload: Value,
     /// Count of what stays behind, by kind (array length, or 1 for any other value).
-    pub excluded: BTreeMap<String, usize>,
+    pub excluded: Map<String, Value>,
     /// `UNKNOWN_CONTENT_KIND` for every key that is no kind.
     pub warnings: Vec<Issue>,
 }
@@ -174,7 +218,13 @@ pub struct Filtered {
 impl Default for Workspace {
     fn default() -> Self {
         Workspace {
-            payload: Kind::PROMOTED.iter().map(|kind| (kind.as_str().to_owned(), Value::Array(Vec::new()))).collect(),
+            payload: {
+                let mut payload = Map::new();
+                for kind in Kind::PROMOTED {
+                    payload.insert(kind.as_str().to_owned(), Value::Array(Vec::new()));
+                }
+                payload
+            },
             items: Default::default(),
             variables: Vec::new(),
             local: Vec::new(),
@@ -206,13 +256,10 @@ impl Workspace {
                             format!("The workspace holds more than {} items; split it.", limits.max_items),
                         ));
                     }
-                    let items = if kind == Kind::Variables {
-                        let (items, infos) = read_variables(&values, &kind_path)?;
+                    let (items, infos) = read_items(kind, &values, &kind_path)?;
+                    if kind == Kind::Variables {
                         workspace.variables = infos;
-                        items
-                    } else {
-                        read_items(kind, &values, &kind_path)?
-                    };
+                    }
                     if let Some(slot) = workspace.items.get_mut(kind as usize) {
                         *slot = items;
                     }
@@ -222,7 +269,7 @@ impl Workspace {
                 None => workspace.unknown.push((key, value)),
             }
         }
-        workspace.local.sort_by_key(|(kind, _)| *kind);
+        crate::sorting::sort_by(&mut workspace.local, |(a, _), (b, _)| a < b);
         Ok(workspace)
     }
 
@@ -268,20 +315,25 @@ impl Workspace {
     }
 
     /// The ids (for secrets: names) of the items of a local kind held as an array.
-    pub fn local_ids(&self, kind: Kind) -> HashSet<&str> {
+    pub fn local_ids(&self, kind: Kind) -> IdIndex<'_> {
         match self.local(kind) {
             Some(Value::Array(items)) => {
-                items.iter().filter_map(|item| item.get(kind.id_key()).and_then(Value::as_str)).collect()
+                IdIndex::new(items.iter().filter_map(|item| item.get(kind.id_key()).and_then(Value::as_str)))
             }
-            _ => HashSet::new(),
+            _ => IdIndex::default(),
         }
     }
 
-    /// Counts of what stays behind: local kinds and unknown keys.
-    pub fn excluded(&self) -> BTreeMap<String, usize> {
-        let local = self.local.iter().map(|(kind, value)| (kind.as_str().to_owned(), count(value)));
-        let unknown = self.unknown.iter().map(|(key, value)| (key.clone(), count(value)));
-        local.chain(unknown).collect()
+    /// Counts of what stays behind, `{kind: count}`: local kinds and unknown keys.
+    pub fn excluded(&self) -> Map<String, Value> {
+        let mut excluded = Map::new();
+        for (kind, value) in &self.local {
+            excluded.insert(kind.as_str().to_owned(), count(value).into());
+        }
+        for (key, value) in &self.unknown {
+            excluded.insert(key.clone(), count(value).into());
+        }
+        excluded
     }
 
     /// `UNKNOWN_CONTENT_KIND` warnings, one per unknown key; `path` is the workspace's pointer.
@@ -325,52 +377,31 @@ fn count(value: &Value) -> usize {
     }
 }
 
-fn read_items(kind: Kind, values: &[Value], path: &str) -> Result<Vec<Item>> {
-    let mut seen: HashSet<&str> = HashSet::with_capacity(values.len());
+/// Reads the items of a promoted kind (with the type and usage of each variable); ids unique.
+fn read_items(kind: Kind, values: &[Value], path: &str) -> Result<(Vec<Item>, Vec<VariableInfo>)> {
+    let id_key = kind.id_key();
     let mut items = Vec::with_capacity(values.len());
+    let mut infos = Vec::new();
     for (i, value) in values.iter().enumerate() {
         let item_path = index(path, i);
         let Value::Object(map) = value else {
             return Err(Error::invalid_input(
                 item_path,
-                format!("An item of {kind} must be an object with a string id, found {}.", type_name(value)),
+                format!("An item of {kind} must be an object with a string {id_key}, found {}.", type_name(value)),
             ));
         };
-        let id = read_id(map, "id", &item_path)?;
-        if !seen.insert(id) {
-            return Err(Error::invalid_input(
-                child(&item_path, "id"),
-                format!("The id \"{id}\" appears twice in {kind}; ids must be unique within a kind."),
-            ));
+        let id = read_id(map, id_key, &item_path)?;
+        if kind == Kind::Variables {
+            infos.push(VariableInfo::read(map, &item_path)?);
         }
         let (updated_by, uses) = read_conventions(map, &item_path)?;
         items.push(Item { id: id.to_owned(), updated_by, uses });
     }
-    Ok(items)
-}
-
-fn read_variables(values: &[Value], path: &str) -> Result<(Vec<Item>, Vec<VariableInfo>)> {
-    let mut seen: HashSet<&str> = HashSet::with_capacity(values.len());
-    let mut items = Vec::with_capacity(values.len());
-    let mut infos = Vec::with_capacity(values.len());
-    for (i, value) in values.iter().enumerate() {
-        let item_path = index(path, i);
-        let Value::Object(map) = value else {
-            return Err(Error::invalid_input(
-                item_path,
-                format!("A variable must be an object with a string name, found {}.", type_name(value)),
-            ));
-        };
-        let name = read_id(map, "name", &item_path)?;
-        if !seen.insert(name) {
-            return Err(Error::invalid_input(
-                child(&item_path, "name"),
-                format!("The variable \"{name}\" is declared twice; names must be unique."),
-            ));
-        }
-        infos.push(VariableInfo::read(map, &item_path)?);
-        let (updated_by, uses) = read_conventions(map, &item_path)?;
-        items.push(Item { id: name.to_owned(), updated_by, uses });
+    if let Some((id, i)) = IdIndex::new(items.iter().map(|item| item.id.as_str())).first_repeat() {
+        return Err(Error::invalid_input(
+            child(&index(path, i), id_key),
+            format!("The {id_key} \"{id}\" appears twice in {kind}; each {id_key} must be unique within its kind."),
+        ));
     }
     Ok((items, infos))
 }

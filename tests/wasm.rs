@@ -42,7 +42,10 @@ fn fingerprints_match_the_native_rfc_8785_hash() {
         fingerprint(js("{}")).unwrap(),
         "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
     );
-    assert_eq!(fingerprint(js(r#"{"b":1,"a":[1e-7,0.1]}"#)).unwrap(), fingerprint(js(r#"{"a":[1e-7,0.1],"b":1}"#)).unwrap());
+    assert_eq!(
+        fingerprint(js(r#"{"b":1,"a":[1e-7,0.1]}"#)).unwrap(),
+        fingerprint(js(r#"{"a":[1e-7,0.1],"b":1}"#)).unwrap()
+    );
     // A string argument of fingerprint is a JSON string value, not JSON text.
     assert_ne!(fingerprint(JsValue::from_str("{}")).unwrap(), fingerprint(js("{}")).unwrap());
 }
@@ -76,7 +79,8 @@ fn a_denial_is_an_answer_not_an_exception() {
 #[wasm_bindgen_test]
 fn bad_input_throws_a_promotion_rules_error_with_code_and_path() {
     let rules = PromotionRules::new(JsValue::UNDEFINED).unwrap();
-    let error = rules.plan_sync(js(r#"{"actor":{"id":"a","roles":[]},"from":"dev","to":"prod","source":{}}"#)).unwrap_err();
+    let error =
+        rules.plan_sync(js(r#"{"actor":{"id":"a","roles":[]},"from":"dev","to":"prod","source":{}}"#)).unwrap_err();
     assert_eq!(get(&error, "name").as_string().as_deref(), Some("PromotionRulesError"));
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("INVALID_INPUT"));
     assert_eq!(get(&error, "path").as_string().as_deref(), Some("/to"));
@@ -107,7 +111,8 @@ fn the_instance_keeps_answering_after_many_errors() {
         assert!(rules.plan_sync(JsValue::from_str("{not json")).is_err());
         assert!(rules.authorize(js(r#"{"id":"x","roles":[]}"#), "sync".into(), "moon".into()).is_err());
     }
-    let decision = rules.authorize(js(r#"{"id":"ada","roles":["admin"]}"#), "hotfix".into(), "PRODUCTION".into()).unwrap();
+    let decision =
+        rules.authorize(js(r#"{"id":"ada","roles":["admin"]}"#), "hotfix".into(), "PRODUCTION".into()).unwrap();
     assert_eq!(get(&decision, "allowed").as_bool(), Some(true));
     assert_eq!(rules.next_environment("production".into()).unwrap(), None);
     assert_eq!(rules.next_environment("uat".into()).unwrap().as_deref(), Some("staging"));

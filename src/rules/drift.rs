@@ -2,10 +2,8 @@
 //!
 //! Shared by sync (three-way: base, target, source) and publish (two-way: base, workspace).
 
-use std::collections::HashSet;
-
 use crate::manifest::{ItemPrints, Manifest};
-use crate::workspace::{Kind, Workspace};
+use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// An item changed, added or deleted in place since the `base` manifest was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +41,7 @@ pub fn in_place_changes<'a>(
                 });
             }
         }
-        let present: HashSet<&str> = items.iter().map(|item| item.id.as_str()).collect();
+        let present = IdIndex::of(workspace, kind);
         for id in base.ids(kind).filter(|id| !present.contains(id)) {
             changes.push(InPlaceChange { kind, id, index: None, now: None, base: base.get(kind, id) });
         }

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::fingerprint::fingerprint;
 use crate::input::{into_object, into_string, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
-use crate::json::{child, Limits};
+use crate::json::{check_depth, child, Limits};
 use crate::policy::{Action, Actor};
 use crate::rules::sync::read_environment;
 use crate::rules::{empty_reason, item_path, Audit, AuditEvent, PromotionRules};
@@ -58,6 +58,7 @@ pub struct EditRequest {
 impl EditRequest {
     /// Reads `{ actor, environment, before, after, hotfix? }`.
     pub fn from_value(value: Value, limits: &Limits) -> Result<EditRequest> {
+        check_depth(&value, limits)?;
         let mut map = into_object(value, "", "the edit request")?;
         reject_unknown(&map, &["actor", "environment", "before", "after", "hotfix"], "", "An edit request")?;
         let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
@@ -167,18 +168,15 @@ impl PromotionRules {
                     );
                 }
             }
-            let new_defaults = variable_changes.added.iter().chain(
-                variable_changes
-                    .modified
-                    .iter()
-                    .filter(|m| m.fields.iter().any(|f| is_default_field(f)))
-                    .map(|m| &m.id),
-            );
-            for name in new_defaults {
+            // Every added or modified variable must end with a default that fits its type: a new
+            // default, and also an old default under a changed type.
+            let added = variable_changes.added.iter().map(|name| (name, false));
+            let modified =
+                variable_changes.modified.iter().map(|m| (&m.id, m.fields.iter().any(|f| is_default_field(f))));
+            for (name, default_changed) in added.chain(modified) {
                 let Some(i) = position(&after, Kind::Variables, name) else { continue };
                 let default_path = child(&item_path("/after", Kind::Variables, i), DEFAULT_VALUE);
-                let is_new = variable_changes.added.contains(name);
-                if !is_new {
+                if default_changed {
                     self.require(&mut findings, &actor, Action::EditVariableDefault, env, &default_path);
                 }
                 let value = after.values(Kind::Variables).get(i).and_then(default_value);

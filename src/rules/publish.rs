@@ -8,7 +8,7 @@ use crate::environment::Environment;
 use crate::error::Result;
 use crate::input::{into_object, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
-use crate::json::Limits;
+use crate::json::{check_depth, Limits};
 use crate::manifest::{ItemPrints, Manifest};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
@@ -35,6 +35,7 @@ pub struct PublishRequest {
 impl PublishRequest {
     /// Reads `{ actor, workspace, live?, base?, hotfix? }`.
     pub fn from_value(value: Value, limits: &Limits) -> Result<PublishRequest> {
+        check_depth(&value, limits)?;
         let mut map = into_object(value, "", "the publish request")?;
         reject_unknown(&map, &["actor", "workspace", "live", "base", "hotfix"], "", "A publish request")?;
         let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
@@ -100,9 +101,6 @@ impl PromotionRules {
         let production = self.require_in_chain(Environment::Production, "")?;
         let mut findings = Findings::default();
         self.require(&mut findings, &actor, Action::Publish, production, "/actor");
-        if hotfix.is_some() {
-            self.require(&mut findings, &actor, Action::Hotfix, production, "/actor");
-        }
         findings.warnings.extend(workspace.unknown_kind_warnings("/workspace"));
 
         let mut mode = PublishMode::GoLive;
@@ -136,6 +134,8 @@ impl PromotionRules {
                         Some("/hotfix".into()),
                     ),
                     Some(declaration) => {
+                        // Only a publish that really is a hotfix needs the hotfix action.
+                        self.require(&mut findings, &actor, Action::Hotfix, production, "/actor");
                         mode = PublishMode::Hotfix;
                         hotfixes = changes
                             .iter()

@@ -1,12 +1,10 @@
 //! References: every `uses` entry and every variable `usage` must resolve after the sync.
 
-use std::collections::HashSet;
-
 use crate::environment::Environment;
 use crate::issue::{Findings, IssueCode};
 use crate::json::index;
 use crate::rules::item_path;
-use crate::workspace::{Kind, Workspace};
+use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// Checks the references of the payload (`payload`, at pointer `prefix`) against itself and the
 /// target: promoted kinds and variables must travel (`DANGLING_REFERENCE`, a violation); secrets
@@ -15,8 +13,7 @@ use crate::workspace::{Kind, Workspace};
 /// (`DANGLING_REFERENCE`, a warning); a variable's `usage` must name workflows of the payload
 /// (`DANGLING_REFERENCE`, a warning).
 pub(crate) fn check(payload: &Workspace, target: &Workspace, to: Environment, prefix: &str, findings: &mut Findings) {
-    let travelling: Vec<HashSet<&str>> =
-        Kind::PROMOTED.iter().map(|&kind| payload.items(kind).iter().map(|item| item.id.as_str()).collect()).collect();
+    let travelling: Vec<IdIndex> = Kind::PROMOTED.iter().map(|&kind| IdIndex::of(payload, kind)).collect();
     let holds = |kind: Kind, id: &str| {
         kind.promoted_index().and_then(|i| travelling.get(i)).is_some_and(|ids| ids.contains(id))
     };

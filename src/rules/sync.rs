@@ -1,9 +1,7 @@
 //! Sync: promote one environment's content to the next one of the chain.
 
-use std::collections::{BTreeMap, HashMap};
-
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;
@@ -11,13 +9,13 @@ use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
-use crate::json::{child, index, Limits};
+use crate::json::{check_depth, child, index, Limits};
 use crate::manifest::{ItemPrints, Manifest};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
 use crate::rules::{inline, item_path, references, Audit, AuditEvent, PromotionRules};
 use crate::variables::{self, default_value, DefaultOrigin, DEFAULT_VALUE};
-use crate::workspace::{Kind, Workspace};
+use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// `planSync`'s request: who promotes what from where to where.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +39,7 @@ pub struct SyncRequest {
 impl SyncRequest {
     /// Reads `{ actor, from, to, source, target?, base?, acknowledge? }`.
     pub fn from_value(value: Value, limits: &Limits) -> Result<SyncRequest> {
+        check_depth(&value, limits)?;
         let mut map = into_object(value, "", "the sync request")?;
         reject_unknown(
             &map,
@@ -109,8 +108,8 @@ pub struct SyncPlan {
     pub payload: Value,
     /// From the target's promoted content to the payload.
     pub changes: ChangeSet,
-    /// What stays behind in the source, by kind.
-    pub excluded: BTreeMap<String, usize>,
+    /// What stays behind in the source, `{kind: count}`.
+    pub excluded: Map<String, Value>,
     /// `{kind: {id: fingerprint}}` of the payload: send it back as `base` next time.
     pub manifest: Manifest,
     /// Fingerprint of the payload.
@@ -178,13 +177,20 @@ impl PromotionRules {
         let payload_prints = ItemPrints::of(&source);
         let target_prints = ItemPrints::of(&target);
         match &base {
-            Some(base) => check_drift(&source, &payload_prints, &target, &target_prints, base, &acknowledge, to, &mut findings),
-            None if to == Environment::Production => findings.warning(
-                IssueCode::NoBaseManifest,
-                "No base manifest was given, so hotfixes made in production cannot be protected; send the manifest of the last sync as base.",
-                Some("/base".into()),
-            ),
-            None => {}
+            Some(base) => {
+                check_drift(&source, &payload_prints, &target, &target_prints, base, &acknowledge, to, &mut findings)
+            }
+            None => {
+                if to == Environment::Production {
+                    findings.warning(
+                        IssueCode::NoBaseManifest,
+                        "No base manifest was given, so hotfixes made in production cannot be protected; send the manifest of the last sync as base.",
+                        Some("/base".into()),
+                    );
+                }
+                // Without a base there is no drift, so no entry can acknowledge anything.
+                report_unused_acknowledgements(&acknowledge, &vec![false; acknowledge.len()], &mut findings);
+            }
         }
 
         // 7. Separation of duties.
@@ -273,17 +279,14 @@ fn check_drift(
     findings: &mut Findings,
 ) {
     let mut used = vec![false; acknowledge.len()];
-    let positions: Vec<HashMap<&str, usize>> = Kind::PROMOTED
-        .iter()
-        .map(|&kind| payload.items(kind).iter().enumerate().map(|(i, item)| (item.id.as_str(), i)).collect())
-        .collect();
+    let positions: Vec<IdIndex> = Kind::PROMOTED.iter().map(|&kind| IdIndex::of(payload, kind)).collect();
     for change in in_place_changes(target, target_prints, base) {
         let source_print = change
             .kind
             .promoted_index()
             .and_then(|k| positions.get(k))
             .and_then(|ids| ids.get(change.id))
-            .and_then(|&i| payload_prints.of_kind(change.kind).get(i))
+            .and_then(|i| payload_prints.of_kind(change.kind).get(i))
             .map(String::as_str);
         if source_print == change.now {
             continue; // recreated upstream: the sync carries the very same copy
@@ -312,6 +315,11 @@ fn check_drift(
         };
         findings.either(acknowledged.is_some(), code, message, Some(change.path("/target")));
     }
+    report_unused_acknowledgements(acknowledge, &used, findings);
+}
+
+/// `UNUSED_ACKNOWLEDGEMENT` for every `acknowledge` entry that matched no drift.
+fn report_unused_acknowledgements(acknowledge: &[(Kind, String)], used: &[bool], findings: &mut Findings) {
     for (i, ((kind, id), used)) in acknowledge.iter().zip(used).enumerate() {
         if !used {
             findings.warning(
@@ -333,14 +341,10 @@ fn check_self_promotion(
     findings: &mut Findings,
 ) {
     for kind in Kind::PROMOTED {
-        let in_target: HashMap<&str, &str> = target
-            .items(kind)
-            .iter()
-            .zip(target_prints.of_kind(kind))
-            .map(|(item, print)| (item.id.as_str(), print.as_str()))
-            .collect();
+        let in_target = IdIndex::of(target, kind);
+        let target_prints = target_prints.of_kind(kind);
         for (i, (item, print)) in payload.items(kind).iter().zip(payload_prints.of_kind(kind)).enumerate() {
-            let changes = in_target.get(item.id.as_str()) != Some(&print.as_str());
+            let changes = in_target.get(&item.id).and_then(|j| target_prints.get(j)) != Some(print);
             if changes && item.updated_by.as_deref() == Some(actor.id.as_str()) {
                 findings.violation(
                     IssueCode::SelfPromotion,

@@ -1,0 +1,400 @@
+//! Invariants of the engine, checked on generated workspaces, values and policies (proptest).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::*;
+use promotion_rules::diff::apply_patch;
+use promotion_rules::{api, diff_workspaces, fingerprint, json, Limits, PromotionRules};
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use serde_json::{json, Map, Value};
+
+const ACTIONS: [&str; 6] = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix"];
+const CONTENT: [&str; 5] = ["agents", "workflows", "knowledgeBase", "integrations", "channels"];
+const IDS: [&str; 6] = ["a", "b", "c", "d", "e", "x/y~z"];
+const VARIABLE_NAMES: [&str; 4] = ["A", "B", "C", "D"];
+const UNKNOWN: [&str; 3] = ["experiments", "Agents", "notes"];
+const FIELDS: [&str; 7] = ["tone", "instructions", "behaviour", "fallback", "steps", "a~b", "c/d"];
+const REFERABLE: [&str; 10] = [
+    "agents",
+    "workflows",
+    "knowledgeBase",
+    "integrations",
+    "channels",
+    "variables",
+    "secrets",
+    "guardrails",
+    "evaluators",
+    "workflows",
+];
+
+fn config(cases: u32) -> Config {
+    Config { cases, failure_persistence: None, ..Config::default() }
+}
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        (-1_000_000i64..1_000_000).prop_map(Value::from),
+        (-1.0e9f64..1.0e9).prop_map(|f| json!(f)),
+        "[a-z ]{0,6}".prop_map(Value::from),
+        "\\PC{0,4}".prop_map(Value::from),
+    ]
+}
+
+/// Any JSON value of modest size, keys with pointer-special and non-BMP characters included.
+fn any_json() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(prop_oneof!["[a-c~/]{0,3}", "\\PC{0,3}"], inner, 0..4)
+                .prop_map(|members| Value::Object(members.into_iter().collect())),
+        ]
+    })
+}
+
+fn reference() -> impl Strategy<Value = Value> {
+    (prop::sample::select(&REFERABLE[..]), prop::sample::select(&IDS[..]))
+        .prop_map(|(kind, id)| json!({ "kind": kind, "id": id }))
+}
+
+/// The items of a content kind: unique ids in a shuffled order, opaque fields, maybe `uses`.
+fn items() -> impl Strategy<Value = Value> {
+    let fields = prop::collection::btree_map(prop::sample::select(&FIELDS[..]), any_json(), 0..3);
+    let extras = (fields, prop::option::of(prop::collection::vec(reference(), 0..3)), prop::option::of("[a-z]{3}"));
+    prop::collection::btree_map(prop::sample::select(&IDS[..]), extras, 0..5)
+        .prop_map(|items| {
+            items
+                .into_iter()
+                .map(|(id, (fields, uses, updated_by))| {
+                    let mut item: Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                    item.insert("id".into(), json!(id));
+                    if let Some(uses) = uses {
+                        item.insert("uses".into(), Value::Array(uses));
+                    }
+                    if let Some(by) = updated_by {
+                        item.insert("updatedBy".into(), json!(by));
+                    }
+                    Value::Object(item)
+                })
+                .collect::<Vec<_>>()
+        })
+        .prop_shuffle()
+        .prop_map(Value::Array)
+}
+
+fn default_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        "[a-z]{0,5}".prop_map(Value::from),
+        (0i64..100).prop_map(Value::from),
+        any::<bool>().prop_map(Value::from),
+        "https://[a-z]{1,5}\\.example/[a-z]{0,3}".prop_map(Value::from),
+        any_json(),
+    ]
+}
+
+fn variables() -> impl Strategy<Value = Value> {
+    let types = prop::sample::select(&["string", "number", "boolean", "url", "json"][..]);
+    let usage = prop::collection::vec(prop::sample::select(&IDS[..]), 0..3);
+    let variable = (types, prop::option::of(default_value()), usage, prop::option::of("[a-z ]{0,8}"));
+    prop::collection::btree_map(prop::sample::select(&VARIABLE_NAMES[..]), variable, 0..4)
+        .prop_map(|variables| {
+            variables
+                .into_iter()
+                .map(|(name, (var_type, default, usage, description))| {
+                    let mut variable = json!({ "name": name, "type": var_type, "usage": usage });
+                    if let Some(default) = default {
+                        variable["defaultValue"] = default;
+                    }
+                    if let Some(description) = description {
+                        variable["description"] = json!(description);
+                    }
+                    variable
+                })
+                .collect::<Vec<_>>()
+        })
+        .prop_shuffle()
+        .prop_map(Value::Array)
+}
+
+/// A valid workspace: some content kinds, maybe variables, some local kinds and unknown keys.
+fn workspace() -> impl Strategy<Value = Value> {
+    let content = prop::collection::vec(prop::option::of(items()), 5);
+    let others = prop::collection::btree_map(
+        prop::sample::select(
+            &[
+                "conversations",
+                "analytics",
+                "evaluators",
+                "guardrails",
+                "issues",
+                "secrets",
+                "experiments",
+                "Agents",
+                "notes",
+            ][..],
+        ),
+        any_json(),
+        0..4,
+    );
+    (content, prop::option::of(variables()), others).prop_map(|(content, variables, others)| {
+        let mut workspace = Map::new();
+        for (kind, items) in CONTENT.iter().zip(content) {
+            if let Some(items) = items {
+                workspace.insert((*kind).to_owned(), items);
+            }
+        }
+        if let Some(variables) = variables {
+            workspace.insert("variables".into(), variables);
+        }
+        for (key, value) in others {
+            workspace.insert(key.to_owned(), value);
+        }
+        Value::Object(workspace)
+    })
+}
+
+/// Any JSON object keyed like a workspace, valid or not (non-arrays, anonymous items, repeated ids).
+fn loose_workspace() -> impl Strategy<Value = Value> {
+    let keys =
+        prop::sample::select(&["agents", "workflows", "variables", "channels", "issues", "secrets", "notes"][..]);
+    let value = prop_oneof![
+        items(),
+        prop::collection::vec(
+            prop_oneof![any_json(), Just(json!({ "id": "a" })), Just(json!({ "name": "A", "v": 1 }))],
+            0..4
+        )
+        .prop_map(Value::Array),
+        any_json(),
+    ];
+    prop::collection::btree_map(keys, value, 0..5)
+        .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()))
+}
+
+/// xorshift64: the member order of the shuffled text.
+fn step(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+/// JSON text of `value` with every object's members in a shuffled order and random whitespace.
+fn shuffled_text(value: &Value, seed: &mut u64, out: &mut String) {
+    let space = |n: u64| {
+        if n % 3 == 0 {
+            " "
+        } else if n % 3 == 1 {
+            "\n  "
+        } else {
+            ""
+        }
+    };
+    match value {
+        Value::Object(members) => {
+            let mut entries: Vec<(&String, &Value)> = members.iter().collect();
+            for i in (1..entries.len()).rev() {
+                let j = (step(seed) % (i as u64 + 1)) as usize;
+                entries.swap(i, j);
+            }
+            out.push('{');
+            for (i, (key, member)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(space(step(seed)));
+                out.push_str(&serde_json::to_string(key).unwrap());
+                out.push_str(" : ");
+                shuffled_text(member, seed, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                shuffled_text(item, seed, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&serde_json::to_string(other).unwrap()),
+    }
+}
+
+fn sync_request(source: &Value, target: &Value) -> Value {
+    json!({ "actor": dana(), "from": "dev", "to": "test", "source": source, "target": target })
+}
+
+fn promoted_payload(workspace: &Value) -> Value {
+    api::filter_content(workspace.clone(), &Limits::DEFAULT).unwrap().payload
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn the_payload_never_holds_an_excluded_or_unknown_kind(source in workspace(), target in workspace()) {
+        let plan = rules().plan_sync_value(sync_request(&source, &target)).unwrap();
+        let keys: BTreeSet<&str> = plan.payload.as_object().unwrap().keys().map(String::as_str).collect();
+        prop_assert_eq!(keys, PROMOTED.iter().copied().collect::<BTreeSet<_>>());
+        let left_behind: BTreeSet<&str> = source.as_object().unwrap().keys().map(String::as_str).filter(|k| !PROMOTED.contains(k)).collect();
+        prop_assert_eq!(plan.excluded.keys().map(String::as_str).collect::<BTreeSet<_>>(), left_behind);
+        for key in UNKNOWN {
+            prop_assert_eq!(source.get(key).is_some(), plan.decision.warnings.iter().any(|w| w.path.as_deref() == Some(&*format!("/source/{key}"))));
+        }
+    }
+
+    #[test]
+    fn the_sync_patch_turns_the_target_payload_into_the_payload(source in workspace(), target in workspace()) {
+        let plan = rules().plan_sync_value(sync_request(&source, &target)).unwrap();
+        let mut document = promoted_payload(&target);
+        apply_patch(&mut document, &plan.changes.patch).unwrap();
+        prop_assert_eq!(&document, &plan.payload);
+        prop_assert_eq!(plan.fingerprint, fingerprint(&plan.payload));
+        prop_assert_eq!(plan.target_fingerprint, fingerprint(&promoted_payload(&target)));
+    }
+
+    #[test]
+    fn applying_a_diff_patch_to_before_yields_after(
+        before in prop_oneof![workspace(), loose_workspace()],
+        after in prop_oneof![workspace(), loose_workspace()],
+    ) {
+        let changes = diff_workspaces(&before, &after);
+        let mut document = before.clone();
+        apply_patch(&mut document, &changes.patch).unwrap();
+        prop_assert_eq!(&document, &after);
+        let summary = changes.summary;
+        let counted: usize = changes.kinds.values().map(|k| k.added.len() + k.modified.len() + k.removed.len() + k.unchanged).sum();
+        prop_assert_eq!(counted, summary.added + summary.modified + summary.removed + summary.unchanged);
+        prop_assert_eq!(changes.patch.is_empty(), before == after);
+    }
+
+    #[test]
+    fn a_workspace_diffed_with_itself_changes_nothing(workspace in workspace()) {
+        let changes = diff_workspaces(&workspace, &workspace);
+        prop_assert!(changes.patch.is_empty());
+        prop_assert!(changes.local.is_empty());
+        prop_assert_eq!(changes.summary.added + changes.summary.modified + changes.summary.removed, 0);
+    }
+
+    #[test]
+    fn the_fingerprint_does_not_depend_on_member_order(value in any_json(), seed in 1u64..u64::MAX) {
+        let mut text = String::new();
+        let mut state = seed;
+        shuffled_text(&value, &mut state, &mut text);
+        let reparsed = json::parse(&text).unwrap();
+        prop_assert_eq!(fingerprint(&reparsed), fingerprint(&value));
+    }
+
+    #[test]
+    fn a_sync_plan_is_deterministic(source in workspace(), target in workspace()) {
+        let first = rules().plan_sync_value(sync_request(&source, &target)).unwrap();
+        let second = rules().plan_sync_value(sync_request(&source, &target)).unwrap();
+        prop_assert_eq!(serde_json::to_string(&first).unwrap(), serde_json::to_string(&second).unwrap());
+    }
+}
+
+/// Role → grants, each an environment name (in any case) and its actions.
+type Roles = BTreeMap<String, Vec<(String, Vec<&'static str>)>>;
+
+/// A random policy: a chain, roles granting random actions (publish and hotfix only in
+/// production), some for environments outside the chain, names in random case.
+fn policy() -> impl Strategy<Value = (Vec<&'static str>, Roles)> {
+    let chain = prop::sample::subsequence(vec!["test", "uat", "staging"], 0..=3).prop_map(|middle| {
+        let mut chain = vec!["dev"];
+        chain.extend(middle);
+        chain.push("production");
+        chain
+    });
+    let grant = (prop::sample::select(&CHAIN[..]), any::<bool>(), prop::sample::subsequence(ACTIONS.to_vec(), 0..=6))
+        .prop_map(|(env, upper, actions)| {
+            let actions: Vec<&str> =
+                actions.into_iter().filter(|a| env == "production" || !matches!(*a, "publish" | "hotfix")).collect();
+            (if upper { env.to_uppercase() } else { env.to_owned() }, actions)
+        });
+    let roles = prop::collection::btree_map(
+        prop::sample::select(&["r0", "r1", "r2", "r3"][..]).prop_map(str::to_owned),
+        prop::collection::vec(grant, 0..4),
+        0..4,
+    );
+    (chain, roles)
+}
+
+fn policy_json(chain: &[&str], roles: &Roles) -> Value {
+    let roles: Map<String, Value> = roles
+        .iter()
+        .map(|(role, grants)| {
+            // Grants for the same environment in two spellings are two members of the role.
+            let mut envs = Map::new();
+            for (env, actions) in grants {
+                let entry = envs.entry(env.clone()).or_insert_with(|| json!([]));
+                entry.as_array_mut().unwrap().extend(actions.iter().map(|a| json!(a)));
+            }
+            (role.clone(), Value::Object(envs))
+        })
+        .collect();
+    json!({ "environments": chain, "roles": roles })
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn an_action_is_allowed_only_when_one_of_the_actor_roles_grants_it(
+        (chain, roles) in policy(),
+        held in prop::sample::subsequence(vec!["r0", "r1", "r2", "r3", "ghost"], 0..=5),
+    ) {
+        let rules = api::rules(Some(policy_json(&chain, &roles))).unwrap();
+        let actor = json!({ "id": "someone", "roles": held });
+        for env in CHAIN {
+            for action in ACTIONS {
+                let result = rules.authorize_value(actor.clone(), action, env);
+                if !chain.contains(&env) {
+                    prop_assert!(result.is_err(), "{} is outside the chain", env);
+                    continue;
+                }
+                let granted = held.iter().any(|role| {
+                    roles.get(*role).is_some_and(|grants| {
+                        grants.iter().any(|(e, actions)| e.eq_ignore_ascii_case(env) && actions.contains(&action))
+                    })
+                });
+                let decision = result.unwrap();
+                prop_assert_eq!(decision.allowed, granted, "{} {} in {}", held.join(","), action, env);
+                prop_assert_eq!(decision.violations.iter().any(|v| v.code.as_str() == "FORBIDDEN"), !granted);
+            }
+        }
+    }
+
+    #[test]
+    fn a_sync_is_allowed_only_to_the_next_environment_of_the_chain(
+        (chain, _) in policy(),
+        from in 0usize..5,
+        to in 0usize..5,
+    ) {
+        let grants: Map<String, Value> = chain.iter().map(|env| ((*env).to_owned(), json!(["sync"]))).collect();
+        let rules = api::rules(Some(json!({ "environments": chain, "roles": { "everyone": grants } }))).unwrap();
+        let (from, to) = (chain[from % chain.len()], chain[to % chain.len()]);
+        let plan = rules
+            .plan_sync_value(json!({ "actor": { "id": "e", "roles": ["everyone"] }, "from": from, "to": to, "source": {}, "base": {} }))
+            .unwrap();
+        let position = chain.iter().position(|env| *env == from).unwrap();
+        let next = chain.get(position + 1).copied();
+        prop_assert_eq!(plan.decision.allowed, next == Some(to), "{} → {} in {:?}", from, to, chain);
+        let expected: Vec<&str> = match next {
+            None => vec!["NO_NEXT_ENVIRONMENT"],
+            Some(next) if next != to => vec!["NOT_NEXT_ENVIRONMENT"],
+            Some(_) => vec![],
+        };
+        prop_assert_eq!(codes(&plan.decision.violations), expected);
+        prop_assert_eq!(
+            PromotionRules::clone(&rules).next_environment_of(from).unwrap().map(|e| e.as_str()),
+            next
+        );
+    }
+}
