@@ -19,6 +19,6 @@ case "$(command -v wasm-opt)" in
   "$PWD"/node_modules/.bin/*) ;;
   *) echo "build-pkg: wasm-opt must be npm binaryen's (run scripts/setup.sh)" >&2; exit 1 ;;
 esac
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   --strip-debug --strip-producers "$out/web/promotion_rules_bg.wasm" -o "$out/promotion_rules_bg.wasm"
 node scripts/assemble-pkg.mjs "$out" pkg

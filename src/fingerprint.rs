@@ -170,7 +170,7 @@ fn write_object<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, out: &m
 /// Without `arbitrary_precision` every `Number` is a finite double, but should
 /// one ever not be (NaN, infinite, unparsable), it prints as `null`, as
 /// `JSON.stringify` does, rather than panicking.
-fn write_number<W: CanonicalSink + ?Sized>(n: &Number, out: &mut W) {
+pub(crate) fn write_number<W: CanonicalSink + ?Sized>(n: &Number, out: &mut W) {
     match n.as_f64() {
         Some(f) if f.is_finite() => {
             let mut buffer = ryu_js::Buffer::new();
@@ -184,7 +184,7 @@ fn write_number<W: CanonicalSink + ?Sized>(n: &Number, out: &mut W) {
 ///
 /// Unescaped runs are written as whole slices, so hashing a long string costs
 /// a few writes rather than one per character.
-fn write_string<W: CanonicalSink + ?Sized>(s: &str, out: &mut W) {
+pub(crate) fn write_string<W: CanonicalSink + ?Sized>(s: &str, out: &mut W) {
     out.write_str("\"");
     let mut start = 0;
     for (i, c) in s.char_indices() {

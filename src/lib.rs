@@ -40,6 +40,7 @@ pub mod rules;
 mod sorting;
 pub mod variables;
 pub mod workspace;
+pub mod write;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

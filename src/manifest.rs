@@ -69,7 +69,8 @@ impl Manifest {
         self.kind(kind).into_iter().flat_map(|ids| ids.keys().map(String::as_str))
     }
 
-    fn kind(&self, kind: Kind) -> Option<&Map<String, Value>> {
+    /// `{id: fingerprint}` of one promoted kind.
+    pub fn kind(&self, kind: Kind) -> Option<&Map<String, Value>> {
         kind.promoted_index().and_then(|i| self.kinds.get(i))
     }
 }

@@ -5,13 +5,13 @@
 //! the answer back through `JSON.parse`, so answers are plain objects and arrays.
 
 use js_sys::JSON;
-use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::api;
 use crate::error::Error;
 use crate::json::{parse_with_limits, Limits};
+use crate::write::{to_json, WriteJson};
 
 #[wasm_bindgen(module = "/js/interop.js")]
 extern "C" {
@@ -56,19 +56,22 @@ fn string_argument(value: &JsValue, path: &str, what: &str) -> Result<String, Js
     value.as_string().ok_or_else(|| to_js_error(Error::invalid_input(path, format!("Expected {what} as a string."))))
 }
 
-/// An answer as plain JS objects and arrays.
-fn answer<T: Serialize>(result: Result<T, Error>) -> Result<JsValue, JsValue> {
-    let value = result.map_err(to_js_error)?;
-    // Writing an answer of this crate's own types cannot fail; should it ever, say so plainly.
-    let text = serde_json::to_string(&value)
-        .map_err(|_| to_js_error(Error::invalid_input("", "The answer could not be written as JSON.")))?;
-    JSON::parse(&text)
+/// An answer as plain JS objects and arrays: written as JSON text, read by `JSON.parse`.
+fn answer<T: WriteJson + ?Sized>(result: Result<&T, Error>) -> Result<JsValue, JsValue> {
+    JSON::parse(&to_json(result.map_err(to_js_error)?))
+}
+
+fn owned<T: WriteJson>(result: Result<T, Error>) -> Result<JsValue, JsValue> {
+    match result {
+        Ok(value) => answer(Ok(&value)),
+        Err(error) => Err(to_js_error(error)),
+    }
 }
 
 /// The default policy of the spec.
 #[wasm_bindgen(js_name = defaultPolicy)]
 pub fn default_policy() -> Result<JsValue, JsValue> {
-    answer(Ok(api::default_policy()))
+    answer(Ok(&api::default_policy()))
 }
 
 /// `"sha256:" + hex` of the RFC 8785 canonical JSON of any JSON value (a string is a JSON string).
@@ -85,7 +88,7 @@ pub fn fingerprint(value: JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = filterContent)]
 pub fn filter_content(workspace: JsValue) -> Result<JsValue, JsValue> {
     let limits = Limits::DEFAULT;
-    answer(api::filter_content(argument(&workspace, &limits)?, &limits))
+    owned(api::filter_content(argument(&workspace, &limits)?, &limits))
 }
 
 /// The change set from one workspace to another, with an RFC 6902 patch.
@@ -94,7 +97,7 @@ pub fn diff_workspaces(before: JsValue, after: JsValue) -> Result<JsValue, JsVal
     let limits = Limits::DEFAULT;
     let before = named_argument(&before, "/before", &limits)?;
     let after = named_argument(&after, "/after", &limits)?;
-    answer(api::diff(before, after, &limits))
+    owned(api::diff(before, after, &limits))
 }
 
 /// The rules engine: validates and compiles a policy once.
@@ -120,7 +123,7 @@ impl PromotionRules {
     /// The chain, in order.
     #[wasm_bindgen(getter)]
     pub fn environments(&self) -> Result<JsValue, JsValue> {
-        answer(Ok(self.inner.environment_names()))
+        answer(Ok(self.inner.environment_names().as_slice()))
     }
 
     /// The normalised policy.
@@ -149,25 +152,25 @@ impl PromotionRules {
         let actor = named_argument(&actor, "/actor", limits)?;
         let action = string_argument(&action, "/action", "an action name")?;
         let environment = string_argument(&environment, "/environment", "an environment name")?;
-        answer(self.inner.authorize_value(actor, &action, &environment))
+        owned(self.inner.authorize_value(actor, &action, &environment))
     }
 
     /// May the actor change the workspace from `before` to `after`?
     #[wasm_bindgen(js_name = checkEdit)]
     pub fn check_edit(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        answer(self.inner.check_edit_value(argument(&request, self.inner.limits())?))
+        owned(self.inner.check_edit_value(argument(&request, self.inner.limits())?))
     }
 
     /// The plan of a sync: decision, payload, changes, manifest, fingerprints, audit.
     #[wasm_bindgen(js_name = planSync)]
     pub fn plan_sync(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        answer(self.inner.plan_sync_value(argument(&request, self.inner.limits())?))
+        owned(self.inner.plan_sync_value(argument(&request, self.inner.limits())?))
     }
 
     /// The plan of a publish: go-live or hotfix.
     #[wasm_bindgen(js_name = planPublish)]
     pub fn plan_publish(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        answer(self.inner.plan_publish_value(argument(&request, self.inner.limits())?))
+        owned(self.inner.plan_publish_value(argument(&request, self.inner.limits())?))
     }
 }
 

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The stable codes: every violation and warning code of the spec is reachable, written the same
 //! way in Rust and in JSON, and the error codes are the three of the spec.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Invariants of the engine, checked on generated workspaces, values and policies (proptest).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The seed's workflow end to end: Northwind's release 2 travels dev → test → uat → staging →
 //! production with the people who own each environment, goes live, gets hot-fixed in production,
 //! and the hotfix is protected until it is recreated in dev and promoted again.

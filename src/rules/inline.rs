@@ -68,7 +68,7 @@ pub(crate) fn check(
                 );
                 findings.either(mode == InlineSecrets::Warn, IssueCode::InlineSecret, message, Some(path));
                 if mode == InlineSecrets::Block {
-                    if let Some(slot) = value.pointer_mut(&inner) {
+                    if let Some(slot) = crate::json::pointer_mut(value, &inner) {
                         *slot = Value::String(REDACTED.to_owned());
                     }
                 }

@@ -1,0 +1,406 @@
+//! Writing answers as JSON text.
+//!
+//! The WebAssembly layer writes every answer with this small writer rather than with serde's
+//! serializer: the same string escaping and ECMAScript number forms as the fingerprints (and as
+//! `JSON.stringify`), one code path, and a much smaller `.wasm`. The public types also derive
+//! `serde::Serialize` for Rust users; a unit test proves both give the same JSON.
+
+use serde_json::{Map, Value};
+
+use crate::diff::{ChangeSet, KindChanges, KindMap, ModifiedItem, PatchOperation, Summary};
+use crate::environment::Environment;
+use crate::fingerprint::{write_number, write_string};
+use crate::issue::{Decision, Issue, IssueCode};
+use crate::manifest::Manifest;
+use crate::policy::Policy;
+use crate::rules::{Audit, AuditEvent, EditCheck, Hotfix, PublishMode, PublishPlan, SyncPlan};
+use crate::workspace::{Filtered, Kind};
+
+/// A value that writes itself as JSON text.
+pub trait WriteJson {
+    /// Appends the JSON text of `self` to `out`.
+    fn write_json(&self, out: &mut String);
+}
+
+/// The JSON text of an answer.
+pub fn to_json<T: WriteJson + ?Sized>(value: &T) -> String {
+    let mut out = String::new();
+    value.write_json(&mut out);
+    out
+}
+
+/// Writes an object member by member; values go through `&dyn` to keep one copy of the code.
+struct Object<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl<'a> Object<'a> {
+    fn new(out: &'a mut String) -> Object<'a> {
+        out.push('{');
+        Object { out, first: true }
+    }
+
+    fn field(&mut self, key: &str, value: &dyn WriteJson) -> &mut Self {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        write_string(key, self.out);
+        self.out.push(':');
+        value.write_json(self.out);
+        self
+    }
+
+    fn optional(&mut self, key: &str, value: Option<&dyn WriteJson>) -> &mut Self {
+        if let Some(value) = value {
+            self.field(key, value);
+        }
+        self
+    }
+
+    fn decision(&mut self, decision: &Decision) -> &mut Self {
+        self.field("allowed", &decision.allowed)
+            .field("violations", &decision.violations)
+            .field("warnings", &decision.warnings)
+    }
+
+    fn end(&mut self) {
+        self.out.push('}');
+    }
+}
+
+impl WriteJson for str {
+    fn write_json(&self, out: &mut String) {
+        write_string(self, out);
+    }
+}
+
+impl WriteJson for String {
+    fn write_json(&self, out: &mut String) {
+        write_string(self, out);
+    }
+}
+
+impl WriteJson for bool {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl WriteJson for usize {
+    fn write_json(&self, out: &mut String) {
+        write_number(&serde_json::Number::from(*self as u64), out);
+    }
+}
+
+impl<T: WriteJson> WriteJson for [T] {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push(']');
+    }
+}
+
+impl<T: WriteJson> WriteJson for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        self.as_slice().write_json(out);
+    }
+}
+
+impl<T: WriteJson + ?Sized> WriteJson for &T {
+    fn write_json(&self, out: &mut String) {
+        (**self).write_json(out);
+    }
+}
+
+impl<T: WriteJson> WriteJson for Option<T> {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Some(value) => value.write_json(out),
+            None => out.push_str("null"),
+        }
+    }
+}
+
+impl WriteJson for Value {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => b.write_json(out),
+            Value::Number(n) => write_number(n, out),
+            Value::String(s) => write_string(s, out),
+            Value::Array(items) => items.write_json(out),
+            Value::Object(members) => members.write_json(out),
+        }
+    }
+}
+
+impl WriteJson for Map<String, Value> {
+    fn write_json(&self, out: &mut String) {
+        let mut object = Object::new(out);
+        for (key, value) in self {
+            object.field(key, value);
+        }
+        object.end();
+    }
+}
+
+macro_rules! as_str_json {
+    ($($t:ty),*) => {$(
+        impl WriteJson for $t {
+            fn write_json(&self, out: &mut String) {
+                write_string(self.as_str(), out);
+            }
+        }
+    )*};
+}
+as_str_json!(Environment, Kind, IssueCode);
+
+impl WriteJson for Issue {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .optional("path", self.path.as_ref().map(|p| p as &dyn WriteJson))
+            .end();
+    }
+}
+
+impl WriteJson for Decision {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out).decision(self).end();
+    }
+}
+
+impl WriteJson for Audit {
+    fn write_json(&self, out: &mut String) {
+        let event = match self.event {
+            AuditEvent::Sync => "workspace.sync",
+            AuditEvent::Publish => "workspace.publish",
+            AuditEvent::Edit => "workspace.edit",
+        };
+        Object::new(out)
+            .field("event", &event)
+            .field("actor", &self.actor)
+            .optional("from", env(&self.from))
+            .optional("to", env(&self.to))
+            .optional("environment", env(&self.environment))
+            .field("allowed", &self.allowed)
+            .field("codes", &self.codes)
+            .field("fingerprint", &self.fingerprint)
+            .end();
+    }
+}
+
+fn env(e: &Option<Environment>) -> Option<&dyn WriteJson> {
+    e.as_ref().map(|e| e as &dyn WriteJson)
+}
+
+impl WriteJson for Summary {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("added", &self.added)
+            .field("modified", &self.modified)
+            .field("removed", &self.removed)
+            .field("unchanged", &self.unchanged)
+            .end();
+    }
+}
+
+impl WriteJson for ModifiedItem {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out).field("id", &self.id).field("fields", &self.fields).end();
+    }
+}
+
+impl WriteJson for KindChanges {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("added", &self.added)
+            .field("modified", &self.modified)
+            .field("removed", &self.removed)
+            .field("unchanged", &self.unchanged)
+            .optional("defaultsKept", self.defaults_kept.as_ref().map(|d| d as &dyn WriteJson))
+            .optional("defaultsReset", self.defaults_reset.as_ref().map(|d| d as &dyn WriteJson))
+            .end();
+    }
+}
+
+impl WriteJson for KindMap {
+    fn write_json(&self, out: &mut String) {
+        let mut object = Object::new(out);
+        for (kind, changes) in self.iter() {
+            object.field(kind, changes);
+        }
+        object.end();
+    }
+}
+
+impl WriteJson for PatchOperation {
+    fn write_json(&self, out: &mut String) {
+        let mut object = Object::new(out);
+        object.field("op", &self.name());
+        match self {
+            PatchOperation::Add { path, value }
+            | PatchOperation::Replace { path, value }
+            | PatchOperation::Test { path, value } => object.field("path", path).field("value", value),
+            PatchOperation::Remove { path } => object.field("path", path),
+            PatchOperation::Move { from, path } | PatchOperation::Copy { from, path } => {
+                object.field("from", from).field("path", path)
+            }
+        };
+        object.end();
+    }
+}
+
+impl WriteJson for ChangeSet {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("summary", &self.summary)
+            .field("kinds", &self.kinds)
+            .field("local", &self.local)
+            .field("patch", &self.patch)
+            .end();
+    }
+}
+
+impl WriteJson for Manifest {
+    fn write_json(&self, out: &mut String) {
+        let mut object = Object::new(out);
+        for kind in Kind::PROMOTED {
+            object.field(kind.as_str(), &self.kind(kind));
+        }
+        object.end();
+    }
+}
+
+impl WriteJson for SyncPlan {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .decision(&self.decision)
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("payload", &self.payload)
+            .field("changes", &self.changes)
+            .field("excluded", &self.excluded)
+            .field("manifest", &self.manifest)
+            .field("fingerprint", &self.fingerprint)
+            .field("sourceFingerprint", &self.source_fingerprint)
+            .field("targetFingerprint", &self.target_fingerprint)
+            .field("policyFingerprint", &self.policy_fingerprint)
+            .field("audit", &self.audit)
+            .end();
+    }
+}
+
+impl WriteJson for EditCheck {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out).decision(&self.decision).field("changes", &self.changes).field("audit", &self.audit).end();
+    }
+}
+
+impl WriteJson for Hotfix {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("kind", &self.kind)
+            .field("id", &self.id)
+            .field("fingerprint", &self.fingerprint)
+            .field("reason", &self.reason)
+            .end();
+    }
+}
+
+impl WriteJson for PublishPlan {
+    fn write_json(&self, out: &mut String) {
+        let mode = match self.mode {
+            PublishMode::GoLive => "goLive",
+            PublishMode::Hotfix => "hotfix",
+        };
+        Object::new(out)
+            .decision(&self.decision)
+            .field("mode", &mode)
+            .optional("changes", self.changes.as_ref().map(|c| c as &dyn WriteJson))
+            .field("hotfixes", &self.hotfixes)
+            .field("fingerprint", &self.fingerprint)
+            .field("audit", &self.audit)
+            .end();
+    }
+}
+
+impl WriteJson for Filtered {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("payload", &self.payload)
+            .field("excluded", &self.excluded)
+            .field("warnings", &self.warnings)
+            .end();
+    }
+}
+
+impl WriteJson for Policy {
+    fn write_json(&self, out: &mut String) {
+        self.to_value().write_json(out);
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::fingerprint::canonical_json;
+    use crate::PromotionRules;
+    use serde::Serialize;
+    use serde_json::json;
+
+    fn same<T: WriteJson + Serialize>(answer: &T) {
+        let written: Value = crate::json::parse(&to_json(answer)).unwrap();
+        let serde = serde_json::to_value(answer).unwrap();
+        assert_eq!(canonical_json(&written), canonical_json(&serde));
+    }
+
+    fn sample(name: &str) -> Value {
+        let path = format!("{}/www/samples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        crate::json::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn answers_are_written_as_serde_would_write_them() {
+        let rules = PromotionRules::default();
+        let request = json!({
+            "actor": { "id": "dana", "roles": ["developer"] }, "from": "dev", "to": "test",
+            "source": sample("dev"), "target": sample("test"), "acknowledge": ["agents/nope"],
+            "base": { "agents": { "billing-agent": format!("sha256:{}", "0".repeat(64)) } }
+        });
+        let plan = rules.plan_sync_value(request).unwrap();
+        same(&plan);
+        same(&plan.decision);
+        let edit = rules
+            .check_edit_value(json!({
+                "actor": { "id": "quinn", "roles": ["qa"] }, "environment": "test",
+                "before": sample("test"), "after": sample("dev")
+            }))
+            .unwrap();
+        same(&edit);
+        let publish = rules
+            .plan_publish_value(json!({
+                "actor": { "id": "ada", "roles": ["admin"] }, "workspace": sample("production"),
+                "live": sample("staging"), "base": plan.manifest, "hotfix": { "reason": "outage" }
+            }))
+            .unwrap();
+        same(&publish);
+        same(&crate::api::filter_content(sample("dev"), &crate::Limits::DEFAULT).unwrap());
+        same(&Policy::default_policy());
+    }
+
+    #[test]
+    fn strings_and_numbers_are_written_as_json_stringify_writes_them() {
+        let value = json!({ "s": "a\"b\\c\u{1}\n/é", "n": [1.5, 0.1, 1e-7, -0.0, 12] });
+        assert_eq!(to_json(&value), r#"{"n":[1.5,0.1,1e-7,0,12],"s":"a\"b\\c\u0001\n/é"}"#);
+    }
+}
