@@ -146,6 +146,15 @@ fn a_hotfix_with_nothing_to_fix_is_a_go_live_with_a_warning() {
 }
 
 #[test]
+fn a_hotfix_declared_where_nothing_differs_needs_only_the_publish_action() {
+    let (production, base) = synced_production();
+    let plan = publish(omar(), &production, Some(&base), Some("just in case"));
+    assert!(plan.decision.allowed, "{:?}", plan.decision);
+    assert_eq!(plan.mode, PublishMode::GoLive);
+    assert_eq!(warnings(&plan.decision), vec![("NOTHING_TO_HOTFIX", "/hotfix".to_owned())]);
+}
+
+#[test]
 fn without_a_base_a_publish_is_a_go_live_with_a_warning() {
     let plan = publish(ada(), &sample("production"), None, None);
     assert!(plan.decision.allowed);

@@ -14,7 +14,7 @@ use crate::policy::{Action, Actor};
 use crate::rules::sync::read_environment;
 use crate::rules::{empty_reason, item_path, Audit, AuditEvent, PromotionRules};
 use crate::variables::{default_value, DEFAULT_VALUE};
-use crate::workspace::{Kind, Workspace};
+use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// A hotfix declaration: `{ "reason": "…" }`, the reason non-empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -102,15 +102,18 @@ impl PromotionRules {
         findings.warnings.extend(after.unknown_kind_warnings("/after"));
         let after_value = after.to_value();
         let changes = diff_workspaces(&before.to_value(), &after_value);
-        let position = |ws: &Workspace, kind: Kind, id: &str| ws.items(kind).iter().position(|item| item.id == id);
-        let path_of = |kind: Kind, id: &str| match position(&after, kind, id) {
+        let indexes: Vec<(IdIndex, IdIndex)> =
+            Kind::PROMOTED.iter().map(|&kind| (IdIndex::of(&before, kind), IdIndex::of(&after, kind))).collect();
+        let in_before =
+            |kind: Kind, id: &str| kind.promoted_index().and_then(|k| indexes.get(k)).and_then(|i| i.0.get(id));
+        let in_after =
+            |kind: Kind, id: &str| kind.promoted_index().and_then(|k| indexes.get(k)).and_then(|i| i.1.get(id));
+        let path_of = |kind: Kind, id: &str| match in_after(kind, id) {
             Some(i) => item_path("/after", kind, i),
-            None => {
-                position(&before, kind, id).map_or_else(|| format!("/before/{kind}"), |i| item_path("/before", kind, i))
-            }
+            None => in_before(kind, id).map_or_else(|| format!("/before/{kind}"), |i| item_path("/before", kind, i)),
         };
 
-        if let Some(declaration) = &hotfix {
+        if hotfix.is_some() {
             if env != Environment::Production {
                 findings.violation(
                     IssueCode::ReadOnlyEnvironment,
@@ -118,7 +121,6 @@ impl PromotionRules {
                     Some("/hotfix".into()),
                 );
             } else {
-                let _ = &declaration.reason;
                 self.require(&mut findings, &actor, Action::Hotfix, env, "/actor");
             }
         }
@@ -174,7 +176,7 @@ impl PromotionRules {
             let modified =
                 variable_changes.modified.iter().map(|m| (&m.id, m.fields.iter().any(|f| is_default_field(f))));
             for (name, default_changed) in added.chain(modified) {
-                let Some(i) = position(&after, Kind::Variables, name) else { continue };
+                let Some(i) = in_after(Kind::Variables, name) else { continue };
                 let default_path = child(&item_path("/after", Kind::Variables, i), DEFAULT_VALUE);
                 if default_changed {
                     self.require(&mut findings, &actor, Action::EditVariableDefault, env, &default_path);
