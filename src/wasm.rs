@@ -140,10 +140,11 @@ impl PromotionRules {
 
     /// The environment after `env`, or `null` after production.
     #[wasm_bindgen(js_name = nextEnvironment)]
-    pub fn next_environment(&self, env: JsValue) -> Result<Option<String>, JsValue> {
+    pub fn next_environment(&self, env: JsValue) -> Result<JsValue, JsValue> {
         let name = string_argument(&env, "", "an environment name")?;
         let next = self.inner.next_environment_of(&name).map_err(to_js_error)?;
-        Ok(next.map(|env| env.as_str().to_owned()))
+        // `Option<String>` would arrive as `undefined`; the API answers `null`.
+        Ok(next.map_or(JsValue::NULL, |env| JsValue::from_str(env.as_str())))
     }
 
     /// Whether the actor may take the action in the environment.

@@ -1,0 +1,323 @@
+// TypeScript declarations of promotion-rules: every function, request and answer of the spec.
+
+declare global {
+  interface SymbolConstructor {
+    /**
+     * The well-known symbol of explicit resource management (`using`), declared here as
+     * lib.esnext.disposable and @types/node do, so that projects whose `lib` predates it still
+     * type-check these declarations.
+     */
+    readonly dispose: unique symbol;
+  }
+}
+
+/** The five environments, lowercase. Names are read case-insensitively. */
+export type Environment = "dev" | "test" | "uat" | "staging" | "production";
+
+/** What an actor may do in an environment. */
+export type Action = "edit" | "editVariableDefault" | "editLocal" | "sync" | "publish" | "hotfix";
+
+/** The promoted kinds: carried by sync and publish. */
+export type PromotedKind = "agents" | "workflows" | "knowledgeBase" | "integrations" | "channels" | "variables";
+
+/** The environment-local kinds: never promoted, only counted. */
+export type LocalKind = "conversations" | "analytics" | "evaluators" | "guardrails" | "issues" | "secrets";
+
+/** The twelve content kinds of a workspace. */
+export type Kind = PromotedKind | LocalKind;
+
+/** Stable codes of violations and warnings. */
+export type IssueCode =
+  | "NOT_NEXT_ENVIRONMENT"
+  | "NO_NEXT_ENVIRONMENT"
+  | "FORBIDDEN"
+  | "INLINE_SECRET"
+  | "DANGLING_REFERENCE"
+  | "MISSING_SECRET"
+  | "WOULD_REVERT_HOTFIX"
+  | "CONFLICT"
+  | "NO_BASE_MANIFEST"
+  | "SELF_PROMOTION"
+  | "READ_ONLY_ENVIRONMENT"
+  | "VARIABLE_STRUCTURE_LOCKED"
+  | "INVALID_VARIABLE_VALUE"
+  | "VARIABLE_DEFAULT_RESET"
+  | "UNKNOWN_CONTENT_KIND"
+  | "UNDECLARED_HOTFIX"
+  | "NOTHING_TO_HOTFIX"
+  | "UNUSED_ACKNOWLEDGEMENT";
+
+/** Stable codes of thrown errors (bad input). */
+export type ErrorCode = "INVALID_INPUT" | "INVALID_POLICY" | "LIMIT_EXCEEDED";
+
+/** What every bad input throws. A denial never throws. */
+export interface PromotionRulesError extends Error {
+  name: "PromotionRulesError";
+  code: ErrorCode;
+  /** JSON Pointer (RFC 6901) into the argument; "" is the argument itself. */
+  path: string;
+}
+
+/**
+ * Any JSON value. A member whose value is `undefined` counts as absent (as in the API's arguments),
+ * which also lets items and workspaces with optional fields be JSON.
+ */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
+
+/** A policy: roles → environment → actions. Deny by default. */
+export interface Policy {
+  /** The chain: starts with dev, ends with production, canonical order (default: all five). */
+  environments?: Environment[];
+  /** Role → environment → actions. Absent: no roles, which denies everything. */
+  roles?: { [role: string]: { [environment: string]: Action[] } };
+  /** Environments a sync into which refuses items last edited by the acting actor. */
+  noSelfPromotion?: Environment[];
+  /** What an inline secret in promoted content is (default "block"). */
+  inlineSecrets?: "block" | "warn";
+}
+
+/** A policy as answered: normalised, every field present. */
+export interface NormalisedPolicy extends Policy {
+  environments: Environment[];
+  roles: { [role: string]: { [environment: string]: Action[] } };
+  noSelfPromotion: Environment[];
+  inlineSecrets: "block" | "warn";
+}
+
+/** Who acts. */
+export interface Actor {
+  id: string;
+  roles: string[];
+  [other: string]: Json | undefined;
+}
+
+/** A dependency of an item. For variables and secrets the id is the name. */
+export type Reference = {
+  kind: PromotedKind | "secrets" | "guardrails" | "evaluators";
+  id: string;
+};
+
+/** An item of a promoted content kind: any object with a unique string id. */
+export interface Item {
+  id: string;
+  updatedBy?: string;
+  uses?: Reference[];
+  [field: string]: Json | undefined;
+}
+
+/** A variable: structure promoted, default value local. */
+export interface Variable {
+  name: string;
+  type: "string" | "number" | "boolean" | "url" | "json";
+  defaultValue?: Json;
+  usage?: string[];
+  updatedBy?: string;
+  uses?: Reference[];
+  [field: string]: Json | undefined;
+}
+
+/** A workspace of one environment. Unknown keys are excluded and reported. */
+export interface Workspace {
+  agents?: Item[];
+  workflows?: Item[];
+  knowledgeBase?: Item[];
+  integrations?: Item[];
+  channels?: Item[];
+  variables?: Variable[];
+  conversations?: Json;
+  analytics?: Json;
+  evaluators?: Json;
+  guardrails?: Json;
+  issues?: Json;
+  secrets?: Json;
+  [unknownKind: string]: Json | undefined;
+}
+
+/** The promoted content: always all six keys. */
+export type Payload = {
+  agents: Item[];
+  workflows: Item[];
+  knowledgeBase: Item[];
+  integrations: Item[];
+  channels: Item[];
+  variables: Variable[];
+};
+
+/** `{kind: {id: fingerprint}}`; variables by structure only. Store it as the next `base`. */
+export type Manifest = { [K in PromotedKind]?: { [id: string]: string } };
+
+/** The manifest a sync answers: every promoted kind present. */
+export type FullManifest = { [K in PromotedKind]: { [id: string]: string } };
+
+/** A violation or a warning. */
+export interface Issue {
+  code: IssueCode;
+  /** What happened and what to do, in one sentence. */
+  message: string;
+  /** JSON Pointer into the request, where one applies. */
+  path?: string;
+}
+
+/** What every decision carries. `allowed` is true exactly when `violations` is empty. */
+export interface Decision {
+  allowed: boolean;
+  violations: Issue[];
+  warnings: Issue[];
+}
+
+/** One RFC 6902 operation. */
+export type Rfc6902Operation =
+  | { op: "add"; path: string; value: Json }
+  | { op: "remove"; path: string }
+  | { op: "replace"; path: string; value: Json }
+  | { op: "move"; from: string; path: string }
+  | { op: "copy"; from: string; path: string }
+  | { op: "test"; path: string; value: Json };
+
+export interface KindChanges {
+  added: string[];
+  modified: { id: string; fields: string[] }[];
+  removed: string[];
+  unchanged: number;
+}
+
+export interface VariableChanges extends KindChanges {
+  /** Names whose target default was kept (empty outside a sync). */
+  defaultsKept: string[];
+  /** Names whose type changed, so the target default was reset (empty outside a sync). */
+  defaultsReset: string[];
+}
+
+/** The changes from one workspace to another. */
+export interface ChangeSet {
+  summary: { added: number; modified: number; removed: number; unchanged: number };
+  kinds: {
+    agents: KindChanges;
+    workflows: KindChanges;
+    knowledgeBase: KindChanges;
+    integrations: KindChanges;
+    channels: KindChanges;
+    variables: VariableChanges;
+  };
+  /** Environment-local kinds that changed. */
+  local: LocalKind[];
+  /** Applying it to "before" yields "after". */
+  patch: Rfc6902Operation[];
+}
+
+export interface Audit {
+  event: "workspace.sync" | "workspace.publish" | "workspace.edit";
+  actor: string;
+  from?: Environment;
+  to?: Environment;
+  environment?: Environment;
+  allowed: boolean;
+  codes: IssueCode[];
+  fingerprint: string;
+}
+
+export interface FilterResult {
+  payload: Payload;
+  /** What stays behind, by kind: array length, or 1 for any other value. */
+  excluded: { [kind: string]: number };
+  warnings: Issue[];
+}
+
+export interface EditRequest {
+  actor: Actor;
+  environment: Environment | string;
+  before: Workspace;
+  after: Workspace;
+  hotfix?: HotfixDeclaration;
+}
+
+export interface EditCheck extends Decision {
+  changes: ChangeSet;
+  audit: Audit;
+}
+
+export interface SyncRequest {
+  actor: Actor;
+  from: Environment | string;
+  to: Environment | string;
+  source: Workspace;
+  target?: Workspace;
+  base?: Manifest;
+  /** `"kind/id"` entries whose drift the actor accepts. */
+  acknowledge?: string[];
+}
+
+export interface SyncPlan extends Decision {
+  from: Environment;
+  to: Environment;
+  payload: Payload;
+  changes: ChangeSet;
+  excluded: { [kind: string]: number };
+  manifest: FullManifest;
+  fingerprint: string;
+  sourceFingerprint: string;
+  targetFingerprint: string;
+  policyFingerprint: string;
+  audit: Audit;
+}
+
+/** A hotfix declaration: the reason must be non-empty. */
+export interface HotfixDeclaration {
+  reason: string;
+}
+
+export interface PublishRequest {
+  actor: Actor;
+  workspace: Workspace;
+  live?: Workspace;
+  base?: Manifest;
+  hotfix?: HotfixDeclaration;
+}
+
+export interface Hotfix {
+  kind: PromotedKind;
+  id: string;
+  /** The published copy's fingerprint; null when the hotfix deletes the item. */
+  fingerprint: string | null;
+  reason: string;
+}
+
+export interface PublishPlan extends Decision {
+  mode: "goLive" | "hotfix";
+  /** The published content: the promoted kinds of live → of workspace, when live is given. */
+  changes?: ChangeSet;
+  /** Items published by hotfix: recreate them in dev and promote them. */
+  hotfixes: Hotfix[];
+  fingerprint: string;
+  audit: Audit;
+}
+
+/** The default policy of the spec. */
+export function defaultPolicy(): NormalisedPolicy;
+/** "sha256:" + hex SHA-256 of the RFC 8785 (JCS) canonical JSON of the value (a string is a JSON string). */
+export function fingerprint(value: unknown): string;
+/** The promoted content, what stays behind, and unknown kinds. */
+export function filterContent(workspace: Workspace | string): FilterResult;
+/** The change set from one workspace to another. */
+export function diffWorkspaces(before: Workspace | string, after: Workspace | string): ChangeSet;
+
+/** The rules engine: validates and compiles a policy once. */
+export class PromotionRules {
+  /** Throws PromotionRulesError (INVALID_POLICY) on an invalid policy; the default policy when absent. */
+  constructor(policy?: Policy | string | null);
+  /** The chain, in order. */
+  readonly environments: Environment[];
+  /** The normalised policy. */
+  readonly policy: NormalisedPolicy;
+  /** Fingerprint of the normalised policy. */
+  readonly policyFingerprint: string;
+  /** The next environment of the chain, or null after production. */
+  nextEnvironment(environment: Environment | string): Environment | null;
+  authorize(actor: Actor | string, action: Action | string, environment: Environment | string): Decision;
+  checkEdit(request: EditRequest | string): EditCheck;
+  planSync(request: SyncRequest | string): SyncPlan;
+  planPublish(request: PublishRequest | string): PublishPlan;
+  /** Releases the WebAssembly memory of this instance (also `using`, and a FinalizationRegistry). */
+  free(): void;
+  [Symbol.dispose](): void;
+}
