@@ -62,6 +62,9 @@ test("free() and Symbol.dispose exist; a freed instance throws; a new one works"
 
   const disposed = new PromotionRules();
   disposed[Symbol.dispose]();
+  // Releasing twice (a `using` block around an explicit free()) is a no-op, not an error.
+  assert.doesNotThrow(() => disposed.free());
+  assert.doesNotThrow(() => rules[Symbol.dispose]());
   assert.throws(() => disposed.planSync({ actor: dana(), from: "dev", to: "test", source: {} }), Error);
 
   const fresh = new PromotionRules();
