@@ -3,9 +3,11 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 PORT ?= 8080
+EDGE_PORT ?= 8787
 HOST ?= 127.0.0.1
 
-.PHONY: setup demo test pkg lint test-rust test-wasm test-wasm-node test-wasm-browser test-js clean
+.PHONY: setup demo edge test pkg lint test-rust test-wasm test-wasm-node test-wasm-browser test-js test-edge \
+	corpus-update clean
 
 ## make setup: install the toolchain (Rust wasm target, wasm-bindgen-cli, wasm-pack, Chromium, npm tools).
 setup:
@@ -19,8 +21,16 @@ pkg: setup
 demo: pkg
 	node www/serve.mjs --host $(HOST) --port $(PORT)
 
+## make edge: the Workers handler in real workerd on http://$(HOST):$(EDGE_PORT) (curl lines in the README).
+edge: pkg
+	node examples/edge/serve.mjs --host $(HOST) --port $(EDGE_PORT)
+
+## make corpus-update: rewrite tests/corpus/*.expected.json from the native engine (after a deliberate change).
+corpus-update:
+	UPDATE_CORPUS=1 cargo test --test corpus
+
 ## make test: every test — lints, native tests, wasm in Node and Chromium, the packed npm package.
-test: setup lint test-rust pkg test-wasm test-js
+test: setup lint test-rust pkg test-wasm test-js test-edge
 	@echo "make test: all suites passed"
 
 lint:
@@ -44,6 +54,10 @@ test-wasm-browser:
 
 test-js: pkg
 	node scripts/test-js.mjs
+
+# The golden corpus in Node, Chromium, workerd (HTTP) and Deno; the Workers API; the loading recipes.
+test-edge: pkg
+	node scripts/test-edge.mjs
 
 clean:
 	cargo clean

@@ -64,8 +64,8 @@ const entries = {
   "node.mjs": `${header}import { readFileSync } from "node:fs";\nimport { initSync } from "${glue}";\ninitSync({ module: readFileSync(new URL("./web/promotion_rules_bg.wasm", import.meta.url)) });\nexport { ${apiList} } from "${glue}";\n`,
   // Cloudflare workerd: the .wasm is imported as a module (no compilation from bytes at run time).
   "workerd.js": `${header}import wasmModule from "./web/promotion_rules_bg.wasm";\nimport { initSync } from "${glue}";\ninitSync({ module: wasmModule });\nexport { ${apiList} } from "${glue}";\n`,
-  // Deno: reads the file next to the module.
-  "deno.js": `${header}import { initSync } from "${glue}";\ninitSync({ module: await Deno.readFile(new URL("./web/promotion_rules_bg.wasm", import.meta.url)) });\nexport { ${apiList} } from "${glue}";\n`,
+  // Deno (2.x): the .wasm as a source-phase import, compiled by Deno, no read permission needed.
+  "deno.js": `${header}import source wasmModule from "./web/promotion_rules_bg.wasm";\nimport { initSync } from "${glue}";\ninitSync({ module: wasmModule });\nexport { ${apiList} } from "${glue}";\n`,
   "node.cjs": `${header}module.exports = require("./node/promotion_rules.cjs");\n`,
 };
 for (const [name, text] of Object.entries(entries)) writeFileSync(join(pkg, name), text);

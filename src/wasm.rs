@@ -52,8 +52,15 @@ fn prefix_path(error: JsValue, prefix: &str) -> JsValue {
     error
 }
 
+/// A string argument; anything else gets the same error as in native Rust (`…, found a number.`).
 fn string_argument(value: &JsValue, path: &str, what: &str) -> Result<String, JsValue> {
-    value.as_string().ok_or_else(|| to_js_error(Error::invalid_input(path, format!("Expected {what} as a string."))))
+    match value.as_string() {
+        Some(s) => Ok(s),
+        None => {
+            let value = named_argument(value, path, &Limits::DEFAULT)?;
+            api::string_argument(value, path, what).map_err(to_js_error)
+        }
+    }
 }
 
 /// An answer as plain JS objects and arrays: written as JSON text, read by `JSON.parse`.

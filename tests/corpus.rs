@@ -24,6 +24,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use promotion_rules::fingerprint::canonical_json;
+use promotion_rules::write::{to_json, WriteJson};
 use promotion_rules::{api, json, Error, Limits};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -54,9 +55,15 @@ fn error_value(error: &Error) -> Value {
     json!({ "error": { "code": error.code.as_str(), "message": error.message, "path": error.path } })
 }
 
-fn answer_value<T: Serialize>(result: Result<T, Error>) -> Value {
+/// An answer as Rust users get it (serde), checked against the writer the WebAssembly layer uses.
+fn answer_value<T: Serialize + WriteJson>(result: Result<T, Error>) -> Value {
     match result {
-        Ok(answer) => json!({ "answer": serde_json::to_value(answer).unwrap() }),
+        Ok(answer) => {
+            let value = serde_json::to_value(&answer).unwrap();
+            let written = json::parse(&to_json(&answer)).unwrap();
+            assert_eq!(canonical_json(&value), canonical_json(&written), "serde and write::to_json disagree");
+            json!({ "answer": value })
+        }
         Err(error) => error_value(&error),
     }
 }

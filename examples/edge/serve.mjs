@@ -8,6 +8,7 @@
 //                 so the worker uses defaultPolicy()).
 // --package DIR   the package to run (default: pkg/, built by `make pkg`).
 import { readFileSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -34,6 +35,19 @@ const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`edge: --port ${values.port} is not a port number.`);
   process.exit(1);
+}
+
+// A clear message, rather than workerd's, when the port is taken.
+if (port !== 0) {
+  const probe = createServer();
+  const free = await new Promise((done) => {
+    probe.once("error", (error) => done(error));
+    probe.listen(port, values.host, () => probe.close(() => done(true)));
+  });
+  if (free !== true) {
+    console.error(`edge: cannot listen on ${values.host}:${port} (${free.code ?? free.message}); pick another port with --port N (or EDGE_PORT=N).`);
+    process.exit(1);
+  }
 }
 
 const mf = new Miniflare({

@@ -59,9 +59,10 @@ let compiled = { key: undefined, rules: undefined, error: undefined };
 
 function policyRules(env) {
   const binding = env.POLICY;
-  if (compiled.key !== binding || (compiled.rules === undefined && compiled.error === undefined)) {
+  const key = typeof binding === "string" || binding === undefined ? binding : JSON.stringify(binding);
+  if (compiled.key !== key || (compiled.rules === undefined && compiled.error === undefined)) {
     compiled.rules?.free();
-    compiled = { key: binding, rules: undefined, error: undefined };
+    compiled = { key, rules: undefined, error: undefined };
     try {
       compiled.rules = binding === undefined || binding === null ? new PromotionRules() : new PromotionRules(binding);
     } catch (error) {
@@ -104,7 +105,7 @@ function requireJson(request) {
       415,
       "UNSUPPORTED_MEDIA_TYPE",
       `The body must be JSON sent as "content-type: application/json" (UTF-8); got ${type ? `"${type}"` : "no content type"}.`,
-      { headers: { accept: "application/json" } },
+      { headers: { "accept-post": "application/json" } },
     );
   }
 }

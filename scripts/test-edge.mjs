@@ -1,0 +1,911 @@
+#!/usr/bin/env node
+// make test-edge: the package at the edge and on servers, run as users run it.
+//
+//  1. Packs pkg/ (`npm pack ./pkg`) and installs the tarball into target/corpus-node/, as a user
+//     would: every runtime below loads THAT copy, through the package's own `exports` map.
+//  2. Golden corpus parity (tests/corpus/, see tests/corpus.rs): every case answered by
+//     Node ESM (objects, and JSON text), Node CommonJS, headless Chromium (web.js), workerd (through
+//     the HTTP API of examples/edge/worker.js) and Deno, compared with NAME.expected.json after
+//     RFC 8785 canonicalisation. Native Rust answers the same corpus in `cargo test --test corpus`.
+//  3. The workerd HTTP suite: examples/edge/worker.js in real workerd (npm `workerd`, through
+//     miniflare's API) on 127.0.0.1: statuses, limits, stale plans, the POLICY binding, curl files.
+//  4. Deno: `deno test` of examples/recipes/deno/main_test.ts, and which permission the package needs.
+//  5. The README recipes of examples/recipes/, each executed: Node ESM and CommonJS, browser ESM and
+//     a Vite build in Chromium, Deno, and a Workers module in workerd.
+//
+// Prints a table of runtime × cases passed; exits non-zero on any mismatch. Every server listens on
+// 127.0.0.1 only and everything it starts stops by itself (a watchdog ends the run after 4 minutes).
+// Options: --only=corpus,http,deno,recipes   run some parts only.
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, createReadStream, statSync } from "node:fs";
+import http from "node:http";
+import { createRequire } from "node:module";
+import { extname, join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import canonicalize from "canonicalize";
+import { Miniflare } from "miniflare";
+import { chromium } from "playwright-core";
+import { workerModules, workerOptions } from "../examples/edge/workerd-modules.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const PKG = join(ROOT, "pkg");
+const WORK = join(ROOT, "target", "edge-test");
+const PROJECT = join(ROOT, "target", "corpus-node");
+const CORPUS = join(ROOT, "tests", "corpus");
+const RECIPES = join(ROOT, "examples", "recipes");
+const EDGE = join(ROOT, "examples", "edge");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const DENO = join(ROOT, "node_modules", ".bin", "deno");
+const VITE_VERSION = "7.3.8";
+const WATCHDOG_MS = 240_000;
+const started = Date.now();
+
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const wants = (part) => only === undefined || only.includes(part);
+
+// ---------------------------------------------------------------------------------------------
+// Bookkeeping: rows of the final table, failures with details, things to stop at the end.
+
+const rows = [];
+const failures = [];
+const cleanups = [];
+
+function row(name, entry, passed, failed, note = "") {
+  rows.push({ name, entry, passed, failed, note });
+}
+
+function fail(suite, what, detail = "") {
+  failures.push(`[${suite}] ${what}${detail ? `\n      ${String(detail).replace(/\n/g, "\n      ")}` : ""}`);
+}
+
+async function cleanup() {
+  while (cleanups.length) {
+    const stop = cleanups.pop();
+    await Promise.race([Promise.resolve().then(stop).catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+  }
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`test-edge: still running after ${WATCHDOG_MS / 1000} s; stopping everything.`);
+  cleanup().finally(() => process.exit(2));
+}, WATCHDOG_MS);
+watchdog.unref();
+
+function log(message) {
+  console.log(`[test-edge ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}`);
+}
+
+/** Runs a command; resolves { code, stdout, stderr } (never rejects on a non-zero exit). */
+function run(command, args, { cwd = ROOT, input, env, timeout = 120_000 } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    const out = [];
+    const err = [];
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => err.push(d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeout);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({
+        code: signal ? `signal ${signal}` : code,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+      });
+    });
+    child.stdin.on("error", () => {});
+    child.stdin.end(input ?? "");
+  });
+}
+
+async function runOk(command, args, options) {
+  const result = await run(command, args, options);
+  if (result.code !== 0) {
+    throw new Error(`${command} ${args.join(" ")} exited ${result.code}\n${result.stderr.slice(-3000)}${result.stdout.slice(-2000)}`);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The package, packed and installed as a user installs it.
+
+async function installPackage() {
+  // Someone may be rebuilding pkg/ (build-pkg.sh removes it first): wait for it to come back.
+  for (let i = 0; i < 30 && !existsSync(join(PKG, "package.json")); i++) await new Promise((r) => setTimeout(r, 2000));
+  if (!existsSync(join(PKG, "package.json"))) throw new Error("no pkg/package.json: run `make pkg` first");
+  rmSync(WORK, { recursive: true, force: true });
+  rmSync(PROJECT, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  mkdirSync(PROJECT, { recursive: true });
+  // `npm pack pkg` would fetch the registry package named "pkg": the path must say ./pkg.
+  const packed = await runOk("npm", ["pack", "./pkg", "--pack-destination", WORK, "--json", "--loglevel=error"]);
+  const tarball = join(WORK, JSON.parse(packed.stdout)[0].filename);
+  writeFileSync(
+    join(PROJECT, "package.json"),
+    JSON.stringify({ name: "corpus-node", private: true, type: "module", dependencies: { "promotion-rules": `file:${tarball}` } }, null, 2),
+  );
+  writeFileSync(join(PROJECT, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }, null, 2));
+  await runOk("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: PROJECT });
+  const packageDir = join(PROJECT, "node_modules", "promotion-rules");
+  const version = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")).version;
+  log(`packed and installed promotion-rules@${version} into ${PROJECT}`);
+  return { tarball, packageDir };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. The corpus and the one function every JS runtime answers it with.
+
+function loadCorpus() {
+  const names = readdirSync(CORPUS)
+    .filter((f) => f.endsWith(".request.json"))
+    .map((f) => f.slice(0, -".request.json".length))
+    .sort();
+  return names.map((name) => {
+    const expectedPath = join(CORPUS, `${name}.expected.json`);
+    return {
+      name,
+      case: JSON.parse(readFileSync(join(CORPUS, `${name}.request.json`), "utf8")),
+      expected: existsSync(expectedPath) ? JSON.parse(readFileSync(expectedPath, "utf8")) : undefined,
+    };
+  });
+}
+
+// Serialised into each runtime (Node, Deno, the browser): self-contained, no closures.
+function runCase(api, c, asText) {
+  const text = (value) => (asText && value !== undefined ? JSON.stringify(value) : value);
+  let rules;
+  try {
+    rules = "policy" in c ? new api.PromotionRules(text(c.policy)) : new api.PromotionRules();
+    const request = "requestText" in c ? c.requestText : text(c.request);
+    let answer;
+    if (c.operation === "planSync") answer = rules.planSync(request);
+    else if (c.operation === "planPublish") answer = rules.planPublish(request);
+    else if (c.operation === "checkEdit") answer = rules.checkEdit(request);
+    else if (c.operation === "authorize") answer = rules.authorize(text(c.request.actor), c.request.action, c.request.environment);
+    else throw new Error(`unknown operation ${c.operation}`);
+    return { answer };
+  } catch (error) {
+    if (error && error.name === "PromotionRulesError") {
+      return { error: { code: error.code, message: error.message, path: error.path } };
+    }
+    return { crash: String((error && error.stack) || error) };
+  } finally {
+    if (rules) rules.free();
+  }
+}
+
+function short(value) {
+  const text = typeof value === "string" ? value : canonicalize(value);
+  return text.length > 400 ? `${text.slice(0, 400)}… (${text.length} chars)` : text;
+}
+
+/** Compares a runtime's answers with the expected files; one table row. */
+function compare(runtime, entry, corpus, answers, note = "") {
+  let passed = 0;
+  let failed = 0;
+  corpus.forEach((item, i) => {
+    const actual = answers[i];
+    if (item.expected === undefined) {
+      failed++;
+      fail(runtime, `${item.name}: no expected file; run \`make corpus-update\``);
+    } else if (actual === undefined || actual.crash !== undefined) {
+      failed++;
+      fail(runtime, `${item.name}: no answer`, actual?.crash ?? "missing");
+    } else if (canonicalize(actual) !== canonicalize(item.expected)) {
+      failed++;
+      fail(runtime, `${item.name}: differs from the expected file`, `expected ${short(item.expected)}\nactual   ${short(actual)}`);
+    } else {
+      passed++;
+    }
+  });
+  row(runtime, entry, passed, failed, note);
+}
+
+function basename(path) {
+  return String(path).split(/[\\/]/).pop();
+}
+
+async function nodeCorpus(corpus) {
+  const cases = corpus.map((c) => c.case);
+  const esm = `import { readFileSync } from "node:fs";\nimport * as api from "promotion-rules";\nconst runCase = ${runCase};\nconst input = JSON.parse(readFileSync(0, "utf8"));\nprocess.stdout.write(JSON.stringify({ entry: import.meta.resolve("promotion-rules"), answers: input.cases.map((c) => runCase(api, c, input.asText)) }));\n`;
+  const cjs = `const { readFileSync } = require("node:fs");\nconst api = require("promotion-rules");\nconst runCase = ${runCase};\nconst input = JSON.parse(readFileSync(0, "utf8"));\nprocess.stdout.write(JSON.stringify({ entry: require.resolve("promotion-rules"), answers: input.cases.map((c) => runCase(api, c, input.asText)) }));\n`;
+  writeFileSync(join(PROJECT, "run-corpus.mjs"), esm);
+  writeFileSync(join(PROJECT, "run-corpus.cjs"), cjs);
+  for (const [name, file, asText] of [
+    ["Node ESM (objects)", "run-corpus.mjs", false],
+    ["Node ESM (JSON text)", "run-corpus.mjs", true],
+    ["Node CommonJS", "run-corpus.cjs", false],
+  ]) {
+    const result = await run(process.execPath, [file], { cwd: PROJECT, input: JSON.stringify({ cases, asText }) });
+    if (result.code !== 0) {
+      row(name, "?", 0, corpus.length);
+      fail(name, `the runner exited ${result.code}`, result.stderr.slice(-2000));
+      continue;
+    }
+    const { entry, answers } = JSON.parse(result.stdout);
+    compare(name, basename(entry), corpus, answers);
+  }
+}
+
+async function denoCorpus(corpus) {
+  const name = "Deno";
+  const script = `import * as api from "promotion-rules";\nconst runCase = ${runCase};\nconst input = JSON.parse(await new Response(Deno.stdin.readable).text());\nconsole.log(JSON.stringify({ entry: import.meta.resolve("promotion-rules"), answers: input.cases.map((c) => runCase(api, c, input.asText)) }));\n`;
+  writeFileSync(join(PROJECT, "run-corpus-deno.js"), script);
+  const result = await run(DENO, ["run", "--allow-read=node_modules/promotion-rules", "run-corpus-deno.js"], {
+    cwd: PROJECT,
+    input: JSON.stringify({ cases: corpus.map((c) => c.case), asText: false }),
+    env: denoEnv(),
+  });
+  if (result.code !== 0) {
+    row(name, "?", 0, corpus.length);
+    fail(name, `deno exited ${result.code}`, result.stderr.slice(-2000));
+    return;
+  }
+  const { entry, answers } = JSON.parse(result.stdout);
+  if (basename(entry) !== "deno.js") fail(name, `Deno resolved promotion-rules to ${entry}, not the package's deno export`);
+  compare(name, basename(entry), corpus, answers);
+}
+
+function denoEnv() {
+  return { DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1", NO_COLOR: "1", DENO_DIR: join(WORK, "deno-dir") };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Static files on 127.0.0.1 for Chromium.
+
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".css": "text/css", ".svg": "image/svg+xml" };
+
+async function serveStatic(dir) {
+  const root = resolve(dir);
+  const server = http.createServer((req, res) => {
+    const path = resolve(root, "." + decodeURIComponent(new URL(req.url, "http://x").pathname));
+    const file = path.endsWith(sep) || path === root ? join(path, "index.html") : path;
+    if (!(file === root || file.startsWith(root + sep)) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+      return;
+    }
+    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  cleanups.push(() => new Promise((r) => server.close(r)));
+  server.closeIdleConnections?.();
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+let browserPromise;
+function browser() {
+  browserPromise ??= chromium
+    .launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      chromiumSandbox: false,
+      args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    })
+    .then((b) => {
+      cleanups.push(() => b.close());
+      return b;
+    });
+  return browserPromise;
+}
+
+/** Opens a page, collecting its errors; the page closes at the end of the run. */
+async function openPage(url) {
+  const page = await (await browser()).newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
+  await page.goto(url);
+  return { page, errors };
+}
+
+async function chromiumCorpus(corpus, base) {
+  const name = "Chromium (headless)";
+  writeFileSync(
+    join(PROJECT, "corpus.html"),
+    `<!doctype html><meta charset="utf-8"><title>corpus</title>\n<script type="module">\nimport init, * as api from "./node_modules/promotion-rules/web.js";\ntry { await init(); window.api = api; window.ready = "ok"; } catch (e) { window.ready = "error: " + e; }\n</script>\n`,
+  );
+  const { page, errors } = await openPage(`${base}/corpus.html`);
+  await page.waitForFunction(() => window.ready !== undefined, null, { timeout: 20_000 });
+  const ready = await page.evaluate(() => window.ready);
+  if (ready !== "ok") {
+    row(name, "web.js", 0, corpus.length);
+    fail(name, `web.js did not initialise: ${ready}`, errors.join("\n"));
+    return;
+  }
+  const answers = JSON.parse(
+    await page.evaluate(
+      ({ cases, source }) => {
+        const runCase = (0, eval)(`(${source})`);
+        return JSON.stringify(cases.map((c) => runCase(window.api, c, false)));
+      },
+      { cases: corpus.map((c) => c.case), source: runCase.toString() },
+    ),
+  );
+  const version = (await browser()).version();
+  compare(name, "web.js", corpus, answers, `Chromium ${version}`);
+  await page.close();
+}
+
+// ---------------------------------------------------------------------------------------------
+// workerd: the edge worker through its HTTP API.
+
+/** One HTTP request to workerd; `host` picks the worker (miniflare routes), `chunks` streams the body. */
+function request(base, { method = "GET", path = "/", host, headers = {}, body, chunks, expectContinue = false }) {
+  const url = new URL(base);
+  return new Promise((resolvePromise, reject) => {
+    const req = http.request(
+      // A fresh connection each time: workerd closes one whose request body it did not read (413, 500).
+      { host: url.hostname, port: url.port, method, path, agent: false, headers: { ...(host ? { host } : {}), ...headers } },
+      (res) => {
+        const parts = [];
+        res.on("data", (d) => parts.push(d));
+        res.on("end", () => {
+          const text = Buffer.concat(parts).toString("utf8");
+          let json;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolvePromise({ status: res.statusCode, headers: res.headers, text, json });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    if (expectContinue) {
+      // As curl does for large bodies: the body follows only if the server asks for it.
+      req.on("continue", () => req.end(body));
+    } else if (chunks) {
+      (async () => {
+        for (const chunk of chunks) {
+          if (req.destroyed) return;
+          if (!req.write(chunk)) {
+            await new Promise((r) => {
+              const done = () => {
+                req.off("drain", done);
+                req.off("close", done);
+                r();
+              };
+              req.on("drain", done);
+              req.on("close", done);
+            });
+          }
+        }
+        req.end();
+      })().catch(() => {});
+    } else {
+      req.end(body);
+    }
+  });
+}
+
+function post(base, path, body, { host, contentType = "application/json", headers = {} } = {}) {
+  const bytes = typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  return request(base, {
+    method: "POST",
+    path,
+    host,
+    body: bytes,
+    headers: { ...(contentType ? { "content-type": contentType } : {}), "content-length": Buffer.byteLength(bytes), ...headers },
+  });
+}
+
+const ENDPOINT = { planSync: "/v1/plan/sync", planPublish: "/v1/plan/publish", checkEdit: "/v1/check/edit", authorize: "/v1/authorize" };
+
+async function startMiniflare(workers) {
+  const logs = [];
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    workers,
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on("data", (d) => logs.push(String(d)));
+      stderr.on("data", (d) => logs.push(String(d)));
+    },
+  });
+  cleanups.push(() => mf.dispose());
+  const url = await mf.ready;
+  return { mf, base: String(url), logs };
+}
+
+async function workerdCorpus(corpus, packageDir) {
+  const name = "workerd (HTTP API)";
+  // One worker per distinct policy (its POLICY binding); miniflare routes by host name.
+  const policies = new Map();
+  for (const item of corpus) {
+    if (!("policy" in item.case)) continue;
+    const key = JSON.stringify(item.case.policy);
+    if (!policies.has(key)) policies.set(key, `p${policies.size + 1}.corpus.test`);
+  }
+  const workers = [workerOptions({ packageDir, name: "default" })];
+  for (const [policy, host] of policies) {
+    workers.push(workerOptions({ packageDir, name: host.split(".")[0], policy, routes: [`${host}/*`] }));
+  }
+  const { base, logs } = await startMiniflare(workers);
+  const answers = [];
+  for (const item of corpus) {
+    const c = item.case;
+    const host = "policy" in c ? policies.get(JSON.stringify(c.policy)) : undefined;
+    const body = "requestText" in c ? c.requestText : JSON.stringify(c.request);
+    let res;
+    try {
+      res = await post(base, ENDPOINT[c.operation], body, { host });
+    } catch (error) {
+      answers.push({ crash: `HTTP request failed: ${error.message}` });
+      continue;
+    }
+    if (res.status === 200 && res.json) answers.push({ answer: res.json });
+    else if (res.status === 400 && res.json) answers.push({ error: res.json });
+    else if (res.status === 500 && res.json?.code === "INVALID_POLICY" && res.json.binding === "POLICY") {
+      answers.push({ error: { code: res.json.code, message: res.json.message, path: res.json.path } });
+    } else answers.push({ crash: `HTTP ${res.status}: ${res.text.slice(0, 500)}` });
+  }
+  compare(name, "workerd.js", corpus, answers, `${workers.length} workers (one per policy)`);
+  if (rows.at(-1).failed) fail(name, "workerd log", logs.join("").slice(-3000));
+}
+
+// The HTTP behaviour of examples/edge/worker.js: statuses, limits, stale plans, the POLICY binding.
+async function workerdHttpSuite(packageDir, api) {
+  const suite = "workerd HTTP suite";
+  const limit = 8 * 1024 * 1024;
+  const custom = { environments: ["dev", "test", "production"], roles: { developer: { dev: ["sync"] }, qa: { test: ["sync"] } } };
+  const { base, logs } = await startMiniflare([
+    workerOptions({ packageDir, name: "default" }),
+    workerOptions({ packageDir, name: "custom", policy: custom, routes: ["custom.test/*"] }),
+    workerOptions({ packageDir, name: "invalid", policy: '{"environments": ["dev", "qa", "production"]}', routes: ["invalid.test/*"] }),
+    workerOptions({ packageDir, name: "broken", policy: "{not json", routes: ["broken.test/*"] }),
+    workerOptions({ packageDir, name: "small", maxBodyBytes: 1024, routes: ["small.test/*"] }),
+    workerOptions({ packageDir, name: "misconfigured", maxBodyBytes: "lots", routes: ["misconfigured.test/*"] }),
+    // wrangler's `[vars]` may hold the policy as a JSON object rather than text.
+    { ...workerOptions({ packageDir, name: "object", routes: ["object.test/*"] }), bindings: { POLICY: custom } },
+  ]);
+  const file = (name) => readFileSync(join(EDGE, "requests", name), "utf8");
+  let passed = 0;
+  let failed = 0;
+  const check = async (what, fn) => {
+    try {
+      await fn();
+      passed++;
+    } catch (error) {
+      failed++;
+      fail(suite, what, error && error.message);
+    }
+  };
+  const expect = (condition, message) => {
+    if (!condition) throw new Error(message);
+  };
+  const isJsonError = (res, status, code) => {
+    expect(res.status === status, `status ${res.status}, expected ${status}: ${res.text.slice(0, 300)}`);
+    expect(String(res.headers["content-type"]).startsWith("application/json"), `content-type ${res.headers["content-type"]}`);
+    expect(res.json && res.json.code === code, `code ${res.json?.code}, expected ${code}`);
+    expect(typeof res.json.message === "string" && !/\n\s+at /.test(res.json.message) && !("stack" in res.json), "a stack trace in the body");
+  };
+  const rules = new api.PromotionRules();
+  const defaultFingerprint = api.fingerprint(api.defaultPolicy());
+  const syncRequest = JSON.parse(file("sync.json"));
+  const syncPlan = rules.planSync(syncRequest);
+
+  await check("GET /v1/policy answers the default policy and its fingerprint", async () => {
+    const res = await request(base, { path: "/v1/policy" });
+    expect(res.status === 200, `status ${res.status}`);
+    expect(res.json.source === "default", `source ${res.json.source}`);
+    expect(res.json.fingerprint === defaultFingerprint && res.json.fingerprint === syncPlan.policyFingerprint, "fingerprint differs from the package's");
+    expect(canonicalize(res.json.policy) === canonicalize(api.defaultPolicy()), "policy differs from defaultPolicy()");
+    expect(res.headers["cache-control"] === "no-store", "no cache-control: no-store");
+  });
+  await check("HEAD /v1/policy answers 200 without a body", async () => {
+    const res = await request(base, { method: "HEAD", path: "/v1/policy" });
+    expect(res.status === 200 && res.text === "", `status ${res.status}, body ${res.text.length} bytes`);
+  });
+  await check("GET /v1/policy of a POLICY binding answers that policy", async () => {
+    const res = await request(base, { path: "/v1/policy", host: "custom.test" });
+    expect(res.status === 200 && res.json.source === "binding", `status ${res.status} source ${res.json?.source}`);
+    expect(res.json.fingerprint === new api.PromotionRules(custom).policyFingerprint, "fingerprint differs");
+    expect(res.json.environments.join() === "dev,test,production", `chain ${res.json.environments}`);
+    const object = await request(base, { path: "/v1/policy", host: "object.test" });
+    expect(object.status === 200 && object.json.fingerprint === res.json.fingerprint, `a JSON-object binding: status ${object.status}`);
+  });
+  await check("curl: requests/sync.json answers the package's plan (200)", async () => {
+    const res = await post(base, "/v1/plan/sync", file("sync.json"));
+    expect(res.status === 200, `status ${res.status}`);
+    expect(canonicalize(res.json) === canonicalize(syncPlan), "the plan differs from the package's own answer");
+  });
+  await check("curl: requests/sync-expect.json (fresh preview) answers 200 and the same plan", async () => {
+    const res = await post(base, "/v1/plan/sync", file("sync-expect.json"));
+    expect(res.status === 200, `status ${res.status}: ${res.text.slice(0, 300)}`);
+    expect(canonicalize(res.json) === canonicalize(syncPlan), "the plan differs");
+  });
+  await check("curl: requests/sync-stale.json answers 409 STALE_PLAN at /expect/targetFingerprint", async () => {
+    const res = await post(base, "/v1/plan/sync", file("sync-stale.json"));
+    isJsonError(res, 409, "STALE_PLAN");
+    expect(res.json.path === "/expect/targetFingerprint", `path ${res.json.path}`);
+    expect(Object.keys(res.json).sort().join() === "code,message,path", `fields ${Object.keys(res.json)}`);
+  });
+  await check("a preview made under another policy answers 409 STALE_PLAN at /expect/policyFingerprint", async () => {
+    const req = { ...syncRequest, expect: { targetFingerprint: syncPlan.targetFingerprint, policyFingerprint: syncPlan.policyFingerprint } };
+    const res = await post(base, "/v1/plan/sync", req, { host: "custom.test" });
+    isJsonError(res, 409, "STALE_PLAN");
+    expect(res.json.path === "/expect/policyFingerprint", `path ${res.json.path}`);
+  });
+  await check("a malformed expect answers 400 at its path", async () => {
+    for (const [expectValue, path] of [
+      [42, "/expect"],
+      [{ targetFingerprint: syncPlan.targetFingerprint }, "/expect/policyFingerprint"],
+      [{ targetFingerprint: "sha256:ABC", policyFingerprint: syncPlan.policyFingerprint }, "/expect/targetFingerprint"],
+      [{ targetFingerprint: syncPlan.targetFingerprint, policyFingerprint: syncPlan.policyFingerprint, at: 1 }, "/expect/at"],
+    ]) {
+      const res = await post(base, "/v1/plan/sync", { ...syncRequest, expect: expectValue });
+      isJsonError(res, 400, "INVALID_INPUT");
+      expect(res.json.path === path, `path ${res.json.path}, expected ${path}`);
+    }
+  });
+  await check("with expect, the engine still reads the body (duplicate keys, bad input: 400 before 409)", async () => {
+    const stale = JSON.parse(file("sync-stale.json"));
+    const duplicate = file("sync-stale.json").replace('"from": "dev"', '"from": "dev", "from": "dev"');
+    let res = await post(base, "/v1/plan/sync", duplicate);
+    isJsonError(res, 400, "INVALID_INPUT");
+    expect(res.json.path === "/from", `path ${res.json.path}`);
+    res = await post(base, "/v1/plan/sync", { ...stale, to: "qa" });
+    isJsonError(res, 400, "INVALID_INPUT");
+    expect(res.json.path === "/to", `path ${res.json.path}`);
+    res = await post(base, "/v1/plan/sync", { ...stale, extra: 1 });
+    isJsonError(res, 400, "INVALID_INPUT");
+    expect(res.json.path === "/extra", `path ${res.json.path}`);
+  });
+  await check("curl: a denial answers 200 allowed:false, and 403 with ?mode=strict", async () => {
+    let res = await post(base, "/v1/plan/sync", file("sync-denied.json"));
+    expect(res.status === 200 && res.json.allowed === false && res.json.violations[0].code === "FORBIDDEN", `status ${res.status}`);
+    res = await post(base, "/v1/plan/sync?mode=strict", file("sync-denied.json"));
+    expect(res.status === 403 && res.json.allowed === false, `strict status ${res.status}`);
+    res = await post(base, "/v1/plan/sync?mode=strict", file("sync.json"));
+    expect(res.status === 200 && res.json.allowed === true, `strict allowed status ${res.status}`);
+    res = await post(base, "/v1/plan/sync?mode=lenient", file("sync.json"));
+    isJsonError(res, 400, "INVALID_QUERY");
+  });
+  await check("curl: requests/edit.json answers 200 READ_ONLY_ENVIRONMENT", async () => {
+    const res = await post(base, "/v1/check/edit", file("edit.json"));
+    expect(res.status === 200 && res.json.allowed === false && res.json.violations[0].code === "READ_ONLY_ENVIRONMENT", `status ${res.status}`);
+    expect(canonicalize(res.json) === canonicalize(rules.checkEdit(file("edit.json"))), "differs from the package");
+  });
+  await check("curl: requests/publish.json answers 200 hotfix", async () => {
+    const res = await post(base, "/v1/plan/publish", file("publish.json"));
+    expect(res.status === 200 && res.json.allowed === true && res.json.mode === "hotfix", `status ${res.status} mode ${res.json?.mode}`);
+    expect(canonicalize(res.json) === canonicalize(rules.planPublish(file("publish.json"))), "differs from the package");
+  });
+  await check("curl: POST /v1/authorize answers a decision; a denial is 200 allowed:false", async () => {
+    const dana = { id: "dana", roles: ["developer"] };
+    let res = await post(base, "/v1/authorize", { actor: dana, action: "sync", environment: "dev" });
+    expect(res.status === 200 && res.json.allowed === true, `status ${res.status}`);
+    res = await post(base, "/v1/authorize", { actor: dana, action: "publish", environment: "production" });
+    expect(res.status === 200 && res.json.allowed === false, `status ${res.status}`);
+    res = await post(base, "/v1/authorize?mode=strict", { actor: dana, action: "publish", environment: "production" });
+    expect(res.status === 403, `strict status ${res.status}`);
+  });
+  await check("bad authorize bodies answer 400 with a path", async () => {
+    for (const [body, path] of [
+      ["{", ""],
+      ["[]", ""],
+      [JSON.stringify({ actor: { id: "dana", roles: [] }, action: "sync", environment: "dev", role: "x" }), "/role"],
+      [JSON.stringify({ actor: { id: "dana", roles: [] }, action: "deploy", environment: "dev" }), "/action"],
+      [JSON.stringify({ actor: { id: "dana" }, action: "sync", environment: "dev" }), "/actor/roles"],
+      [JSON.stringify({ actor: { id: "dana", roles: [] }, action: "sync" }), "/environment"],
+    ]) {
+      const res = await post(base, "/v1/authorize", body);
+      isJsonError(res, 400, "INVALID_INPUT");
+      expect(res.json.path === path, `path ${res.json.path}, expected ${path} for ${body}`);
+    }
+  });
+  await check("malformed JSON answers 400 with the engine's message", async () => {
+    const res = await post(base, "/v1/plan/publish", '{"actor": ');
+    isJsonError(res, 400, "INVALID_INPUT");
+    let thrown;
+    try {
+      rules.planPublish('{"actor": ');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(res.json.message === thrown.message && res.json.path === thrown.path, "differs from the package's error");
+  });
+  await check("a body that is not UTF-8 answers 400", async () => {
+    const res = await post(base, "/v1/check/edit", Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+    isJsonError(res, 400, "INVALID_INPUT");
+  });
+  await check("a wrong method answers 405 with Allow", async () => {
+    let res = await request(base, { method: "PUT", path: "/v1/plan/sync" });
+    isJsonError(res, 405, "METHOD_NOT_ALLOWED");
+    expect(res.headers.allow === "POST", `allow ${res.headers.allow}`);
+    res = await request(base, { method: "GET", path: "/v1/authorize" });
+    isJsonError(res, 405, "METHOD_NOT_ALLOWED");
+    res = await post(base, "/v1/policy", "{}");
+    isJsonError(res, 405, "METHOD_NOT_ALLOWED");
+    expect(res.headers.allow === "GET, HEAD", `allow ${res.headers.allow}`);
+    res = await request(base, { method: "OPTIONS", path: "/v1/check/edit" });
+    expect(res.status === 204 && res.headers.allow === "POST", `OPTIONS: status ${res.status} allow ${res.headers.allow}`);
+  });
+  await check("a body that is not declared as JSON answers 415", async () => {
+    for (const contentType of [null, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1"]) {
+      const res = await post(base, "/v1/plan/sync", file("sync.json"), { contentType });
+      isJsonError(res, 415, "UNSUPPORTED_MEDIA_TYPE");
+    }
+    const res = await post(base, "/v1/plan/sync", file("sync.json"), { contentType: "Application/JSON; charset=UTF-8" });
+    expect(res.status === 200, `application/json with charset: status ${res.status}`);
+  });
+  await check("an unknown path answers 404", async () => {
+    for (const path of ["/", "/v1", "/v1/plan/sync/", "/v2/plan/sync", "/v1/plan/sync/extra"]) {
+      const res = await request(base, { path });
+      isJsonError(res, 404, "NOT_FOUND");
+    }
+  });
+  await check(`a body of exactly ${limit} bytes is read (the limit is inclusive)`, async () => {
+    const text = file("sync.json");
+    const res = await post(base, "/v1/plan/sync", text + " ".repeat(limit - Buffer.byteLength(text)));
+    expect(res.status === 200 && res.json.allowed === true, `status ${res.status}`);
+  });
+  await check(`a content-length past ${limit} bytes answers 413`, async () => {
+    const body = " ".repeat(limit + 1);
+    const res = await request(base, {
+      method: "POST",
+      path: "/v1/plan/sync",
+      headers: { "content-type": "application/json", "content-length": body.length, expect: "100-continue" },
+      body,
+      expectContinue: true,
+    });
+    isJsonError(res, 413, "PAYLOAD_TOO_LARGE");
+  });
+  await check("a chunked body past the limit answers 413 while it streams in", async () => {
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const chunks = Array.from({ length: limit / chunk.length + 2 }, () => chunk);
+    const res = await request(base, { method: "POST", path: "/v1/plan/sync", headers: { "content-type": "application/json", "transfer-encoding": "chunked" }, chunks });
+    isJsonError(res, 413, "PAYLOAD_TOO_LARGE");
+  });
+  await check("the MAX_BODY_BYTES binding sets the limit", async () => {
+    let res = await post(base, "/v1/authorize", " ".repeat(1025), { host: "small.test" });
+    isJsonError(res, 413, "PAYLOAD_TOO_LARGE");
+    expect(res.json.message.includes("1024"), res.json.message);
+    res = await post(base, "/v1/authorize", JSON.stringify({ actor: { id: "a", roles: [] }, action: "sync", environment: "dev" }), { host: "small.test" });
+    expect(res.status === 200, `status ${res.status}`);
+  });
+  await check("an invalid POLICY binding answers 500 INVALID_POLICY, with the engine's path, on every request", async () => {
+    for (const res of [
+      await request(base, { path: "/v1/policy", host: "invalid.test" }),
+      await post(base, "/v1/plan/sync", file("sync.json"), { host: "invalid.test" }),
+    ]) {
+      isJsonError(res, 500, "INVALID_POLICY");
+      expect(res.json.binding === "POLICY" && res.json.path === "/environments/1", `binding ${res.json.binding} path ${res.json.path}`);
+    }
+    const res = await request(base, { path: "/v1/policy", host: "broken.test" });
+    isJsonError(res, 500, "INVALID_POLICY");
+  });
+  await check("an unexpected failure answers 500 INTERNAL without a stack trace", async () => {
+    const res = await post(base, "/v1/plan/sync", file("sync.json"), { host: "misconfigured.test" });
+    isJsonError(res, 500, "INTERNAL");
+    expect(Object.keys(res.json).sort().join() === "code,message", `fields ${Object.keys(res.json)}`);
+    expect(!res.text.includes("MAX_BODY_BYTES") && !res.text.includes("worker.js"), `leaks internals: ${res.text}`);
+  });
+  row(suite, "worker.js", passed, failed, "examples/edge/worker.js");
+  if (failed) fail(suite, "workerd log", logs.join("").slice(-3000));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deno and the recipes.
+
+const RESULT_LINE = /^allowed=true fingerprint=sha256:[0-9a-f]{64}$/;
+// The request every recipe plans (written out in each recipe file).
+const RECIPE_REQUEST = {
+  actor: { id: "dana", roles: ["developer"] },
+  from: "dev",
+  to: "test",
+  source: { agents: [{ id: "support-bot", tone: "friendly", updatedBy: "dana" }] },
+};
+
+async function denoSuite() {
+  const suite = "Deno tests (deno test)";
+  cpSync(join(RECIPES, "deno", "main_test.ts"), join(PROJECT, "main_test.ts"));
+  // No permission flags: the deno export imports its .wasm as a module (no file read at run time).
+  const result = await run(DENO, ["test", "main_test.ts"], { cwd: PROJECT, env: denoEnv() });
+  const summary = result.stdout.match(/(ok|FAILED) \| (\d+) passed[^|]*\| (\d+) failed/);
+  const passed = summary ? Number(summary[2]) : 0;
+  const failed = summary ? Number(summary[3]) : 1;
+  if (result.code !== 0 || !summary || passed === 0) fail(suite, `deno test exited ${result.code}`, (result.stdout + result.stderr).slice(-2500));
+  // The deno export must need no permission at all (pkg/deno.js: `import source` of the .wasm).
+  writeFileSync(join(PROJECT, "probe-deno.js"), 'import { PromotionRules } from "promotion-rules";\nconsole.log(new PromotionRules().policyFingerprint);\n');
+  const bare = await run(DENO, ["run", "probe-deno.js"], { cwd: PROJECT, env: denoEnv() });
+  const needsRead = bare.code !== 0 && /Requires read access/.test(bare.stderr);
+  if (bare.code !== 0) fail(suite, needsRead ? "the deno export needs --allow-read" : "deno run (no permissions) failed", bare.stderr.slice(-1500));
+  row(suite, "deno.js", passed, failed, needsRead ? "the deno export needs --allow-read" : "no permission needed");
+  return needsRead;
+}
+
+/**
+ * Deno's own npm resolution (`npm:promotion-rules`, no node_modules): the tarball served by a
+ * minimal npm registry on 127.0.0.1, as if published. Prints the recipe line.
+ */
+async function denoNpmSpecifier(tarball, packageDir, reference) {
+  const suite = "Deno npm: specifier";
+  const bytes = readFileSync(tarball);
+  const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
+  const { createHash } = await import("node:crypto");
+  const dist = { shasum: createHash("sha1").update(bytes).digest("hex"), integrity: `sha512-${createHash("sha512").update(bytes).digest("base64")}` };
+  const server = http.createServer((req, res) => {
+    const base = `http://127.0.0.1:${server.address().port}`;
+    if (req.url === `/${manifest.name}`) {
+      const version = { ...manifest, dist: { ...dist, tarball: `${base}/${manifest.name}/-/${basename(tarball)}` } };
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name: manifest.name, "dist-tags": { latest: manifest.version }, versions: { [manifest.version]: version } }));
+    } else if (req.url === `/${manifest.name}/-/${basename(tarball)}`) {
+      res.writeHead(200, { "content-type": "application/octet-stream" }).end(bytes);
+    } else {
+      res.writeHead(404, { "content-type": "application/json" }).end("{}");
+    }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  cleanups.push(() => new Promise((r) => server.close(r)));
+  const dir = join(WORK, "deno-npm");
+  mkdirSync(dir, { recursive: true });
+  // Its own config: no node_modules (the repository's package.json is further up).
+  writeFileSync(join(dir, "deno.json"), JSON.stringify({ nodeModulesDir: "none" }, null, 2));
+  writeFileSync(
+    join(dir, "main.ts"),
+    readFileSync(join(RECIPES, "deno", "main.ts"), "utf8").replace(/from "promotion-rules"/, `from "npm:promotion-rules@${manifest.version}"`),
+  );
+  const env = { ...denoEnv(), DENO_DIR: join(WORK, "deno-npm-dir"), NPM_CONFIG_REGISTRY: `http://127.0.0.1:${server.address().port}/` };
+  const result = await run(DENO, ["run", "--allow-read", "main.ts"], { cwd: dir, env });
+  const ok = result.code === 0 && result.stdout.trim() === reference;
+  if (!ok) fail(suite, `deno run --allow-read main.ts (npm:promotion-rules) exited ${result.code}`, (result.stdout + result.stderr).slice(-2000));
+  const bare = await run(DENO, ["run", "main.ts"], { cwd: dir, env });
+  row(suite, "deno.js", ok ? 1 : 0, ok ? 0 : 1, bare.code === 0 ? "no permission needed" : "needs --allow-read (the .wasm is in DENO_DIR)");
+}
+
+async function recipes(packageDir, reference, staticBase) {
+  const suite = "README recipes";
+  let passed = 0;
+  let failed = 0;
+  const check = async (what, fn) => {
+    try {
+      const line = (await fn()).trim();
+      if (line !== reference) throw new Error(`printed ${JSON.stringify(line)}, expected ${JSON.stringify(reference)}`);
+      passed++;
+    } catch (error) {
+      failed++;
+      fail(suite, what, error && error.message);
+    }
+  };
+  await check("Node ESM (examples/recipes/node-esm.mjs)", async () => {
+    cpSync(join(RECIPES, "node-esm.mjs"), join(PROJECT, "node-esm.mjs"));
+    const r = await runOk(process.execPath, ["node-esm.mjs"], { cwd: PROJECT });
+    const [first, second] = r.stdout.trim().split("\n");
+    if (second !== "PromotionRulesError INVALID_INPUT at /to") throw new Error(`second line ${second}`);
+    return first;
+  });
+  await check("Node CommonJS (examples/recipes/node-cjs.cjs)", async () => {
+    cpSync(join(RECIPES, "node-cjs.cjs"), join(PROJECT, "node-cjs.cjs"));
+    return (await runOk(process.execPath, ["node-cjs.cjs"], { cwd: PROJECT })).stdout;
+  });
+  await check("browser ESM with an import map (examples/recipes/browser-esm.html) in Chromium", async () => {
+    cpSync(join(RECIPES, "browser-esm.html"), join(PROJECT, "browser-esm.html"));
+    return pageResult(`${staticBase}/browser-esm.html`);
+  });
+  let viteVersion = VITE_VERSION;
+  await check("Vite build (examples/recipes/vite/) in Chromium", async () => {
+    const app = join(WORK, "vite-app");
+    rmSync(app, { recursive: true, force: true });
+    cpSync(join(RECIPES, "vite"), app, { recursive: true });
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "vite-recipe", private: true, type: "module" }, null, 2));
+    const tarball = JSON.parse(readFileSync(join(PROJECT, "package.json"), "utf8")).dependencies["promotion-rules"].slice("file:".length);
+    // vite from the repository's devDependencies if it is there (found from the app's folder too),
+    // else from the npm registry into the app, as a user installs it.
+    const rootVite = join(ROOT, "node_modules", "vite", "bin", "vite.js");
+    const useRootVite = existsSync(rootVite);
+    const install = useRootVite ? [tarball] : [tarball, `vite@${VITE_VERSION}`];
+    await runOk("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...install], { cwd: app, timeout: 180_000 });
+    const vite = useRootVite ? rootVite : join(app, "node_modules", "vite", "bin", "vite.js");
+    viteVersion = JSON.parse(readFileSync(join(vite, "..", "..", "package.json"), "utf8")).version;
+    await runOk(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: app });
+    const assets = readdirSync(join(app, "dist", "assets"));
+    if (!assets.some((f) => f.endsWith(".wasm"))) throw new Error(`no .wasm among the built assets: ${assets.join(", ")}`);
+    const base = await serveStatic(join(app, "dist"));
+    return pageResult(`${base}/`);
+  });
+  await check("Deno (examples/recipes/deno/main.ts, `deno run --allow-read main.ts`)", async () => {
+    cpSync(join(RECIPES, "deno", "main.ts"), join(PROJECT, "main.ts"));
+    return (await runOk(DENO, ["run", "--allow-read", "main.ts"], { cwd: PROJECT, env: denoEnv() })).stdout;
+  });
+  await check("Cloudflare Workers (examples/recipes/workers/worker.js) in workerd", async () => {
+    const { base } = await startMiniflare([
+      { name: "recipe", ...workerModules({ packageDir, workerPath: join(RECIPES, "workers", "worker.js") }), compatibilityDate: "2026-04-01" },
+    ]);
+    const bad = await post(base, "/", "{");
+    if (bad.status !== 400 || bad.json?.code !== "INVALID_INPUT") throw new Error(`bad input: status ${bad.status}`);
+    const res = await post(base, "/", RECIPE_REQUEST);
+    if (res.status !== 200) throw new Error(`status ${res.status}: ${res.text.slice(0, 300)}`);
+    return `allowed=${res.json.allowed} fingerprint=${res.json.fingerprint}`;
+  });
+  row(suite, "", passed, failed, `node-esm, node-cjs, browser-esm, vite ${viteVersion}, deno, workers`);
+}
+
+async function pageResult(url) {
+  const { page, errors } = await openPage(url);
+  try {
+    await page.waitForFunction(() => document.querySelector("#result")?.textContent.startsWith("allowed="), null, { timeout: 20_000 });
+    return await page.evaluate(() => document.querySelector("#result").textContent);
+  } catch {
+    throw new Error(`the page never showed a result; errors: ${errors.join(" | ") || "none"}`);
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const { tarball, packageDir } = await installPackage();
+  const api = createRequire(join(PROJECT, "index.js"))("promotion-rules");
+  const reference = (() => {
+    const plan = new api.PromotionRules().planSync(RECIPE_REQUEST);
+    return `allowed=${plan.allowed} fingerprint=${plan.fingerprint}`;
+  })();
+  if (!RESULT_LINE.test(reference)) throw new Error(`unexpected reference line ${reference}`);
+  const staticBase = await serveStatic(PROJECT);
+
+  if (wants("corpus")) {
+    const corpus = loadCorpus();
+    log(`corpus: ${corpus.length} cases`);
+    await nodeCorpus(corpus);
+    log("corpus: Node done");
+    await chromiumCorpus(corpus, staticBase);
+    log("corpus: Chromium done");
+    await workerdCorpus(corpus, packageDir);
+    log("corpus: workerd done");
+    await denoCorpus(corpus);
+    log("corpus: Deno done");
+  }
+  if (wants("http")) {
+    await workerdHttpSuite(packageDir, api);
+    log("workerd HTTP suite done");
+  }
+  let needsRead;
+  if (wants("deno")) {
+    needsRead = await denoSuite();
+    await denoNpmSpecifier(tarball, packageDir, reference);
+    log("deno test done");
+  }
+  if (wants("recipes")) {
+    await recipes(packageDir, reference, staticBase);
+    log("recipes done");
+  }
+
+  const width = Math.max(...rows.map((r) => r.name.length), 10);
+  console.log("");
+  console.log(`${"runtime / suite".padEnd(width)}  ${"entry".padEnd(11)}  passed  failed  notes`);
+  console.log(`${"-".repeat(width)}  ${"-".repeat(11)}  ------  ------  -----`);
+  if (wants("corpus")) console.log(`${"native Rust".padEnd(width)}  ${"(rlib)".padEnd(11)}  ${"—".padStart(6)}  ${"—".padStart(6)}  answered by \`cargo test --test corpus\``);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(width)}  ${r.entry.padEnd(11)}  ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${r.note}`);
+  }
+  if (needsRead) console.log("\nnote: the package's deno export reads its .wasm with Deno.readFile, so Deno needs --allow-read.");
+  if (failures.length) {
+    console.log(`\n${failures.length} failure(s):`);
+    for (const f of failures.slice(0, 40)) console.log(`  ${f}`);
+    if (failures.length > 40) console.log(`  … and ${failures.length - 40} more`);
+  }
+  const passed = rows.reduce((n, r) => n + r.passed, 0);
+  const failed = rows.reduce((n, r) => n + r.failed, 0) + (failures.length && !rows.some((r) => r.failed) ? failures.length : 0);
+  console.log(`\ntest-edge: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return failed === 0 && failures.length === 0;
+}
+
+let ok = false;
+try {
+  ok = await main();
+} catch (error) {
+  console.error(`test-edge: ${error && error.stack ? error.stack : error}`);
+} finally {
+  await cleanup();
+  clearTimeout(watchdog);
+}
+process.exit(ok ? 0 : 1);
