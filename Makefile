@@ -7,7 +7,7 @@ EDGE_PORT ?= 8787
 HOST ?= 127.0.0.1
 
 .PHONY: setup demo edge test pkg lint test-rust test-wasm test-wasm-node test-wasm-browser test-js test-edge \
-	corpus-update clean
+	test-www corpus-update clean
 
 ## make setup: install the toolchain (Rust wasm target, wasm-bindgen-cli, wasm-pack, Chromium, npm tools).
 setup:
@@ -30,7 +30,7 @@ corpus-update:
 	UPDATE_CORPUS=1 cargo test --test corpus
 
 ## make test: every test — lints, native tests, wasm in Node and Chromium, the packed npm package.
-test: setup lint test-rust pkg test-wasm test-js test-edge
+test: setup lint test-rust pkg test-wasm test-js test-edge test-www
 	@echo "make test: all suites passed"
 
 lint:
@@ -54,6 +54,10 @@ test-wasm-browser:
 
 test-js: pkg
 	node scripts/test-js.mjs
+
+# The preview app end to end in headless Chromium (screenshots in target/screenshots/).
+test-www: pkg
+	node scripts/test-www.mjs
 
 # The golden corpus in Node, Chromium, workerd (HTTP) and Deno; the Workers API; the loading recipes.
 test-edge: pkg
