@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;
 use crate::input::{environment_in, into_string};
 use crate::issue::Decision;
-use crate::json::{check_depth, Limits};
+use crate::json::{check_depth, parse_skipping, Limits, Skip};
 use crate::policy::{Action, Actor, Policy};
 use crate::rules::{EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, SyncPlan, SyncRequest};
 use crate::workspace::{Filtered, Workspace};
@@ -31,6 +31,11 @@ pub fn fingerprint_of(value: &Value, limits: &Limits) -> Result<String> {
 /// `filterContent(workspace)`: the promoted payload, what stays behind, and unknown kinds.
 pub fn filter_content(workspace: Value, limits: &Limits) -> Result<Filtered> {
     check_depth(&workspace, limits)?;
+    filter_parsed(workspace, limits)
+}
+
+/// [`filter_content`] of a value read by [`crate::json::parse_with_limits`] under `limits`.
+pub(crate) fn filter_parsed(workspace: Value, limits: &Limits) -> Result<Filtered> {
     Ok(Workspace::from_value(workspace, "", limits)?.filter(""))
 }
 
@@ -38,8 +43,13 @@ pub fn filter_content(workspace: Value, limits: &Limits) -> Result<Filtered> {
 pub fn diff(before: Value, after: Value, limits: &Limits) -> Result<ChangeSet> {
     check_depth(&before, limits).map_err(|e| Error { path: format!("/before{}", e.path), ..e })?;
     check_depth(&after, limits).map_err(|e| Error { path: format!("/after{}", e.path), ..e })?;
-    Workspace::from_value(before.clone(), "/before", limits)?;
-    Workspace::from_value(after.clone(), "/after", limits)?;
+    diff_parsed(before, after, limits)
+}
+
+/// [`diff`] of values read by [`crate::json::parse_with_limits`] under `limits`.
+pub(crate) fn diff_parsed(before: Value, after: Value, limits: &Limits) -> Result<ChangeSet> {
+    Workspace::check(&before, "/before", limits)?;
+    Workspace::check(&after, "/after", limits)?;
     Ok(diff_workspaces(&before, &after))
 }
 
@@ -79,6 +89,20 @@ impl PromotionRules {
         self.authorize(&actor, action, env)
     }
 
+    /// `.authorize` for arguments the JS layer has already checked and packed as
+    /// `action \0 environment \0 id \0 role \0 …` (an actor `{ id, roles }` with a non-empty id).
+    /// `None` when the names do not parse: the caller then takes the general path, whose error
+    /// is the one to throw.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn authorize_packed(&self, packed: &str) -> Option<Decision> {
+        let mut fields = packed.split('\0');
+        let action = Action::parse(fields.next()?)?;
+        let env = environment_in(self.policy().chain(), fields.next()?, "").ok()?;
+        let id = fields.next().filter(|id| !id.is_empty())?;
+        let roles: Vec<&str> = fields.collect();
+        self.authorize_roles(id, &roles, action, env).ok()
+    }
+
     /// `.checkEdit(request)`.
     pub fn check_edit_value(&self, request: Value) -> Result<EditCheck> {
         self.check_edit(EditRequest::from_value(request, self.limits())?)
@@ -92,6 +116,30 @@ impl PromotionRules {
     /// `.planPublish(request)`.
     pub fn plan_publish_value(&self, request: Value) -> Result<PublishPlan> {
         self.plan_publish(PublishRequest::from_value(request, self.limits())?)
+    }
+
+    /// [`PromotionRules::check_edit_value`] of a request read by [`crate::json::parse_with_limits`]
+    /// under [`PromotionRules::limits`]: the reader checked its depth already.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn check_edit_parsed(&self, request: Value) -> Result<EditCheck> {
+        self.check_edit(EditRequest::from_parsed(request, self.limits())?)
+    }
+
+    /// `.planSync(request)` of a request given as JSON text, the fastest way in: the text is read
+    /// once, and the kinds a sync only counts (conversation history…) are never built.
+    pub fn plan_sync_json(&self, request: &str) -> Result<SyncPlan> {
+        self.plan_sync_parsed(parse_skipping(request, self.limits(), Skip::SyncRequest)?)
+    }
+
+    /// [`PromotionRules::plan_sync_value`] of a request read under [`PromotionRules::limits`].
+    pub(crate) fn plan_sync_parsed(&self, request: Value) -> Result<SyncPlan> {
+        self.plan_sync(SyncRequest::from_parsed(request, self.limits())?)
+    }
+
+    /// [`PromotionRules::plan_publish_value`] of a request read under [`PromotionRules::limits`].
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn plan_publish_parsed(&self, request: Value) -> Result<PublishPlan> {
+        self.plan_publish(PublishRequest::from_parsed(request, self.limits())?)
     }
 }
 

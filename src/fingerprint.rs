@@ -71,6 +71,14 @@ pub fn fingerprint(value: &Value) -> String {
     hash_canonical(|hasher| write_canonical(value, hasher))
 }
 
+/// The [`fingerprint`] of an object without one of its members: `members` less `except`.
+///
+/// A variable's structure is the variable less `defaultValue`: this hashes it without cloning it.
+#[must_use]
+pub fn fingerprint_object_except(members: &Map<String, Value>, except: &str) -> String {
+    hash_canonical(|hasher| write_object_except(members, Some(except), hasher))
+}
+
 /// The [`fingerprint`] of the object whose members are `members`.
 ///
 /// For callers that hold an object's members rather than a `Value`: it
@@ -80,13 +88,93 @@ pub fn fingerprint_object(members: &Map<String, Value>) -> String {
     hash_canonical(|hasher| write_object(members, hasher))
 }
 
+/// Size of the buffer between the canonical writer and SHA-256.
+const HASH_BUFFER: usize = 8192;
+
+/// A SHA-256 fed through a buffer.
+///
+/// Canonical text comes in many small pieces (a quote, a key, a colon…); handing each to
+/// [`Sha256`] costs a call and block-buffer bookkeeping per piece, while copying it into a
+/// buffer that is hashed a few kilobytes at a time costs a `memcpy`.
+#[derive(Clone)]
+struct BufferedSha256 {
+    hasher: Sha256,
+    buffer: Vec<u8>,
+}
+
+impl BufferedSha256 {
+    fn new() -> BufferedSha256 {
+        BufferedSha256 { hasher: Sha256::new(), buffer: Vec::with_capacity(HASH_BUFFER) }
+    }
+
+    fn finalize(mut self) -> sha2::digest::Output<Sha256> {
+        Digest::update(&mut self.hasher, &self.buffer);
+        self.hasher.finalize()
+    }
+}
+
+impl CanonicalSink for BufferedSha256 {
+    #[inline]
+    fn write_str(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        if self.buffer.len() + bytes.len() > HASH_BUFFER {
+            Digest::update(&mut self.hasher, &self.buffer);
+            self.buffer.clear();
+            if bytes.len() >= HASH_BUFFER {
+                Digest::update(&mut self.hasher, bytes);
+                return;
+            }
+        }
+        self.buffer.extend_from_slice(bytes);
+    }
+}
+
+/// The fingerprint of an object hashed member by member, whose state can be cloned: two
+/// objects whose first members (in canonical order) are the same hash those members once.
+///
+/// The caller hands over every member of the object, in JCS order (UTF-16 order of the keys).
+#[derive(Clone)]
+pub(crate) struct ObjectPrint {
+    sink: BufferedSha256,
+    first: bool,
+}
+
+impl ObjectPrint {
+    /// An object with no member written yet.
+    pub(crate) fn new() -> ObjectPrint {
+        let mut sink = BufferedSha256::new();
+        sink.write_str("{");
+        ObjectPrint { sink, first: true }
+    }
+
+    /// Writes the next member.
+    pub(crate) fn member(&mut self, key: &str, value: &Value) {
+        if !self.first {
+            self.sink.write_str(",");
+        }
+        self.first = false;
+        write_string(key, &mut self.sink);
+        self.sink.write_str(":");
+        write_canonical(value, &mut self.sink);
+    }
+
+    /// The fingerprint of the object.
+    pub(crate) fn finish(mut self) -> String {
+        self.sink.write_str("}");
+        spell(self.sink.finalize())
+    }
+}
+
 /// Runs `write` against a fresh SHA-256 and spells the digest as a
 /// fingerprint.
-fn hash_canonical(write: impl FnOnce(&mut Sha256)) -> String {
-    let mut hasher = Sha256::new();
+fn hash_canonical(write: impl FnOnce(&mut BufferedSha256)) -> String {
+    let mut hasher = BufferedSha256::new();
     write(&mut hasher);
-    let digest = hasher.finalize();
+    spell(hasher.finalize())
+}
 
+/// `sha256:` and the lowercase hex of `digest`.
+fn spell(digest: sha2::digest::Output<Sha256>) -> String {
     let mut out = String::with_capacity(PREFIX.len() + 2 * digest.len());
     out.push_str(PREFIX);
     for byte in digest {
@@ -144,23 +232,60 @@ pub fn is_fingerprint(s: &str) -> bool {
 /// Members sorted by the UTF-16 code units of their keys (RFC 8785 §3.2.3).
 ///
 /// `serde_json::Map` iterates in Rust `str` order (or insertion order with
-/// `preserve_order`), which is not the order JCS requires, so the members are
-/// always re-sorted. The comparison walks `encode_utf16()` iterators and
-/// allocates nothing.
+/// `preserve_order`), which is not the order JCS requires in general. UTF-8
+/// byte order is code point order, and UTF-16 order differs from it only
+/// between a character of U+E000..U+FFFF and one above U+FFFF (a surrogate
+/// pair sorts first): so when the keys come in strictly increasing byte order
+/// and none holds a character from U+E000 up (no UTF-8 byte from 0xEE up),
+/// the map's own order is the JCS order and nothing is sorted. Otherwise the
+/// members are sorted by walking `encode_utf16()` iterators, allocating
+/// nothing but the list of members.
 fn write_object<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, out: &mut W) {
-    let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
-    crate::sorting::sort_by(&mut sorted, |(a, _), (b, _)| a.encode_utf16().lt(b.encode_utf16()));
+    write_object_except(members, None, out);
+}
 
+/// [`write_object`] leaving out the member `except`, if any.
+fn write_object_except<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, except: Option<&str>, out: &mut W) {
     out.write_str("{");
-    for (i, (key, value)) in sorted.into_iter().enumerate() {
-        if i > 0 {
+    let mut first = true;
+    let mut member = |key: &str, value: &Value, out: &mut W| {
+        if except == Some(key) {
+            return;
+        }
+        if !first {
             out.write_str(",");
         }
+        first = false;
         write_string(key, out);
         out.write_str(":");
         write_canonical(value, out);
+    };
+    if in_utf16_order(members) {
+        for (key, value) in members {
+            member(key, value, out);
+        }
+    } else {
+        let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
+        crate::sorting::sort_by(&mut sorted, |(a, _), (b, _)| a.encode_utf16().lt(b.encode_utf16()));
+        for (key, value) in sorted {
+            member(key, value, out);
+        }
     }
     out.write_str("}");
+}
+
+/// Whether the map iterates its keys in strictly increasing UTF-16 order, judged cheaply:
+/// strictly increasing bytes and no byte from 0xEE up (see [`write_object`]).
+fn in_utf16_order(members: &Map<String, Value>) -> bool {
+    let mut previous: Option<&[u8]> = None;
+    for key in members.keys() {
+        let key = key.as_bytes();
+        if key.iter().any(|&b| b >= 0xEE) || previous.is_some_and(|p| p >= key) {
+            return false;
+        }
+        previous = Some(key);
+    }
+    true
 }
 
 /// A number as ECMAScript prints the double it denotes (RFC 8785 §3.2.2.3).
@@ -182,21 +307,25 @@ pub(crate) fn write_number<W: CanonicalSink + ?Sized>(n: &Number, out: &mut W) {
 
 /// A string literal escaped as `JSON.stringify` does (RFC 8785 §3.2.2.2).
 ///
-/// Unescaped runs are written as whole slices, so hashing a long string costs
-/// a few writes rather than one per character.
+/// Only `"`, `\\` and the C0 controls are escaped, all ASCII: the text is
+/// scanned byte by byte and unescaped runs are written as whole slices, so a
+/// long string costs a few writes rather than one per character. `/`, DEL,
+/// U+2028, U+2029 and all other non-ASCII characters are written as they are.
 pub(crate) fn write_string<W: CanonicalSink + ?Sized>(s: &str, out: &mut W) {
     out.write_str("\"");
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        if let Some(escaped) = escape(c) {
-            // `start` and `i` come from `char_indices`, so both lie on char
-            // boundaries and `get` always succeeds.
-            if let Some(run) = s.get(start..i) {
-                out.write_str(run);
-            }
-            out.write_str(escaped);
-            start = i + c.len_utf8();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
         }
+        // `start` and `i` sit next to ASCII bytes (or at the ends), so both
+        // lie on char boundaries and `get` always succeeds.
+        if let Some(run) = s.get(start..i) {
+            out.write_str(run);
+        }
+        out.write_str(escape(b));
+        start = i + 1;
     }
     if let Some(run) = s.get(start..) {
         out.write_str(run);
@@ -204,14 +333,13 @@ pub(crate) fn write_string<W: CanonicalSink + ?Sized>(s: &str, out: &mut W) {
     out.write_str("\"");
 }
 
-/// The escape sequence `JSON.stringify` uses for `c`, or `None` when `c` is
-/// written as itself. Only `"`, `\` and the C0 controls are escaped; `/`,
-/// DEL, U+2028 and U+2029 and all other non-ASCII characters are not.
-fn escape(c: char) -> Option<&'static str> {
-    match c {
-        '"' => Some("\\\""),
-        '\\' => Some("\\\\"),
-        _ => CONTROL_ESCAPES.get(usize::try_from(u32::from(c)).ok()?).copied(),
+/// The escape sequence `JSON.stringify` uses for the ASCII byte `b`, one of
+/// `"`, `\\` and the C0 controls.
+fn escape(b: u8) -> &'static str {
+    match b {
+        b'"' => "\\\"",
+        b'\\' => "\\\\",
+        _ => CONTROL_ESCAPES.get(usize::from(b)).copied().unwrap_or(""),
     }
 }
 

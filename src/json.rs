@@ -4,6 +4,7 @@
 //! stops at [`Limits::max_depth`] before recursing further, refuses numbers a JavaScript number
 //! cannot hold exactly, names the culprit with a JSON Pointer, and keeps the WebAssembly small.
 
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Result};
@@ -40,6 +41,51 @@ pub fn parse(text: &str) -> Result<Value> {
 
 /// Parses one JSON text (RFC 8259); errors carry the JSON Pointer of the value being read.
 pub fn parse_with_limits(text: &str, limits: &Limits) -> Result<Value> {
+    parse_skipping(text, limits, Skip::Nothing)
+}
+
+/// Members of a request that an answer only counts, so that the reader need not build them.
+///
+/// A skipped member is read in full (the same syntax, duplicate-key, number, surrogate and depth
+/// errors, with the same paths) but kept only as its shape: an array of `n` items becomes `n`
+/// nulls, any other value `null`. That is all a sync or `filterContent` reads of a kind that
+/// stays behind (`excluded` counts array items, or 1): conversation history is typically most of
+/// a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// Build every value.
+    Nothing,
+    /// A `planSync` request: of `source`, every kind that is not promoted; of `target`, every
+    /// kind but the promoted ones and those a sync looks ids up in (secrets, guardrails,
+    /// evaluators).
+    SyncRequest,
+    /// A workspace for `filterContent`: every kind that is not promoted.
+    Workspace,
+}
+
+/// Where the reader is, for [`Skip`]: the member of the request being read at depth 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Other,
+    Source,
+    Target,
+}
+
+/// Whether a member `key` of the object at `depth` (the root object is 1) is skipped.
+fn skipped(skip: Skip, section: Section, depth: usize, key: &str) -> bool {
+    use crate::workspace::Kind;
+    let promoted = || Kind::parse(key).is_some_and(Kind::is_promoted);
+    match (skip, section, depth) {
+        (Skip::Workspace, _, 1) | (Skip::SyncRequest, Section::Source, 2) => !promoted(),
+        (Skip::SyncRequest, Section::Target, 2) => {
+            !promoted() && !matches!(Kind::parse(key), Some(Kind::Secrets | Kind::Guardrails | Kind::Evaluators))
+        }
+        _ => false,
+    }
+}
+
+/// [`parse_with_limits`], keeping only the shape of the members that `skip` names.
+pub fn parse_skipping(text: &str, limits: &Limits, skip: Skip) -> Result<Value> {
     if text.len() > limits.max_input_bytes {
         return Err(Error::limit_exceeded(
             "",
@@ -50,8 +96,17 @@ pub fn parse_with_limits(text: &str, limits: &Limits) -> Result<Value> {
             ),
         ));
     }
-    let mut reader =
-        Reader { text, bytes: text.as_bytes(), at: 0, depth: 0, max_depth: limits.max_depth, path: Vec::new() };
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        depth: 0,
+        max_depth: limits.max_depth,
+        path: Vec::new(),
+        skip,
+        section: Section::Other,
+        scratch: String::new(),
+    };
     let value = reader.value().and_then(|value| {
         reader.skip_whitespace();
         if reader.at < reader.bytes.len() {
@@ -161,11 +216,18 @@ struct Reader<'t> {
     max_depth: usize,
     /// Filled only on error, innermost segment first.
     path: Vec<Segment>,
+    /// What to keep only the shape of.
+    skip: Skip,
+    /// The member of the root object being read (for [`Skip::SyncRequest`]).
+    section: Section,
+    /// Where skipped strings are decoded (and forgotten).
+    scratch: String,
 }
 
 type Read<T> = std::result::Result<T, Found>;
 
-impl Reader<'_> {
+impl<'t> Reader<'t> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
@@ -264,23 +326,37 @@ impl Reader<'_> {
                     return Err(self.syntax("expected a member name in double quotes"));
                 }
                 let key = self.string()?;
-                if members.contains_key(&key) {
-                    let message =
-                        format!("The key \"{key}\" appears twice in one object; keep one (I-JSON, RFC 7493).");
-                    self.path.push(Segment::Key(key));
-                    return Err(Found::Invalid(message));
-                }
+                // One search of the map per member: the entry found for the duplicate check
+                // is the one filled.
+                let slot = match members.entry(key) {
+                    Entry::Occupied(taken) => {
+                        let key = taken.key().clone();
+                        let message =
+                            format!("The key \"{key}\" appears twice in one object; keep one (I-JSON, RFC 7493).");
+                        self.path.push(Segment::Key(key));
+                        return Err(Found::Invalid(message));
+                    }
+                    Entry::Vacant(slot) => slot,
+                };
                 self.skip_whitespace();
                 if self.peek() != Some(b':') {
                     return Err(self.syntax("expected ':' after a member name"));
                 }
                 self.at += 1;
-                match self.value() {
+                let skip = self.skip != Skip::Nothing && skipped(self.skip, self.section, self.depth, slot.key());
+                if self.depth == 1 {
+                    self.section = match slot.key().as_str() {
+                        "source" => Section::Source,
+                        "target" => Section::Target,
+                        _ => Section::Other,
+                    };
+                }
+                match if skip { self.shape() } else { self.value() } {
                     Ok(value) => {
-                        members.insert(key, value);
+                        slot.insert(value);
                     }
                     Err(found) => {
-                        self.path.push(Segment::Key(key));
+                        self.path.push(Segment::Key(slot.key().clone()));
                         return Err(found);
                     }
                 }
@@ -299,17 +375,169 @@ impl Reader<'_> {
         Ok(Value::Object(members))
     }
 
+    /// A value read in full but kept as its shape (see [`Skip`]).
+    fn shape(&mut self) -> Read<Value> {
+        self.skip_whitespace();
+        if self.peek() == Some(b'[') {
+            let items = self.discard_array()?;
+            return Ok(Value::Array(vec![Value::Null; items]));
+        }
+        self.discard()?;
+        Ok(Value::Null)
+    }
+
+    /// [`Reader::value`] without building the value: the same checks in the same order.
+    fn discard(&mut self) -> Read<()> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b'{') => self.discard_object(),
+            Some(b'[') => self.discard_array().map(drop),
+            Some(b'"') => self.discard_string(),
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            Some(b't') => self.literal("true", Value::Null).map(drop),
+            Some(b'f') => self.literal("false", Value::Null).map(drop),
+            Some(b'n') => self.literal("null", Value::Null).map(drop),
+            Some(_) => Err(self.syntax("expected a value")),
+            None => Err(self.syntax("the text ends where a value was expected")),
+        }
+    }
+
+    /// [`Reader::array`] without building it; answers how many items it holds.
+    fn discard_array(&mut self) -> Read<usize> {
+        self.enter()?;
+        let mut items = 0;
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+        } else {
+            loop {
+                if let Err(found) = self.discard() {
+                    self.path.push(Segment::Index(items));
+                    return Err(found);
+                }
+                items += 1;
+                self.skip_whitespace();
+                match self.peek() {
+                    Some(b',') => self.at += 1,
+                    Some(b']') => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return Err(self.syntax("expected ',' or ']' in an array")),
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(items)
+    }
+
+    /// [`Reader::object`] without building it; keys are still compared, as decoded text.
+    fn discard_object(&mut self) -> Read<()> {
+        self.enter()?;
+        let mut keys: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+        } else {
+            loop {
+                self.skip_whitespace();
+                if self.peek() != Some(b'"') {
+                    return Err(self.syntax("expected a member name in double quotes"));
+                }
+                let key = self.key()?;
+                if keys.contains(&key) {
+                    let message =
+                        format!("The key \"{key}\" appears twice in one object; keep one (I-JSON, RFC 7493).");
+                    self.path.push(Segment::Key(key.into_owned()));
+                    return Err(Found::Invalid(message));
+                }
+                self.skip_whitespace();
+                if self.peek() != Some(b':') {
+                    return Err(self.syntax("expected ':' after a member name"));
+                }
+                self.at += 1;
+                if let Err(found) = self.discard() {
+                    self.path.push(Segment::Key(key.into_owned()));
+                    return Err(found);
+                }
+                keys.push(key);
+                self.skip_whitespace();
+                match self.peek() {
+                    Some(b',') => self.at += 1,
+                    Some(b'}') => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return Err(self.syntax("expected ',' or '}' in an object")),
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// A member name: borrowed from the text when it holds no escape.
+    fn key(&mut self) -> Read<std::borrow::Cow<'t, str>> {
+        let start = self.at + 1;
+        let mut at = start;
+        while let Some(&b) = self.bytes.get(at) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            at += 1;
+        }
+        if self.bytes.get(at) == Some(&b'"') {
+            self.at = at + 1;
+            return Ok(std::borrow::Cow::Borrowed(self.text.get(start..at).unwrap_or("")));
+        }
+        self.string().map(std::borrow::Cow::Owned)
+    }
+
+    /// [`Reader::string`] without keeping the text.
+    fn discard_string(&mut self) -> Read<()> {
+        self.at += 1; // the opening quote
+        loop {
+            let mut at = self.at;
+            while let Some(&b) = self.bytes.get(at) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                at += 1;
+            }
+            self.at = at;
+            match self.peek() {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    let mut scratch = std::mem::take(&mut self.scratch);
+                    scratch.clear();
+                    let escaped = self.escape(&mut scratch);
+                    self.scratch = scratch;
+                    escaped?;
+                }
+                Some(_) => return Err(self.syntax("a control character must be escaped in a string")),
+                None => return Err(self.syntax("the text ends inside a string")),
+            }
+        }
+    }
+
     fn string(&mut self) -> Read<String> {
         self.at += 1; // the opening quote
         let mut out = String::new();
         loop {
             let start = self.at;
-            while let Some(b) = self.peek() {
+            // A local index: the scan is the hottest loop of the reader.
+            let mut at = start;
+            while let Some(&b) = self.bytes.get(at) {
                 if b == b'"' || b == b'\\' || b < 0x20 {
                     break;
                 }
-                self.at += 1;
+                at += 1;
             }
+            self.at = at;
             // Both ends sit on ASCII bytes (or the end), so they are char boundaries.
             out.push_str(self.text.get(start..self.at).unwrap_or(""));
             match self.peek() {
@@ -496,6 +724,145 @@ pub fn depth(value: &Value) -> usize {
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
+    use proptest::prelude::*;
+
+    /// JSON text, possibly with duplicate keys, escapes, deep nesting and big numbers; at the
+    /// top and second level the keys of a sync request and of workspace kinds.
+    fn text(level: u32) -> BoxedStrategy<String> {
+        let leaf = prop_oneof![
+            Just("null".to_owned()),
+            Just("true".to_owned()),
+            Just("fals".to_owned()),
+            Just("-0.5e3".to_owned()),
+            Just("9007199254740993".to_owned()),
+            Just("01".to_owned()),
+            Just(r#""a\"b\u00e9\ud83d\ude00""#.to_owned()),
+            Just(r#""\ud800""#.to_owned()),
+            Just(r#""\x""#.to_owned()),
+            Just("\"tab\there\"".to_owned()),
+            "[a-z ]{0,6}".prop_map(|s| format!("\"{s}\"")),
+            any::<i32>().prop_map(|n| n.to_string()),
+        ];
+        if level == 0 {
+            return leaf.boxed();
+        }
+        let key = prop_oneof![
+            Just("source"),
+            Just("target"),
+            Just("agents"),
+            Just("conversations"),
+            Just("secrets"),
+            Just("analytics"),
+            Just("experiments"),
+            Just("id"),
+            Just("a\\u0062"),
+            Just("b"),
+        ];
+        let inner = text(level - 1);
+        prop_oneof![
+            leaf,
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|items| format!("[{}]", items.join(","))),
+            prop::collection::vec((key, inner), 0..5).prop_map(|members| {
+                let members: Vec<String> = members.into_iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+                format!("{{ {} }}", members.join(","))
+            }),
+        ]
+        .boxed()
+    }
+
+    /// The value `parse_skipping` should give: the full value with skipped members as shapes.
+    fn expected_shape(value: &Value, skip: Skip, section: Section, depth: usize) -> Value {
+        match value {
+            Value::Object(members) => Value::Object(
+                members
+                    .iter()
+                    .map(|(key, member)| {
+                        let section = if depth == 1 {
+                            match key.as_str() {
+                                "source" => Section::Source,
+                                "target" => Section::Target,
+                                _ => Section::Other,
+                            }
+                        } else {
+                            section
+                        };
+                        let kept = if skipped(skip, section, depth, key) {
+                            match member {
+                                Value::Array(items) => Value::Array(vec![Value::Null; items.len()]),
+                                _ => Value::Null,
+                            }
+                        } else {
+                            expected_shape(member, skip, section, depth + 1)
+                        };
+                        (key.clone(), kept)
+                    })
+                    .collect(),
+            ),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|item| expected_shape(item, skip, section, depth + 1)).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    #[test]
+    fn skipped_kinds_keep_their_shape_and_their_errors() {
+        let text = r#"{"source":{"agents":[{"id":"a"}],"conversations":[{"m":[1]},2,"x"],"analytics":{"d":1}},
+            "target":{"secrets":[{"name":"S"}],"issues":[1]},"from":"dev"}"#;
+        let value = parse_skipping(text, &Limits::DEFAULT, Skip::SyncRequest).unwrap();
+        assert_eq!(value["source"]["agents"][0]["id"], "a");
+        assert_eq!(value["source"]["conversations"], Value::Array(vec![Value::Null; 3]));
+        assert_eq!(value["source"]["analytics"], Value::Null);
+        assert_eq!(value["target"]["secrets"][0]["name"], "S");
+        assert_eq!(value["target"]["issues"], Value::Array(vec![Value::Null]));
+        for bad in [
+            r#"{"source":{"conversations":[{"a":1,"\u0061":2}]}}"#,
+            r#"{"source":{"conversations":[{"a":[1,}]}]}}"#,
+            r#"{"source":{"conversations":["\ud800"]}}"#,
+            r#"{"source":{"conversations":[1e400]}}"#,
+            r#"{"source":{"conversations":[[[[[[1]]]]]]}}"#,
+        ] {
+            let limits = Limits { max_depth: 6, ..Limits::DEFAULT };
+            let full = parse_with_limits(bad, &limits).unwrap_err();
+            let skipping = parse_skipping(bad, &limits, Skip::SyncRequest).unwrap_err();
+            assert_eq!((full.code, &full.message, &full.path), (skipping.code, &skipping.message, &skipping.path));
+            assert!(full.path.starts_with("/source/conversations/0"), "{bad}: {}", full.path);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn skipping_gives_the_same_errors_and_the_shapes_of_skipped_members(
+            text in text(4),
+            cut in any::<prop::sample::Index>(),
+            truncate in any::<bool>(),
+            depth in 2usize..6,
+        ) {
+            let text = if truncate {
+                let mut at = cut.index(text.len() + 1);
+                while !text.is_char_boundary(at) { at -= 1; }
+                text[..at].to_owned()
+            } else {
+                text
+            };
+            let limits = Limits { max_depth: depth, ..Limits::DEFAULT };
+            let full = parse_with_limits(&text, &limits);
+            for skip in [Skip::SyncRequest, Skip::Workspace] {
+                let skipping = parse_skipping(&text, &limits, skip);
+                match (&full, &skipping) {
+                    (Ok(full), Ok(shaped)) => {
+                        prop_assert_eq!(&expected_shape(full, skip, Section::Other, 1), shaped, "{}", text)
+                    }
+                    (Err(a), Err(b)) => prop_assert_eq!(
+                        (a.code, &a.message, &a.path), (b.code, &b.message, &b.path), "{}", text
+                    ),
+                    _ => prop_assert!(false, "{:?} vs {:?} for {}", full, skipping, text),
+                }
+            }
+        }
+    }
 
     #[test]
     fn duplicate_keys_are_refused_with_their_path() {

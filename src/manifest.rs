@@ -7,11 +7,11 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::fingerprint::{fingerprint, is_fingerprint};
+use crate::fingerprint::{fingerprint, fingerprint_object_except, is_fingerprint};
 use crate::input::{into_object, type_name};
 use crate::json::child;
-use crate::variables::structure;
-use crate::workspace::{Kind, Workspace};
+use crate::variables::{structure, DEFAULT_VALUE};
+use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// `{kind: {id: fingerprint}}` for the six promoted kinds; variables by structure only.
 ///
@@ -91,6 +91,30 @@ impl ItemPrints {
         prints
     }
 
+    /// Like [`ItemPrints::of`], but an item equal to the item of the same id in `other` (whose
+    /// prints are `other_prints`) takes that print instead of hashing its content again: equal
+    /// JSON values have equal canonical text, so the print is the same.
+    pub fn of_reusing(workspace: &Workspace, other: &Workspace, other_prints: &ItemPrints) -> ItemPrints {
+        let mut prints = ItemPrints::default();
+        for (slot, kind) in prints.kinds.iter_mut().zip(Kind::PROMOTED) {
+            let ids = IdIndex::of(other, kind);
+            let (values, other_values) = (other.values(kind), other_prints.of_kind(kind));
+            *slot = workspace
+                .items(kind)
+                .iter()
+                .zip(workspace.values(kind))
+                .map(|(item, value)| {
+                    let same = ids.get(&item.id).and_then(|i| Some((values.get(i)?, other_values.get(i)?)));
+                    match same {
+                        Some((twin, print)) if same_item(kind, value, twin) => print.clone(),
+                        _ => item_fingerprint(kind, value),
+                    }
+                })
+                .collect();
+        }
+        prints
+    }
+
     /// The fingerprints of one kind, parallel to `Workspace::items(kind)`.
     pub fn of_kind(&self, kind: Kind) -> &[String] {
         kind.promoted_index().and_then(|i| self.kinds.get(i)).map(Vec::as_slice).unwrap_or(&[])
@@ -108,11 +132,32 @@ impl ItemPrints {
     }
 }
 
+/// Whether two items have the same fingerprint for sure: equal values (variables: equal but
+/// for their default values).
+fn same_item(kind: Kind, a: &Value, b: &Value) -> bool {
+    match (kind, a, b) {
+        (Kind::Variables, Value::Object(a), Value::Object(b)) => {
+            let mut a = a.iter().filter(|(key, _)| *key != DEFAULT_VALUE);
+            let mut b = b.iter().filter(|(key, _)| *key != DEFAULT_VALUE);
+            loop {
+                match (a.next(), b.next()) {
+                    (None, None) => return true,
+                    (Some(x), Some(y)) if x == y => {}
+                    _ => return false,
+                }
+            }
+        }
+        (Kind::Variables, _, _) => false,
+        _ => a == b,
+    }
+}
+
 /// An item's fingerprint; a variable's is of its structure, so that local defaults never count as drift.
 pub fn item_fingerprint(kind: Kind, value: &Value) -> String {
-    if kind == Kind::Variables {
-        fingerprint(&structure(value))
-    } else {
-        fingerprint(value)
+    match (kind, value) {
+        // The structure without cloning it: the variable less its default value.
+        (Kind::Variables, Value::Object(members)) => fingerprint_object_except(members, DEFAULT_VALUE),
+        (Kind::Variables, other) => fingerprint(&structure(other)),
+        _ => fingerprint(value),
     }
 }

@@ -407,7 +407,17 @@ impl CompiledPolicy {
 
     /// Whether any of the actor's roles grants `action` in `env`. No allocation.
     pub fn allows(&self, actor: &Actor, action: Action, env: Environment) -> bool {
-        self.chain.contains(env) && actor.roles.iter().any(|role| self.role_allows(role, action, env))
+        self.roles_allow(actor.roles.iter().map(String::as_str), action, env)
+    }
+
+    /// Whether one of `roles` grants `action` in `env` (and the chain holds `env`).
+    pub(crate) fn roles_allow<'r>(
+        &self,
+        mut roles: impl Iterator<Item = &'r str>,
+        action: Action,
+        env: Environment,
+    ) -> bool {
+        self.chain.contains(env) && roles.any(|role| self.role_allows(role, action, env))
     }
 
     /// The actor's roles that grant `action` in `env`, in the actor's order.
@@ -417,9 +427,12 @@ impl CompiledPolicy {
 
     /// The roles of the policy that grant `action` in `env`, sorted (to tell a refused actor whom to ask).
     pub fn roles_granting(&self, action: Action, env: Environment) -> Vec<&str> {
-        let roles: Vec<&str> =
-            self.policy.roles.keys().filter(|role| self.role_allows(role, action, env)).map(String::as_str).collect();
-        roles
+        self.policy
+            .roles
+            .iter()
+            .filter(|(_, grants)| grants.allows(action, env))
+            .map(|(role, _)| role.as_str())
+            .collect()
     }
 
     fn role_allows(&self, role: &str, action: Action, env: Environment) -> bool {

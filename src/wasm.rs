@@ -4,13 +4,16 @@
 //! string argument is JSON text already), calls the JSON-level API of [`crate::api`], and hands
 //! the answer back through `JSON.parse`, so answers are plain objects and arrays.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use js_sys::JSON;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::api;
 use crate::error::Error;
-use crate::json::{parse_with_limits, Limits};
+use crate::issue::Decision;
+use crate::json::{parse_skipping, parse_with_limits, Limits, Skip};
 use crate::write::{to_json, WriteJson};
 
 #[wasm_bindgen(module = "/js/interop.js")]
@@ -21,21 +24,69 @@ extern "C" {
         string_is_value: bool,
         max_depth: u32,
         max_bytes: f64,
-    ) -> Result<String, JsValue>;
+    ) -> Result<Vec<u8>, JsValue>;
 
     #[wasm_bindgen(js_name = promotionRulesError)]
     fn promotion_rules_error(code: &str, message: &str, path: &str) -> JsValue;
+
+    #[wasm_bindgen(js_name = authorizeCached)]
+    // `engine` is a u32 so that the glue wraps the call (`>>> 0`): an import taking only
+    // references and doubles is imported straight from the snippet, a second `require` of it
+    // that scripts/assemble-pkg.mjs does not rewrite for CommonJS.
+    fn authorize_cached(
+        engine: u32,
+        actor: &JsValue,
+        action: &JsValue,
+        environment: &JsValue,
+        max_bytes: f64,
+    ) -> JsValue;
+
+    #[wasm_bindgen(js_name = rememberDecision)]
+    fn remember_decision(allowed: bool, packed: &str, has_path: bool) -> JsValue;
+}
+
+/// Numbers the engines, so that `authorizeCached` keeps their decisions apart.
+static ENGINES: AtomicU32 = AtomicU32::new(0);
+
+/// A decision of the fast path as a JS object, built in JS and kept there for the request that
+/// `authorizeCached` handed over last.
+/// `None` for a shape other than "no issue" or "one violation" (the caller writes it as JSON).
+fn remember(decision: &Decision) -> Option<JsValue> {
+    match (decision.violations.as_slice(), decision.warnings.is_empty()) {
+        ([], true) => Some(remember_decision(decision.allowed, "", false)),
+        ([issue], true) if !decision.allowed && !issue.path.as_deref().unwrap_or("").contains('\0') => {
+            let path = issue.path.as_deref();
+            let mut packed = String::with_capacity(issue.message.len() + 32);
+            for piece in [issue.code.as_str(), "\0", path.unwrap_or(""), "\0", &issue.message] {
+                packed.push_str(piece);
+            }
+            Some(remember_decision(false, &packed, path.is_some()))
+        }
+        _ => None,
+    }
 }
 
 fn to_js_error(error: Error) -> JsValue {
     promotion_rules_error(error.code.as_str(), &error.message, &error.path)
 }
 
+/// A JS argument as JSON text: its UTF-8 bytes, copied into WebAssembly memory in one go.
+fn argument_text(value: &JsValue, string_is_value: bool, limits: &Limits) -> Result<String, JsValue> {
+    let depth = u32::try_from(limits.max_depth).unwrap_or(u32::MAX);
+    let bytes = argument_to_json(value, string_is_value, depth, limits.max_input_bytes as f64)?;
+    // `TextEncoder` writes UTF-8, and `argumentToJson` refused lone surrogates: never an error.
+    String::from_utf8(bytes).map_err(|_| to_js_error(Error::invalid_input("", "The input is not valid UTF-8 text.")))
+}
+
 /// A JS argument (object or JSON text) as a JSON value, under the limits.
 fn argument(value: &JsValue, limits: &Limits) -> Result<Value, JsValue> {
-    let depth = u32::try_from(limits.max_depth).unwrap_or(u32::MAX);
-    let text = argument_to_json(value, false, depth, limits.max_input_bytes as f64)?;
-    parse_with_limits(&text, limits).map_err(to_js_error)
+    argument_skipping(value, limits, Skip::Nothing)
+}
+
+/// [`argument`], keeping only the shape of what `skip` names (kinds an answer only counts).
+fn argument_skipping(value: &JsValue, limits: &Limits, skip: Skip) -> Result<Value, JsValue> {
+    let text = argument_text(value, false, limits)?;
+    parse_skipping(&text, limits, skip).map_err(to_js_error)
 }
 
 /// A JS argument at `path` of a multi-argument call: its error paths start with `path`.
@@ -46,8 +97,10 @@ fn named_argument(value: &JsValue, path: &str, limits: &Limits) -> Result<Value,
 fn prefix_path(error: JsValue, prefix: &str) -> JsValue {
     let key = JsValue::from_str("path");
     if let Ok(path) = js_sys::Reflect::get(&error, &key) {
-        let joined = format!("{prefix}{}", path.as_string().unwrap_or_default());
-        let _ = js_sys::Reflect::set(&error, &key, &JsValue::from_str(&joined));
+        // Joined in JS: the path may name a key holding a lone surrogate, which a Rust string
+        // cannot carry.
+        let joined = js_sys::JsString::from(prefix).concat(&path);
+        let _ = js_sys::Reflect::set(&error, &key, &joined);
     }
     error
 }
@@ -85,8 +138,7 @@ pub fn default_policy() -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn fingerprint(value: JsValue) -> Result<String, JsValue> {
     let limits = Limits::DEFAULT;
-    let depth = u32::try_from(limits.max_depth).unwrap_or(u32::MAX);
-    let text = argument_to_json(&value, true, depth, limits.max_input_bytes as f64)?;
+    let text = argument_text(&value, true, &limits)?;
     let value = parse_with_limits(&text, &limits).map_err(to_js_error)?;
     api::fingerprint_of(&value, &limits).map_err(to_js_error)
 }
@@ -95,7 +147,7 @@ pub fn fingerprint(value: JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = filterContent)]
 pub fn filter_content(workspace: JsValue) -> Result<JsValue, JsValue> {
     let limits = Limits::DEFAULT;
-    owned(api::filter_content(argument(&workspace, &limits)?, &limits))
+    owned(api::filter_parsed(argument_skipping(&workspace, &limits, Skip::Workspace)?, &limits))
 }
 
 /// The change set from one workspace to another, with an RFC 6902 patch.
@@ -104,13 +156,15 @@ pub fn diff_workspaces(before: JsValue, after: JsValue) -> Result<JsValue, JsVal
     let limits = Limits::DEFAULT;
     let before = named_argument(&before, "/before", &limits)?;
     let after = named_argument(&after, "/after", &limits)?;
-    owned(api::diff(before, after, &limits))
+    owned(api::diff_parsed(before, after, &limits))
 }
 
 /// The rules engine: validates and compiles a policy once.
 #[wasm_bindgen(js_name = PromotionRules)]
 pub struct PromotionRules {
     inner: crate::PromotionRules,
+    /// This engine's number for `authorizeCached`.
+    engine: u32,
 }
 
 #[wasm_bindgen(js_class = PromotionRules)]
@@ -124,7 +178,8 @@ impl PromotionRules {
             let limits = Limits::DEFAULT;
             Some(argument(&policy, &limits).map_err(|e| recode(e, "INVALID_POLICY"))?)
         };
-        Ok(PromotionRules { inner: api::rules(policy).map_err(to_js_error)? })
+        let inner = api::rules(policy).map_err(to_js_error)?;
+        Ok(PromotionRules { inner, engine: ENGINES.fetch_add(1, Ordering::Relaxed) })
     }
 
     /// The chain, in order.
@@ -157,28 +212,46 @@ impl PromotionRules {
     /// Whether the actor may take the action in the environment.
     pub fn authorize(&self, actor: JsValue, action: JsValue, environment: JsValue) -> Result<JsValue, JsValue> {
         let limits = self.inner.limits();
+        // Fast path: an actor `{ id, roles }` and two names cross as one short string, and a
+        // request this engine has decided before is answered in JS.
+        let cached = authorize_cached(self.engine, &actor, &action, &environment, limits.max_input_bytes as f64);
+        let cacheable = match cached.as_string() {
+            Some(packed) if !packed.is_empty() => {
+                if let Some(answer) = self.inner.authorize_packed(&packed).and_then(|d| remember(&d)) {
+                    return Ok(answer);
+                }
+                true
+            }
+            Some(_) => true,
+            None if cached.is_null() => false,
+            None => return Ok(cached),
+        };
         let actor = named_argument(&actor, "/actor", limits)?;
         let action = string_argument(&action, "/action", "an action name")?;
         let environment = string_argument(&environment, "/environment", "an environment name")?;
-        owned(self.inner.authorize_value(actor, &action, &environment))
+        let decision = self.inner.authorize_value(actor, &action, &environment).map_err(to_js_error)?;
+        match cacheable.then(|| remember(&decision)).flatten() {
+            Some(answer) => Ok(answer),
+            None => answer(Ok(&decision)),
+        }
     }
 
     /// May the actor change the workspace from `before` to `after`?
     #[wasm_bindgen(js_name = checkEdit)]
     pub fn check_edit(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        owned(self.inner.check_edit_value(argument(&request, self.inner.limits())?))
+        owned(self.inner.check_edit_parsed(argument(&request, self.inner.limits())?))
     }
 
     /// The plan of a sync: decision, payload, changes, manifest, fingerprints, audit.
     #[wasm_bindgen(js_name = planSync)]
     pub fn plan_sync(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        owned(self.inner.plan_sync_value(argument(&request, self.inner.limits())?))
+        owned(self.inner.plan_sync_parsed(argument_skipping(&request, self.inner.limits(), Skip::SyncRequest)?))
     }
 
     /// The plan of a publish: go-live or hotfix.
     #[wasm_bindgen(js_name = planPublish)]
     pub fn plan_publish(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        owned(self.inner.plan_publish_value(argument(&request, self.inner.limits())?))
+        owned(self.inner.plan_publish_parsed(argument(&request, self.inner.limits())?))
     }
 }
 

@@ -243,27 +243,14 @@ impl Workspace {
             let kind_path = child(path, &key);
             match Kind::parse(&key) {
                 Some(kind) if kind.is_promoted() => {
-                    let Value::Array(values) = value else {
-                        return Err(Error::invalid_input(
-                            kind_path,
-                            format!("{kind} must be an array, found {}.", type_name(&value)),
-                        ));
-                    };
-                    item_count += values.len();
-                    if item_count > limits.max_items {
-                        return Err(Error::limit_exceeded(
-                            kind_path,
-                            format!("The workspace holds more than {} items; split it.", limits.max_items),
-                        ));
-                    }
-                    let (items, infos) = read_items(kind, &values, &kind_path)?;
+                    let (items, infos) = read_kind(kind, &value, &kind_path, &mut item_count, limits)?;
                     if kind == Kind::Variables {
                         workspace.variables = infos;
                     }
                     if let Some(slot) = workspace.items.get_mut(kind as usize) {
                         *slot = items;
                     }
-                    workspace.payload.insert(key, Value::Array(values));
+                    workspace.payload.insert(key, value);
                 }
                 Some(kind) => workspace.local.push((kind, value)),
                 None => workspace.unknown.push((key, value)),
@@ -271,6 +258,21 @@ impl Workspace {
         }
         crate::sorting::sort_by(&mut workspace.local, |(a, _), (b, _)| a < b);
         Ok(workspace)
+    }
+
+    /// Checks a workspace as [`Workspace::from_value`] reads it, with the same errors, without
+    /// taking it apart (nor copying it).
+    pub(crate) fn check(value: &Value, path: &str, limits: &Limits) -> Result<()> {
+        let Value::Object(map) = value else {
+            return into_object(value.clone(), path, "a workspace").map(drop);
+        };
+        let mut item_count = 0usize;
+        for (key, value) in map {
+            if let Some(kind) = Kind::parse(key).filter(|kind| kind.is_promoted()) {
+                read_kind(kind, value, &child(path, key), &mut item_count, limits)?;
+            }
+        }
+        Ok(())
     }
 
     /// What the rules read of the items of a promoted kind (empty for local kinds).
@@ -291,6 +293,43 @@ impl Workspace {
         match self.payload.get_mut(kind.as_str()) {
             Some(Value::Array(values)) => Some(values),
             _ => None,
+        }
+    }
+
+    /// After a redaction of the JSON of `kind`: takes again from it the identifiers the rules
+    /// read (ids, `uses` ids, a variable's `usage`), and adds to `replaced` those that changed,
+    /// so that no later rule, message or manifest repeats a redacted identifier. A redaction
+    /// replaces a string with a string, so every identifier reads as before.
+    pub(crate) fn reread_identifiers(&mut self, kind: Kind, replaced: &mut Vec<String>) {
+        let Workspace { payload, items, variables, .. } = self;
+        let (Some(Value::Array(values)), Some(items)) = (payload.get(kind.as_str()), items.get_mut(kind as usize))
+        else {
+            return;
+        };
+        let mut update = |old: &mut String, new: &str| {
+            if old != new {
+                replaced.push(std::mem::replace(old, new.to_owned()));
+            }
+        };
+        for (i, (value, item)) in values.iter().zip(items.iter_mut()).enumerate() {
+            if let Some(Value::String(id)) = value.get(kind.id_key()) {
+                update(&mut item.id, id);
+            }
+            let uses = value.get("uses").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            for (reference, entry) in item.uses.iter_mut().zip(uses) {
+                if let Some(Value::String(id)) = entry.get("id") {
+                    update(&mut reference.id, id);
+                }
+            }
+            if let (Some(info), Some(usage)) =
+                (variables.get_mut(i).filter(|_| kind == Kind::Variables), value.get("usage").and_then(Value::as_array))
+            {
+                for (workflow, entry) in info.usage.iter_mut().zip(usage) {
+                    if let Value::String(id) = entry {
+                        update(workflow, id);
+                    }
+                }
+            }
         }
     }
 
@@ -375,6 +414,28 @@ fn count(value: &Value) -> usize {
         Value::Array(items) => items.len(),
         _ => 1,
     }
+}
+
+/// Reads the value of a promoted kind at `path`: an array, within the item limit (`item_count`
+/// counts the items of the workspace so far), of valid items.
+fn read_kind(
+    kind: Kind,
+    value: &Value,
+    path: &str,
+    item_count: &mut usize,
+    limits: &Limits,
+) -> Result<(Vec<Item>, Vec<VariableInfo>)> {
+    let Value::Array(values) = value else {
+        return Err(Error::invalid_input(path, format!("{kind} must be an array, found {}.", type_name(value))));
+    };
+    *item_count += values.len();
+    if *item_count > limits.max_items {
+        return Err(Error::limit_exceeded(
+            path,
+            format!("The workspace holds more than {} items; split it.", limits.max_items),
+        ));
+    }
+    read_items(kind, values, path)
 }
 
 /// Reads the items of a promoted kind (with the type and usage of each variable); ids unique.

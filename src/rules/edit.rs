@@ -59,6 +59,12 @@ impl EditRequest {
     /// Reads `{ actor, environment, before, after, hotfix? }`.
     pub fn from_value(value: Value, limits: &Limits) -> Result<EditRequest> {
         check_depth(&value, limits)?;
+        Self::from_parsed(value, limits)
+    }
+
+    /// [`EditRequest::from_value`] for a value read by [`crate::json::parse_with_limits`] under
+    /// `limits`, whose depth the reader has checked already.
+    pub(crate) fn from_parsed(value: Value, limits: &Limits) -> Result<EditRequest> {
         let mut map = into_object(value, "", "the edit request")?;
         reject_unknown(&map, &["actor", "environment", "before", "after", "hotfix"], "", "An edit request")?;
         let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;

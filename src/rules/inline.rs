@@ -14,14 +14,16 @@ pub const REDACTED: &str = "[redacted: inline secret]";
 
 /// Scans the promoted content of `workspace` (whose pointer is `prefix`); each finding is a
 /// violation and is redacted under `Block`, a warning under `Warn`. `origins` tells, for merged
-/// variables, which defaults came from the target (pointer `target_prefix`).
+/// variables, which defaults came from the target (pointer `target_prefix`). Answers, per
+/// promoted kind (in [`Kind::PROMOTED`] order), whether anything of it was redacted.
 pub(crate) fn check(
     workspace: &mut Workspace,
     prefix: &str,
     origins: Option<(&[DefaultOrigin], &str)>,
     mode: InlineSecrets,
     findings: &mut Findings,
-) {
+) -> [bool; 6] {
+    let mut redacted = [false; 6];
     for kind in Kind::PROMOTED {
         let Some(values) = workspace.values_mut(kind) else { continue };
         for (i, value) in values.iter_mut().enumerate() {
@@ -70,11 +72,15 @@ pub(crate) fn check(
                 if mode == InlineSecrets::Block {
                     if let Some(slot) = crate::json::pointer_mut(value, &inner) {
                         *slot = Value::String(REDACTED.to_owned());
+                        if let Some(flag) = kind.promoted_index().and_then(|k| redacted.get_mut(k)) {
+                            *flag = true;
+                        }
                     }
                 }
             }
         }
     }
+    redacted
 }
 
 fn describe_place(kind: Kind, inner: &str) -> String {

@@ -36,6 +36,12 @@ impl PublishRequest {
     /// Reads `{ actor, workspace, live?, base?, hotfix? }`.
     pub fn from_value(value: Value, limits: &Limits) -> Result<PublishRequest> {
         check_depth(&value, limits)?;
+        Self::from_parsed(value, limits)
+    }
+
+    /// [`PublishRequest::from_value`] for a value read by [`crate::json::parse_with_limits`] under
+    /// `limits`, whose depth the reader has checked already.
+    pub(crate) fn from_parsed(value: Value, limits: &Limits) -> Result<PublishRequest> {
         let mut map = into_object(value, "", "the publish request")?;
         reject_unknown(&map, &["actor", "workspace", "live", "base", "hotfix"], "", "A publish request")?;
         let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;

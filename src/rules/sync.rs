@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
-use crate::fingerprint::fingerprint;
+use crate::fingerprint::{fingerprint, ObjectPrint};
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
 use crate::json::{check_depth, child, index, Limits};
@@ -40,6 +40,12 @@ impl SyncRequest {
     /// Reads `{ actor, from, to, source, target?, base?, acknowledge? }`.
     pub fn from_value(value: Value, limits: &Limits) -> Result<SyncRequest> {
         check_depth(&value, limits)?;
+        Self::from_parsed(value, limits)
+    }
+
+    /// [`SyncRequest::from_value`] for a value read by [`crate::json::parse_with_limits`] under
+    /// `limits`, whose depth the reader has checked already.
+    pub(crate) fn from_parsed(value: Value, limits: &Limits) -> Result<SyncRequest> {
         let mut map = into_object(value, "", "the sync request")?;
         reject_unknown(
             &map,
@@ -152,7 +158,9 @@ impl PromotionRules {
 
         // 3. Payload: the allow-list filter and the variable merge.
         findings.warnings.extend(source.unknown_kind_warnings("/source"));
-        let source_fingerprint = fingerprint_payload(&source);
+        // The source's promoted content is hashed now, before the merge and the redactions; its
+        // first four kinds are also the payload's unless redacted, so that state is kept.
+        let (shared_prefix, source_fingerprint) = source_prints(&source);
         let merge = variables::merge(&source, &target, "/source/variables");
         findings.warnings.extend(merge.warnings);
         if let Some(values) = source.values_mut(Kind::Variables) {
@@ -162,20 +170,29 @@ impl PromotionRules {
         check_defaults(&source, &merge.origins, &mut findings);
 
         // 4. Inline secrets.
-        inline::check(
+        let redacted = inline::check(
             &mut source,
             "/source",
             Some((&merge.origins, "/target")),
             self.policy().inline_secrets(),
             &mut findings,
         );
+        // An inline secret used as an identifier (an id, a name, a reference, a usage entry) is
+        // redacted in the payload: the rules read the identifiers again from it, and the answer's
+        // messages and id lists never repeat the redacted ones (`scrub`, below).
+        let mut secret_ids = Vec::new();
+        for kind in Kind::PROMOTED {
+            if kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true) {
+                source.reread_identifiers(kind, &mut secret_ids);
+            }
+        }
 
         // 5. References.
         references::check(&source, &target, to, "/source", &mut findings);
 
         // 6. Drift against the base manifest.
         let payload_prints = ItemPrints::of(&source);
-        let target_prints = ItemPrints::of(&target);
+        let target_prints = ItemPrints::of_reusing(&target, &source, &payload_prints);
         match &base {
             Some(base) => {
                 check_drift(&source, &payload_prints, &target, &target_prints, base, &acknowledge, to, &mut findings)
@@ -207,7 +224,13 @@ impl PromotionRules {
             variables.defaults_kept = Some(merge.defaults_kept);
             variables.defaults_reset = Some(merge.defaults_reset);
         }
-        let fingerprint = fingerprint(&payload);
+        if !secret_ids.is_empty() {
+            scrub(&secret_ids, &mut findings, &mut changes);
+        }
+        let prefix_redacted =
+            SHARED_PREFIX.iter().any(|kind| kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true));
+        let fingerprint =
+            if prefix_redacted { fingerprint(&payload) } else { finish_payload_print(shared_prefix, &payload) };
         let decision = findings.into_decision();
         let audit = Audit {
             event: AuditEvent::Sync,
@@ -233,6 +256,94 @@ impl PromotionRules {
             policy_fingerprint: self.policy().fingerprint().to_owned(),
             audit,
         })
+    }
+}
+
+/// Replaces identifiers redacted as inline secrets wherever an answer repeats identifiers: the
+/// messages, and the id lists of the change set (the target may hold the same ids).
+fn scrub(secrets: &[String], findings: &mut Findings, changes: &mut ChangeSet) {
+    // By hand rather than with `str::replace`: the pattern searcher costs kilobytes of WebAssembly.
+    let clean = |text: &mut String| {
+        for secret in secrets.iter().map(String::as_bytes).filter(|s| !s.is_empty()) {
+            let bytes = text.as_bytes();
+            if !bytes.windows(secret.len()).any(|w| w == secret) {
+                continue;
+            }
+            let mut out = Vec::with_capacity(bytes.len());
+            let mut at = 0;
+            while let Some(rest) = bytes.get(at..) {
+                if rest.is_empty() {
+                    break;
+                }
+                if rest.starts_with(secret) {
+                    out.extend_from_slice(inline::REDACTED.as_bytes());
+                    at += secret.len();
+                } else {
+                    out.extend(rest.first());
+                    at += 1;
+                }
+            }
+            // A whole UTF-8 sequence is replaced by another: the text stays UTF-8.
+            *text = String::from_utf8(out).unwrap_or_default();
+        }
+    };
+    for issue in findings.violations.iter_mut().chain(findings.warnings.iter_mut()) {
+        clean(&mut issue.message);
+    }
+    for kind in Kind::PROMOTED {
+        let Some(kind) = changes.kinds.get_mut(kind.as_str()) else { continue };
+        let lists =
+            [Some(&mut kind.added), Some(&mut kind.removed), kind.defaults_kept.as_mut(), kind.defaults_reset.as_mut()];
+        lists.into_iter().flatten().flatten().for_each(clean);
+        kind.modified.iter_mut().for_each(|item| clean(&mut item.id));
+    }
+}
+
+/// The promoted kinds in the canonical (JCS) order of their keys.
+const CANONICAL_ORDER: [Kind; 6] =
+    [Kind::Agents, Kind::Channels, Kind::Integrations, Kind::KnowledgeBase, Kind::Variables, Kind::Workflows];
+
+/// The kinds a sync never changes but by redaction, first in canonical order: the source's
+/// content and the payload's hash them alike.
+const SHARED_PREFIX: [Kind; 4] = [Kind::Agents, Kind::Channels, Kind::Integrations, Kind::KnowledgeBase];
+
+/// The members of `members` in [`CANONICAL_ORDER`] from `skip` on, when it holds exactly the six
+/// promoted kinds (always so for a payload; otherwise the caller hashes the map itself).
+fn canonical_members(members: &Map<String, Value>, skip: usize) -> Option<Vec<(&'static str, &Value)>> {
+    if members.len() != CANONICAL_ORDER.len() {
+        return None;
+    }
+    CANONICAL_ORDER.iter().skip(skip).map(|kind| Some((kind.as_str(), members.get(kind.as_str())?))).collect()
+}
+
+/// The hash state after the [`SHARED_PREFIX`] kinds of the source (when its payload has the six
+/// kinds), and the source's fingerprint (that of `filterContent(source).payload`).
+fn source_prints(source: &Workspace) -> (Option<ObjectPrint>, String) {
+    let Some(members) = canonical_members(source.payload(), 0) else {
+        return (None, fingerprint_payload(source));
+    };
+    let mut print = ObjectPrint::new();
+    let mut prefix = None;
+    for (i, (key, value)) in members.into_iter().enumerate() {
+        if i == SHARED_PREFIX.len() {
+            prefix = Some(print.clone());
+        }
+        print.member(key, value);
+    }
+    (prefix, print.finish())
+}
+
+/// The payload's fingerprint from the shared prefix: its remaining kinds hashed after it.
+fn finish_payload_print(prefix: Option<ObjectPrint>, payload: &Value) -> String {
+    let rest = payload.as_object().and_then(|members| canonical_members(members, SHARED_PREFIX.len()));
+    match (prefix, rest) {
+        (Some(mut print), Some(rest)) => {
+            for (key, value) in rest {
+                print.member(key, value);
+            }
+            print.finish()
+        }
+        _ => fingerprint(payload),
     }
 }
 
@@ -356,5 +467,59 @@ fn check_self_promotion(
                 );
             }
         }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_canonical_order_is_the_utf16_order_of_the_keys_and_starts_with_the_shared_prefix() {
+        let keys: Vec<Vec<u16>> = CANONICAL_ORDER.iter().map(|k| k.as_str().encode_utf16().collect()).collect();
+        assert!(keys.windows(2).all(|pair| pair[0] < pair[1]));
+        assert_eq!(&CANONICAL_ORDER[..SHARED_PREFIX.len()], &SHARED_PREFIX);
+        let mut all = CANONICAL_ORDER.to_vec();
+        all.sort();
+        assert_eq!(all, Kind::PROMOTED.to_vec());
+    }
+
+    #[test]
+    fn a_request_read_as_text_skipping_what_a_sync_only_counts_is_answered_the_same() {
+        let sample = |env: &str| {
+            std::fs::read_to_string(format!("{}/www/samples/{env}.json", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        };
+        let rules = PromotionRules::default();
+        for (actor, from, to) in [("dana", "dev", "test"), ("quinn", "test", "uat"), ("omar", "staging", "production")]
+        {
+            let role = match actor {
+                "dana" => "developer",
+                "quinn" => "qa",
+                _ => "devops",
+            };
+            let text = format!(
+                r#"{{"actor":{{"id":"{actor}","roles":["{role}"]}},"from":"{from}","to":"{to}","source":{},"target":{}}}"#,
+                sample(from),
+                sample(to)
+            );
+            let full = rules.plan_sync_value(crate::json::parse(&text).unwrap()).unwrap();
+            let skipping = rules.plan_sync_json(&text).unwrap();
+            assert_eq!(crate::write::to_json(&full), crate::write::to_json(&skipping), "{from} → {to}");
+        }
+    }
+
+    #[test]
+    fn prints_from_the_shared_prefix_are_the_fingerprints_of_the_payloads() {
+        let text = std::fs::read_to_string(format!("{}/www/samples/dev.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let source = Workspace::from_value(crate::json::parse(&text).unwrap(), "", &Limits::DEFAULT).unwrap();
+        let (prefix, print) = source_prints(&source);
+        assert_eq!(print, fingerprint_payload(&source));
+        let mut changed = source.payload().clone();
+        changed.insert("workflows".into(), Value::Array(Vec::new()));
+        changed.insert("variables".into(), Value::Array(vec![Value::Null]));
+        let changed = Value::Object(changed);
+        assert_eq!(finish_payload_print(prefix, &changed), fingerprint(&changed));
+        assert_eq!(finish_payload_print(None, &changed), fingerprint(&changed));
     }
 }

@@ -1,0 +1,43 @@
+//! parse, then fingerprint: the canonical JSON reads back to the same fingerprint, and the reader
+//! agrees with serde_json wherever both accept the text.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use promotion_rules::fingerprint::canonical_json;
+use promotion_rules::fingerprint::is_fingerprint;
+use promotion_rules::{api, fingerprint, json, Limits};
+use promotion_rules_fuzz::{check_error, parse};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let ours = parse(text);
+    let theirs = serde_json::from_str::<serde_json::Value>(text).ok();
+    match (&ours, &theirs) {
+        (Some(ours), Some(theirs)) => assert_eq!(fingerprint(ours), fingerprint(theirs), "the readers disagree"),
+        (None, Some(_)) => {
+            // Refused where serde_json accepts: only a duplicate key, an inexact number or depth.
+            let error = json::parse(text).err();
+            let message = error.map(|e| e.message).unwrap_or_default();
+            assert!(
+                message.contains("twice") || message.contains("2^53") || message.contains("deeper"),
+                "refused valid JSON: {message}"
+            );
+        }
+        _ => {}
+    }
+    let Some(value) = ours else { return };
+    match api::fingerprint_of(&value, &Limits::DEFAULT) {
+        Ok(print) => {
+            assert!(is_fingerprint(&print), "not a fingerprint: {print}");
+            assert_eq!(print, fingerprint(&value));
+            let canonical = canonical_json(&value);
+            match json::parse(&canonical) {
+                Ok(again) => {
+                    assert_eq!(fingerprint(&again), print, "canonical JSON changes the fingerprint");
+                    assert_eq!(canonical_json(&again), canonical, "canonical JSON is not a fixed point");
+                }
+                Err(error) => panic!("canonical JSON does not read back: {error}\n{canonical}"),
+            }
+        }
+        Err(error) => check_error(&error),
+    }
+});

@@ -1,0 +1,16 @@
+//! planSync on generated policies and requests (fuzz/src/gen.rs): past the reader, into the rules.
+#![no_main]
+use libfuzzer_sys::arbitrary::Unstructured;
+use libfuzzer_sys::fuzz_target;
+use promotion_rules_fuzz::{check_error, check_sync, gen, parse};
+
+fuzz_target!(|data: &[u8]| {
+    let mut u = Unstructured::new(data);
+    let (Ok(rules), Ok(request)) = (gen::rules(&mut u), gen::sync_request(&mut u)) else { return };
+    // Through JSON text, as the WebAssembly layer does.
+    let Some(request) = parse(&request.to_string()) else { panic!("generated JSON does not read") };
+    match rules.plan_sync_value(request.clone()) {
+        Ok(plan) => check_sync(&rules, &request, &plan),
+        Err(error) => check_error(&error),
+    }
+});

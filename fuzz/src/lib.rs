@@ -1,0 +1,326 @@
+//! Shared code of the fuzz targets: the cheap invariants every answer must satisfy, and the
+//! structure-aware generator of requests ([`gen`]).
+//!
+//! Every invariant failure is a panic, which libFuzzer reports as a crash (like any panic of the
+//! library itself). The library must never panic: bad input is an `Err`, a refusal is data.
+
+pub mod gen;
+
+use std::collections::BTreeSet;
+
+use promotion_rules::diff::apply_patch;
+use promotion_rules::rules::secrets::{find_credential, scan};
+use promotion_rules::write::{to_json, WriteJson};
+use promotion_rules::{
+    api, fingerprint, json, ChangeSet, Decision, EditCheck, Environment, Filtered, InlineSecrets, Limits,
+    PromotionRules, PublishMode, PublishPlan, SyncPlan,
+};
+use serde::Serialize;
+use serde_json::Value;
+
+/// The six promoted kinds: the only keys a payload may hold.
+pub const PROMOTED: [&str; 6] = ["agents", "workflows", "knowledgeBase", "integrations", "channels", "variables"];
+
+/// What a blocked inline secret is replaced with (`rules::inline::REDACTED`).
+pub const REDACTED: &str = "[redacted: inline secret]";
+
+/// The engine of the default policy, compiled once per process.
+pub fn default_rules() -> &'static PromotionRules {
+    static RULES: std::sync::OnceLock<PromotionRules> = std::sync::OnceLock::new();
+    RULES.get_or_init(PromotionRules::default)
+}
+
+/// Splits the fuzz input into `n` arguments at NUL bytes (JSON text cannot hold a raw NUL, so
+/// the split is unambiguous); the last argument takes the rest. `None` when not UTF-8.
+pub fn arguments(data: &[u8], n: usize) -> Option<Vec<&str>> {
+    let text = std::str::from_utf8(data).ok()?;
+    let mut parts: Vec<&str> = text.splitn(n, '\0').collect();
+    while parts.len() < n {
+        parts.push("");
+    }
+    Some(parts)
+}
+
+/// Parses an argument as the WebAssembly layer does (JSON text under the default limits).
+pub fn parse(text: &str) -> Option<Value> {
+    let limits = Limits::DEFAULT;
+    match json::parse_with_limits(text, &limits) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            check_error(&error);
+            None
+        }
+    }
+}
+
+/// An error must carry a message and a JSON Pointer path.
+pub fn check_error(error: &promotion_rules::Error) {
+    assert!(!error.message.is_empty(), "an error without a message: {error:?}");
+    assert!(error.path.is_empty() || error.path.starts_with('/'), "an error path that is no JSON Pointer: {error:?}");
+}
+
+/// An answer is written as JSON text that our own reader reads back, and means what serde's
+/// serializer writes (same canonical form). Returns the answer as read back.
+pub fn serializes<T: WriteJson + Serialize>(answer: &T) -> Value {
+    let text = to_json(answer);
+    let written = match json::parse(&text) {
+        Ok(value) => value,
+        Err(error) => panic!("the answer's JSON does not read back: {error}\n{text}"),
+    };
+    let serde = match serde_json::to_value(answer) {
+        Ok(value) => value,
+        Err(error) => panic!("serde cannot serialize the answer: {error}"),
+    };
+    assert_eq!(fingerprint(&written), fingerprint(&serde), "WriteJson and serde disagree:\n{text}");
+    written
+}
+
+/// `allowed` is true exactly when there is no violation; every issue has a code and a message.
+pub fn check_decision(decision: &Decision) {
+    assert_eq!(decision.allowed, decision.violations.is_empty(), "allowed != violations.is_empty(): {decision:?}");
+    for issue in decision.violations.iter().chain(&decision.warnings) {
+        assert!(!issue.message.is_empty(), "an issue without a message: {issue:?}");
+        if let Some(path) = &issue.path {
+            assert!(path.is_empty() || path.starts_with('/'), "an issue path that is no JSON Pointer: {issue:?}");
+        }
+    }
+}
+
+/// A payload holds exactly the six promoted kinds, each an array.
+pub fn check_payload(payload: &Value) {
+    let Some(map) = payload.as_object() else { panic!("a payload that is not an object: {payload}") };
+    let keys: BTreeSet<&str> = map.keys().map(String::as_str).collect();
+    assert_eq!(keys, PROMOTED.iter().copied().collect::<BTreeSet<_>>(), "payload keys");
+    for (kind, items) in map {
+        assert!(items.is_array(), "payload kind {kind} is not an array");
+    }
+}
+
+/// Under `inlineSecrets: "block"` no flagged value survives in a payload except the redaction mark.
+pub fn check_no_inline_secret(payload: &Value, mode: InlineSecrets) {
+    if mode != InlineSecrets::Block {
+        return;
+    }
+    let mut found = Vec::new();
+    scan(payload, "", &mut found);
+    for secret in found {
+        let value = payload.pointer(&secret.path);
+        assert_eq!(
+            value.and_then(Value::as_str),
+            Some(REDACTED),
+            "an inline secret ({:?}) travels in a blocked payload at {}",
+            secret.kind,
+            secret.path
+        );
+    }
+}
+
+/// The string values (when `values`) and the keys (when `keys`) of a value.
+fn strings<'v>(value: &'v Value, values: bool, keys: bool, out: &mut Vec<&'v str>) {
+    match value {
+        Value::String(s) if values => out.push(s),
+        Value::Array(items) => items.iter().for_each(|item| strings(item, values, keys, out)),
+        Value::Object(members) => {
+            for (key, member) in members {
+                if keys {
+                    out.push(key);
+                }
+                strings(member, values, keys, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Under `inlineSecrets: "block"`, no credential-shaped string of what could travel (the source's
+/// promoted content, the target's variable defaults) appears anywhere in the answer: payload,
+/// manifest, change lists, messages. (A string the target also holds may come back as the
+/// target's own data, e.g. a removed id: those are skipped.)
+pub fn check_no_credential_echoed(
+    request: &Value,
+    payload: &Value,
+    answer: &str,
+    mode: InlineSecrets,
+    limits: &Limits,
+) {
+    if mode != InlineSecrets::Block {
+        return;
+    }
+    let Some(source) = request.get("source").cloned() else { return };
+    let Ok(filtered) = api::filter_content(source, limits) else { return };
+    let target = request.get("target").cloned().unwrap_or(Value::Null);
+    let mut travelling = Vec::new();
+    strings(&filtered.payload, true, false, &mut travelling);
+    if let Some(variables) = target.get("variables").and_then(Value::as_array) {
+        for variable in variables {
+            if let Some(default) = variable.get("defaultValue") {
+                strings(default, true, false, &mut travelling);
+            }
+        }
+    }
+    // Keys are never scanned (the spec), and what the request holds elsewhere (the target's own
+    // ids, acknowledgements, the base manifest, the actor) may come back: those are skipped.
+    let mut rest = request.clone();
+    if let Some(map) = rest.as_object_mut() {
+        map.remove("source");
+    }
+    let mut elsewhere = Vec::new();
+    strings(&rest, true, true, &mut elsewhere);
+    if let Some(source) = request.get("source") {
+        strings(source, false, true, &mut elsewhere);
+    }
+    // And a credential inside a longer string that legitimately travels (`xsk-…` is no token).
+    strings(payload, true, true, &mut elsewhere);
+    for s in travelling.iter().copied() {
+        if find_credential(s).is_some() && !elsewhere.iter().any(|t| t.contains(s)) {
+            assert!(
+                !answer.contains(s),
+                "a credential of the request comes back in the answer: {s}\nrequest: {request}\nanswer: {answer}"
+            );
+        }
+    }
+}
+
+/// Counts of a change set agree with its lists; the patch turns `before` into `after`.
+pub fn check_changes(changes: &ChangeSet, before: &Value, after: &Value) {
+    let counted: usize =
+        changes.kinds.values().map(|k| k.added.len() + k.modified.len() + k.removed.len() + k.unchanged).sum();
+    let summary = &changes.summary;
+    assert_eq!(counted, summary.added + summary.modified + summary.removed + summary.unchanged, "summary counts");
+    let mut document = before.clone();
+    if let Err(error) = apply_patch(&mut document, &changes.patch) {
+        panic!("the patch does not apply to before: {error}");
+    }
+    assert!(&document == after, "patch(before) != after");
+}
+
+/// The invariants of a sync plan, given the request it answers.
+pub fn check_sync(rules: &PromotionRules, request: &Value, plan: &SyncPlan) {
+    check_decision(&plan.decision);
+    check_payload(&plan.payload);
+    check_no_inline_secret(&plan.payload, rules.policy().inline_secrets());
+    assert_eq!(plan.fingerprint, fingerprint(&plan.payload), "plan fingerprint");
+    assert_eq!(plan.policy_fingerprint, rules.policy().fingerprint(), "policy fingerprint");
+    if plan.decision.allowed {
+        assert_eq!(rules.policy().chain().next(plan.from), Some(plan.to), "a sync allowed to a non-next environment");
+        let actor = request.get("actor").and_then(|a| promotion_rules::Actor::from_value(a.clone(), "/actor").ok());
+        let Some(actor) = actor else { panic!("an allowed plan without a readable actor") };
+        assert!(granted(rules, &actor, "sync", plan.from), "a sync allowed without the sync grant");
+    }
+    for key in plan.excluded.keys() {
+        assert!(!PROMOTED.contains(&key.as_str()), "a promoted kind counted as excluded: {key}");
+    }
+    // The manifest names exactly the payload's items.
+    let manifest = serde_json::to_value(&plan.manifest).unwrap_or(Value::Null);
+    for kind in PROMOTED {
+        let id_key = if kind == "variables" { "name" } else { "id" };
+        let ids: BTreeSet<&str> = plan.payload[kind]
+            .as_array()
+            .map(|items| items.iter().filter_map(|item| item.get(id_key).and_then(Value::as_str)).collect())
+            .unwrap_or_default();
+        let listed: BTreeSet<&str> = manifest
+            .get(kind)
+            .and_then(Value::as_object)
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(ids, listed, "manifest ids of {kind}");
+    }
+    // changes: filterContent(target).payload → payload.
+    let target =
+        request.get("target").filter(|t| !t.is_null()).cloned().unwrap_or_else(|| Value::Object(Default::default()));
+    match api::filter_content(target, rules.limits()) {
+        Ok(filtered) => {
+            assert_eq!(plan.target_fingerprint, fingerprint(&filtered.payload), "target fingerprint");
+            check_changes(&plan.changes, &filtered.payload, &plan.payload);
+        }
+        Err(error) => panic!("the target was read by planSync but not by filterContent: {error}"),
+    }
+    let audit = &plan.audit;
+    assert_eq!(audit.allowed, plan.decision.allowed, "audit.allowed");
+    assert_eq!(audit.fingerprint, plan.fingerprint, "audit.fingerprint");
+    for code in plan.decision.violations.iter().map(|v| v.code) {
+        assert!(audit.codes.contains(&code), "audit codes miss {code:?}");
+    }
+    let written = serializes(plan);
+    check_no_credential_echoed(
+        request,
+        &plan.payload,
+        &written.to_string(),
+        rules.policy().inline_secrets(),
+        rules.limits(),
+    );
+}
+
+/// The invariants of a publish plan.
+pub fn check_publish(rules: &PromotionRules, request: &Value, plan: &PublishPlan) {
+    check_decision(&plan.decision);
+    if plan.decision.allowed {
+        let actor = request.get("actor").and_then(|a| promotion_rules::Actor::from_value(a.clone(), "/actor").ok());
+        let Some(actor) = actor else { panic!("an allowed plan without a readable actor") };
+        assert!(granted(rules, &actor, "publish", Environment::Production), "a publish allowed without publish");
+        if plan.mode == PublishMode::Hotfix {
+            assert!(granted(rules, &actor, "hotfix", Environment::Production), "a hotfix allowed without hotfix");
+        }
+    }
+    if plan.mode == PublishMode::GoLive {
+        assert!(plan.hotfixes.is_empty(), "a go-live that lists hotfixes");
+    }
+    if let (Some(changes), Some(live), Some(workspace)) = (&plan.changes, request.get("live"), request.get("workspace"))
+    {
+        let live = api::filter_content(live.clone(), rules.limits()).map(|f| f.payload);
+        let workspace = api::filter_content(workspace.clone(), rules.limits()).map(|f| f.payload);
+        if let (Ok(live), Ok(workspace)) = (live, workspace) {
+            check_changes(changes, &live, &workspace);
+        }
+    }
+    assert_eq!(plan.audit.allowed, plan.decision.allowed, "audit.allowed");
+    serializes(plan);
+}
+
+/// The invariants of an edit check.
+pub fn check_edit(rules: &PromotionRules, request: &Value, check: &EditCheck) {
+    check_decision(&check.decision);
+    let whole = |key: &str| {
+        request
+            .get(key)
+            .cloned()
+            .and_then(|w| promotion_rules::Workspace::from_value(w, "", rules.limits()).ok().map(|w| w.to_value()))
+    };
+    if let (Some(before), Some(after)) = (whole("before"), whole("after")) {
+        check_changes(&check.changes, &before, &after);
+    }
+    assert_eq!(check.audit.allowed, check.decision.allowed, "audit.allowed");
+    serializes(check);
+}
+
+/// The invariants of `filterContent`.
+pub fn check_filtered(filtered: &Filtered) {
+    check_payload(&filtered.payload);
+    for key in filtered.excluded.keys() {
+        assert!(!PROMOTED.contains(&key.as_str()), "a promoted kind counted as excluded: {key}");
+    }
+    serializes(filtered);
+}
+
+/// Deny by default, checked against the normalised policy JSON rather than the compiled grants:
+/// `roles[role][env]` must list the action for one of the actor's roles.
+pub fn granted(rules: &PromotionRules, actor: &promotion_rules::Actor, action: &str, env: Environment) -> bool {
+    let policy = rules.policy().policy().to_value();
+    actor.roles.iter().any(|role| {
+        policy["roles"][role.as_str()][env.as_str()]
+            .as_array()
+            .is_some_and(|actions| actions.iter().any(|a| a.as_str() == Some(action)))
+    })
+}
+
+/// A policy read back from its normalised JSON is the same policy (normalisation is idempotent).
+pub fn check_policy(rules: &PromotionRules) {
+    let normalised = rules.policy().policy().to_value();
+    let again = match api::rules(Some(normalised.clone())) {
+        Ok(again) => again,
+        Err(error) => panic!("the normalised policy does not read back: {error}\n{normalised}"),
+    };
+    assert_eq!(again.policy().policy(), rules.policy().policy(), "normalisation is not idempotent");
+    assert_eq!(again.policy().fingerprint(), rules.policy().fingerprint(), "policy fingerprint changes");
+    serializes(rules.policy().policy());
+}

@@ -1,0 +1,166 @@
+// Pathological sizes answer in time linear in their size: 100,000 items, 10 MB strings (plain and
+// shaped to tease the inline-secret scanner), 10,000 variables. Each is timed against a "normal"
+// workspace of the same number of request bytes (the sample items, repeated with fresh ids), as a
+// planSync dev → test whose target differs in a few items, sent as JSON text. The test asserts
+//   - four times the pathological input costs at most SCALING times the time (4 when linear, 16 when
+//     quadratic), and
+//   - per byte the module reads and writes (request + answer), the pathological input costs at most
+//     RATIO times the normal one. (Per request byte alone, many tiny items cost more than a few big
+//     ones: the answer holds a manifest entry of about 80 bytes — id and fingerprint — for every
+//     item, so 100,000 items of 13 bytes answer three times the bytes they send; both are logged.)
+// Times are the best of a few runs (the machine is shared).
+//
+// Timings need a quiet machine: these tests run with HOSTILE_FULL=1 (scripts/test-hostile.mjs, one
+// file at a time) and are skipped by the shared runner (scripts/test-js.mjs runs two suites at once).
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { PromotionRules } from "promotion-rules";
+import { dana, sample } from "./helpers.mjs";
+
+const FULL = process.env.HOSTILE_FULL === "1";
+const RATIO = 4;
+const SCALING = 8;
+const rules = new PromotionRules();
+const PROMOTED = ["agents", "workflows", "knowledgeBase", "integrations", "channels", "variables"];
+
+/** A realistic workspace of about `bytes` bytes of JSON: the sample items repeated with fresh ids. */
+function normalWorkspace(bytes) {
+  const dev = sample("dev");
+  const pool = PROMOTED.flatMap((kind) => dev[kind].map((item) => [kind, item]));
+  const workspace = Object.fromEntries(PROMOTED.map((kind) => [kind, []]));
+  let size = 2;
+  for (let i = 0; size < bytes; i++) {
+    const [kind, item] = pool[i % pool.length];
+    const copy = structuredClone(item);
+    // Fresh ids; references and usage lists stay within the copy's round, so they resolve.
+    const round = Math.floor(i / pool.length);
+    if (kind === "variables") copy.name = `${item.name}_${round}`;
+    else copy.id = `${item.id}-${round}`;
+    copy.uses = (item.uses ?? []).map((r) => ({ kind: r.kind, id: r.kind === "secrets" || r.kind === "guardrails" || r.kind === "evaluators" ? r.id : r.kind === "variables" ? `${r.id}_${round}` : `${r.id}-${round}` }));
+    if (kind === "variables") copy.usage = (item.usage ?? []).map((w) => `${w}-${round}`);
+    workspace[kind].push(copy);
+    size += JSON.stringify(copy).length + 1;
+  }
+  workspace.secrets = dev.secrets;
+  workspace.guardrails = dev.guardrails;
+  workspace.evaluators = dev.evaluators;
+  return workspace;
+}
+
+/** The target: the same workspace with every 100th item of each kind changed. */
+function targetOf(workspace) {
+  const target = structuredClone(workspace);
+  for (const kind of PROMOTED) {
+    (target[kind] ?? []).forEach((item, i) => {
+      if (i % 100 === 0) item.changed = true;
+    });
+  }
+  return target;
+}
+
+/** Best of a few wall times (ms) of planSync on the request as JSON text. */
+function timeSync(source, target) {
+  const text = JSON.stringify({ actor: dana(), from: "dev", to: "test", source, target });
+  const runs = text.length > 5e6 ? 2 : 3;
+  let best = Infinity;
+  let plan;
+  for (let r = 0; r < runs; r++) {
+    const started = performance.now();
+    plan = rules.planSync(text);
+    best = Math.min(best, performance.now() - started);
+  }
+  const answer = JSON.stringify(plan).length;
+  return { ms: best, bytes: text.length, answer, io: text.length + answer, plan };
+}
+
+/** Pathological shapes: make(n) builds a source workspace scaled by n. */
+const CASES = [
+  {
+    name: "100,000 items",
+    n: 100_000,
+    make: (n) => ({ agents: Array.from({ length: n }, (_, i) => ({ id: `a${i}` })) }),
+    check: (plan, n) => assert.equal(plan.payload.agents.length, n),
+  },
+  {
+    name: "100,000 items, each used by the next",
+    n: 100_000,
+    make: (n) => ({ workflows: Array.from({ length: n }, (_, i) => ({ id: `w${i}`, uses: i ? [{ kind: "workflows", id: `w${i - 1}` }] : [] })) }),
+    check: (plan, n) => assert.equal(plan.payload.workflows.length, n),
+  },
+  {
+    name: "10,000 variables",
+    n: 10_000,
+    make: (n) => ({
+      workflows: [{ id: "w" }],
+      variables: Array.from({ length: n }, (_, i) => ({ name: `V${i}`, type: i % 2 ? "number" : "url", defaultValue: i % 2 ? i : `https://h${i}.example/x`, usage: ["w"] })),
+    }),
+    check: (plan, n) => assert.equal(plan.payload.variables.length, n),
+  },
+  {
+    name: "a 10 MB string",
+    n: 10_000_000,
+    make: (n) => ({ agents: [{ id: "a", instructions: "Be kind. ".repeat(Math.ceil(n / 9)).slice(0, n) }] }),
+    check: (plan, n) => assert.equal(plan.payload.agents[0].instructions.length, n),
+  },
+  {
+    name: 'a 10 MB string of "sk-" near-misses',
+    n: 10_000_000,
+    make: (n) => ({ agents: [{ id: "a", note: "sk-abcdefghijklmnopq ".repeat(Math.ceil(n / 21)).slice(0, n) }] }),
+    check: (plan) => assert.equal(plan.allowed, true),
+  },
+  {
+    name: 'a 10 MB string of "eyJ" near-misses (JWT parts)',
+    n: 10_000_000,
+    make: (n) => ({ agents: [{ id: "a", note: "eyJhbGc.eyJhb ".repeat(Math.ceil(n / 14)).slice(0, n) }] }),
+    check: (plan) => assert.equal(plan.allowed, true),
+  },
+  {
+    name: 'a 10 MB password of "{{secrets." near-misses',
+    n: 10_000_000,
+    make: (n) => ({ integrations: [{ id: "i", password: "{{ secrets.X }".repeat(Math.ceil(n / 14)).slice(0, n) }] }),
+    check: (plan) => assert.deepEqual(plan.violations.map((v) => v.code), ["INLINE_SECRET"]),
+  },
+  {
+    name: "a 10 MB key",
+    n: 10_000_000,
+    make: (n) => ({ agents: [{ id: "a", ["k".repeat(n)]: 1 }] }),
+    check: (plan) => assert.equal(plan.allowed, true),
+  },
+];
+
+describe("pathological sizes answer in linear time", () => {
+  const normals = new Map();
+  /** The normal workspace's cost per byte at about `bytes` bytes (cached). */
+  function normalPerByte(bytes) {
+    const key = Math.round(Math.log2(bytes) * 2); // one normal workspace per half-octave of size
+    if (!normals.has(key)) {
+      const workspace = normalWorkspace(bytes / 2); // source and target each hold about half
+      const { ms, bytes: size, io } = timeSync(workspace, targetOf(workspace));
+      normals.set(key, { ms, bytes: size, io, perByte: ms / size, perIo: ms / io });
+    }
+    return normals.get(key);
+  }
+
+  for (const { name, n, make, check } of CASES) {
+    test(name, { skip: !FULL && "timings: HOSTILE_FULL=1 (scripts/test-hostile.mjs)" }, () => {
+      const quarter = make(Math.round(n / 4));
+      const full = make(n);
+      const small = timeSync(quarter, targetOf(quarter));
+      const big = timeSync(full, targetOf(full));
+      check(big.plan, n);
+      const normal = normalPerByte(big.bytes);
+      const perRequestByte = big.ms / big.bytes / normal.perByte;
+      const ratio = big.ms / big.io / normal.perIo;
+      const scaling = big.ms / small.ms;
+      const mb = (bytes) => (bytes / 1e6).toFixed(2);
+      console.log(
+        `${name}: request ${mb(big.bytes)} MB + answer ${mb(big.answer)} MB in ${big.ms.toFixed(0)} ms; ` +
+          `normal: request ${mb(normal.bytes)} MB + answer ${mb(normal.io - normal.bytes)} MB in ${normal.ms.toFixed(0)} ms; ` +
+          `per request byte ${perRequestByte.toFixed(2)}× normal, per byte read and written ${ratio.toFixed(2)}× normal; ` +
+          `a quarter of the size in ${small.ms.toFixed(0)} ms: 4× the size costs ${scaling.toFixed(2)}×`,
+      );
+      assert.ok(ratio <= RATIO, `${name}: ${ratio.toFixed(2)}× the time per byte of a normal workspace (limit ${RATIO}×)`);
+      assert.ok(scaling <= SCALING, `${name}: 4× the input costs ${scaling.toFixed(2)}× the time (limit ${SCALING}×)`);
+    });
+  }
+});
