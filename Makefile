@@ -7,7 +7,7 @@ EDGE_PORT ?= 8787
 HOST ?= 127.0.0.1
 
 .PHONY: setup demo edge test pkg lint test-rust test-wasm test-wasm-node test-wasm-browser test-js test-edge \
-	test-www corpus-update clean
+	test-www corpus-update bench bench-smoke bench-native clean
 
 ## make setup: install the toolchain (Rust wasm target, wasm-bindgen-cli, wasm-pack, Chromium, npm tools).
 setup:
@@ -30,7 +30,7 @@ corpus-update:
 	UPDATE_CORPUS=1 cargo test --test corpus
 
 ## make test: every test — lints, native tests, wasm in Node and Chromium, the packed npm package.
-test: setup lint test-rust pkg test-wasm test-js test-edge test-www
+test: setup lint test-rust pkg test-wasm test-js test-edge test-www bench-smoke
 	@echo "make test: all suites passed"
 
 lint:
@@ -62,6 +62,19 @@ test-www: pkg
 # The golden corpus in Node, Chromium, workerd (HTTP) and Deno; the Workers API; the loading recipes.
 test-edge: pkg
 	node scripts/test-edge.mjs
+
+## make bench: the package against its peers on generated S/M/L workspaces (~70 s): table + target/bench/summary.json.
+bench: pkg
+	node bench/run.mjs
+
+# S only, 2 rounds: every summary key present, answers agree with the peers and Cedar.
+bench-smoke: pkg
+	node bench/run.mjs --smoke
+
+## make bench-native: divan benchmarks of the core (parse, plan_sync, diff, fingerprint) on S and M.
+bench-native:
+	node bench/generate.mjs S M
+	cargo bench --bench core
 
 clean:
 	cargo clean

@@ -453,7 +453,7 @@ const targets = {
   authorize_ns: target(ratios.authorize_ns, 1000),
   authorize_vs_cedar: target(ratios.authorize_vs_cedar, 1 / 50),
   instantiate_ms: target(ratios.instantiate_ms, 5),
-  wasm_gzip_bytes: target(ratios.wasm_gzip_bytes, 100 * 1024),
+  wasm_gzip_bytes: target(ratios.wasm_gzip_bytes, 100_000),
   scaling_L_over_M_per_byte: target(ratios.scaling_L_over_M_per_byte, 1.3),
 };
 

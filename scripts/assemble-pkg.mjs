@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 
 const [build, pkg] = process.argv.slice(2);
 const root = new URL("..", import.meta.url).pathname;
-const API = ["defaultPolicy", "fingerprint", "filterContent", "diffWorkspaces", "PromotionRules"];
+const API = ["defaultPolicy", "fingerprint", "filterContent", "diffWorkspaces", "manifest", "PromotionRules"];
 const apiList = API.join(", ");
 
 mkdirSync(join(pkg, "web"), { recursive: true });
@@ -46,7 +46,7 @@ for (const snippet of files(join(build, "node", "snippets"))) {
   writeFileSync(target, cjs);
   const from = "./" + relative;
   if (!nodeGlue.includes(from)) throw new Error(`assemble-pkg: the nodejs glue does not require ${from}`);
-  nodeGlue = nodeGlue.replace(from, from.replace(/\.js$/, ".cjs"));
+  nodeGlue = nodeGlue.replaceAll(from, from.replace(/\.js$/, ".cjs"));
 }
 const wasmPathLine = "const wasmPath = `${__dirname}/promotion_rules_bg.wasm`;";
 if (!nodeGlue.includes(wasmPathLine)) throw new Error("assemble-pkg: the nodejs glue's wasm path changed; update assemble-pkg.mjs");
@@ -126,3 +126,9 @@ const wasm = readFileSync(join(pkg, "web", "promotion_rules_bg.wasm"));
 const sizes = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length };
 writeFileSync(join(build, "sizes.json"), JSON.stringify(sizes) + "\n");
 console.log(`pkg/: promotion_rules_bg.wasm ${sizes.raw} B raw, ${sizes.gzip} B gzip -9`);
+// The size budget of the shipped .wasm (issue 3): 100 KB gzip -9. A build past it fails.
+const GZIP_BUDGET = 100_000;
+if (sizes.gzip > GZIP_BUDGET) {
+  console.error(`assemble-pkg: the .wasm is ${sizes.gzip} B gzip, over the budget of ${GZIP_BUDGET} B`);
+  process.exit(1);
+}

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;
 use crate::input::{environment_in, into_string};
 use crate::issue::Decision;
+use crate::manifest::{ItemPrints, Manifest};
 use crate::json::{check_depth, parse_skipping, Limits, Skip};
 use crate::policy::{Action, Actor, Policy};
 use crate::rules::{EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, SyncPlan, SyncRequest};
@@ -51,6 +52,14 @@ pub(crate) fn diff_parsed(before: Value, after: Value, limits: &Limits) -> Resul
     Workspace::check(&before, "/before", limits)?;
     Workspace::check(&after, "/after", limits)?;
     Ok(diff_workspaces(&before, &after))
+}
+
+/// `manifest(workspace)`: `{kind: {id: fingerprint}}` of a workspace's promoted content, as a sync
+/// into it would answer (variables by structure) — e.g. to record what an environment holds now.
+pub fn manifest(workspace: Value, limits: &Limits) -> Result<Manifest> {
+    check_depth(&workspace, limits)?;
+    let workspace = Workspace::from_value(workspace, "", limits)?;
+    Ok(ItemPrints::of(&workspace).manifest(&workspace))
 }
 
 /// `new PromotionRules(policy?)`.

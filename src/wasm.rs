@@ -159,6 +159,13 @@ pub fn diff_workspaces(before: JsValue, after: JsValue) -> Result<JsValue, JsVal
     owned(api::diff_parsed(before, after, &limits))
 }
 
+/// `{kind: {id: fingerprint}}` of a workspace's promoted content (variables by structure).
+#[wasm_bindgen]
+pub fn manifest(workspace: JsValue) -> Result<JsValue, JsValue> {
+    let limits = Limits::DEFAULT;
+    owned(api::manifest(argument(&workspace, &limits)?, &limits))
+}
+
 /// The rules engine: validates and compiles a policy once.
 #[wasm_bindgen(js_name = PromotionRules)]
 pub struct PromotionRules {

@@ -298,6 +298,11 @@ export function defaultPolicy(): NormalisedPolicy;
 export function fingerprint(value: unknown): string;
 /** The promoted content, what stays behind, and unknown kinds. */
 export function filterContent(workspace: Workspace | string): FilterResult;
+/**
+ * `{kind: {id: fingerprint}}` of a workspace's promoted content, as a sync into it would answer
+ * (variables by structure): e.g. to record what an environment holds now as its `base`.
+ */
+export function manifest(workspace: Workspace | string): FullManifest;
 /** The change set from one workspace to another. */
 export function diffWorkspaces(before: Workspace | string, after: Workspace | string): ChangeSet;
 

@@ -198,13 +198,23 @@ impl PromotionRules {
         }
         let mut message = String::with_capacity(160);
         message.push_str(id);
-        if roles.is_empty() {
-            message.push_str(" holds no role");
-        } else {
-            message.push_str(" holds the roles ");
-            push_list(&mut message, roles.iter());
-        }
-        for piece in [", which do not grant ", action.as_str(), " in ", env.as_str(), "; "] {
+        let grant = match roles {
+            [] => {
+                message.push_str(" holds no role, so nothing grants ");
+                ""
+            }
+            [role] => {
+                message.push_str(" holds the role ");
+                message.push_str(role);
+                ", which does not grant "
+            }
+            roles => {
+                message.push_str(" holds the roles ");
+                push_list(&mut message, roles.iter());
+                ", which do not grant "
+            }
+        };
+        for piece in [grant, action.as_str(), " in ", env.as_str(), "; "] {
             message.push_str(piece);
         }
         let granting = self.policy.roles_granting(action, env);

@@ -1,7 +1,7 @@
 // Every function of the JS API (SPEC.md section 3), imported by name from the installed package.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { PromotionRules, defaultPolicy, diffWorkspaces, filterContent, fingerprint } from "promotion-rules";
+import { PromotionRules, defaultPolicy, diffWorkspaces, filterContent, fingerprint, manifest } from "promotion-rules";
 import * as api from "promotion-rules";
 import {
   CHAIN,
@@ -33,7 +33,7 @@ const OWNERS = {
 const sorted = (list) => [...list].sort();
 
 test("the package exports exactly the API of the spec", () => {
-  assert.deepEqual(Object.keys(api).sort(), ["PromotionRules", "defaultPolicy", "diffWorkspaces", "filterContent", "fingerprint"]);
+  assert.deepEqual(Object.keys(api).sort(), ["PromotionRules", "defaultPolicy", "diffWorkspaces", "filterContent", "fingerprint", "manifest"]);
   for (const name of ["defaultPolicy", "fingerprint", "filterContent", "diffWorkspaces"]) assert.equal(typeof api[name], "function", name);
   assert.equal(typeof PromotionRules, "function");
 });
@@ -527,4 +527,17 @@ describe(".planPublish({ actor, workspace, live?, base?, hotfix? })", () => {
     throwsPromotionRulesError(() => rules.planPublish({ actor: ada(), workspace: {}, hotfix: { reason: "" } }), "INVALID_INPUT", "/hotfix/reason");
     throwsPromotionRulesError(() => rules.planPublish({ actor: ada() }), "INVALID_INPUT", "/workspace");
   });
+});
+
+test("manifest(workspace) is the manifest a sync into that workspace answers", () => {
+  const rules = new PromotionRules();
+  const plan = rules.planSync({ actor: { id: "dana", roles: ["developer"] }, from: "dev", to: "test", source: sample("dev"), target: sample("test") });
+  const target = { ...sample("test"), ...plan.payload };
+  assert.deepEqual(manifest(target), plan.manifest);
+  assert.deepEqual(manifest(JSON.stringify(target)), plan.manifest);
+  // Variables by structure: a default changed in place leaves the manifest as it is.
+  const edited = structuredClone(target);
+  edited.variables[0].defaultValue = edited.variables[0].type === "number" ? 1 : "x";
+  assert.deepEqual(manifest(edited).variables, plan.manifest.variables);
+  assert.throws(() => manifest({ agents: [{ id: "a" }, { id: "a" }] }), (e) => e.name === "PromotionRulesError" && e.code === "INVALID_INPUT" && e.path === "/agents/1/id");
 });

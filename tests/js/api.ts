@@ -7,6 +7,7 @@ import {
   diffWorkspaces,
   filterContent,
   fingerprint,
+  manifest,
   type Action,
   type Actor,
   type Audit,
@@ -74,6 +75,8 @@ const chainOfDefault: Environment[] = normalised.environments;
 const inline: "block" | "warn" = normalised.inlineSecrets;
 const digest: string = fingerprint(anyJson);
 const filtered: FilterResult = filterContent(source);
+const recorded: FullManifest = manifest(source);
+const recordedAgents: { [id: string]: string } = manifest(JSON.stringify(source)).agents;
 const payload: Payload = filtered.payload;
 const agents: Item[] = payload.agents;
 const variables: Variable[] = payload.variables;

@@ -7,7 +7,7 @@ const { join } = require("node:path");
 
 const cjs = require("promotion-rules");
 const sample = (env) => JSON.parse(readFileSync(join(__dirname, "samples", `${env}.json`), "utf8"));
-const API = ["PromotionRules", "defaultPolicy", "diffWorkspaces", "filterContent", "fingerprint"];
+const API = ["PromotionRules", "defaultPolicy", "diffWorkspaces", "filterContent", "fingerprint", "manifest"];
 
 /** The same calls, run against one module. */
 function answers(m) {
