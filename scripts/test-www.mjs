@@ -323,7 +323,7 @@ test("a forbidden actor: buttons disabled with the reason from authorize, FORBID
   const page = await openApp(t);
   await actAs(page, "quinn");
   const button = page.locator("#sync-dev");
-  await expectText(page.locator('[data-env="dev"] .reason'), /quinn holds the roles qa, which do not grant sync in dev/, "reason on the card");
+  await expectText(page.locator('[data-env="dev"] .reason'), /quinn holds the role qa, which does not grant sync in dev/, "reason on the card");
   assert.equal(await button.getAttribute("aria-disabled"), "true");
   assert.match(await button.getAttribute("aria-describedby"), /^reason-/);
   await button.click({ force: true });
