@@ -335,7 +335,7 @@ test("a forbidden actor: buttons disabled with the reason from authorize, FORBID
   await expectText(page.locator('[data-env="test"]'), /Workspace: sample/, "nothing applied");
   // quinn's own step is available, and publish is not.
   assert.equal(await page.locator("#sync-test").getAttribute("aria-disabled"), null);
-  await expectText(page.locator('[data-env="production"] .reason'), /do not grant publish in production/, "publish reason");
+  await expectText(page.locator('[data-env="production"] .reason'), /does not grant publish in production/, "publish reason");
   await shot(page, "10-forbidden-actor");
   // Keyboard: quinn's own step, from the pipeline, with Enter.
   await page.focus("#sync-test");
