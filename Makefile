@@ -3,11 +3,13 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 PORT ?= 8080
+FUZZ_SECONDS ?= 60
+export FUZZ_SECONDS
 EDGE_PORT ?= 8787
 HOST ?= 127.0.0.1
 
 .PHONY: setup demo edge test pkg lint test-rust test-wasm test-wasm-node test-wasm-browser test-js test-edge \
-	test-www corpus-update bench bench-smoke bench-native clean
+	test-www corpus-update bench bench-smoke bench-native fuzz fuzz-smoke test-hostile clean
 
 ## make setup: install the toolchain (Rust wasm target, wasm-bindgen-cli, wasm-pack, Chromium, npm tools).
 setup:
@@ -30,11 +32,12 @@ corpus-update:
 	UPDATE_CORPUS=1 cargo test --test corpus
 
 ## make test: every test — lints, native tests, wasm in Node and Chromium, the packed npm package.
-test: setup lint test-rust pkg test-wasm test-js test-edge test-www bench-smoke
+test: setup lint test-rust pkg test-wasm test-js test-hostile test-edge test-www bench-smoke fuzz-smoke
 	@echo "make test: all suites passed"
 
 lint:
 	cargo fmt --check
+	cd fuzz && cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 
@@ -75,6 +78,21 @@ bench-smoke: pkg
 bench-native:
 	node bench/generate.mjs S M
 	cargo bench --bench core
+
+## make fuzz: every cargo-fuzz target for FUZZ_SECONDS each (nightly toolchain + cargo-fuzz, installed by setup).
+fuzz:
+	scripts/setup.sh --fuzz
+	scripts/fuzz.sh
+
+# A few seconds per fuzz target (FUZZ_SMOKE_SECONDS, default 3), after one fuzz build.
+fuzz-smoke:
+	scripts/setup.sh --fuzz
+	scripts/fuzz.sh --smoke
+
+# Hostile JS values, limits, fast-check properties, memory (--expose-gc) and pathological sizes
+# against the packed package.
+test-hostile: pkg
+	node scripts/test-hostile.mjs
 
 clean:
 	cargo clean
