@@ -420,11 +420,6 @@ impl CompiledPolicy {
         self.chain.contains(env) && roles.any(|role| self.role_allows(role, action, env))
     }
 
-    /// The actor's roles that grant `action` in `env`, in the actor's order.
-    pub fn granting_roles<'a>(&self, actor: &'a Actor, action: Action, env: Environment) -> Vec<&'a str> {
-        actor.roles.iter().filter(|role| self.role_allows(role, action, env)).map(String::as_str).collect()
-    }
-
     /// The roles of the policy that grant `action` in `env`, sorted (to tell a refused actor whom to ask).
     pub fn roles_granting(&self, action: Action, env: Environment) -> Vec<&str> {
         self.policy
