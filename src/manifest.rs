@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::fingerprint::{fingerprint, fingerprint_object_except, is_fingerprint};
 use crate::input::{into_object, type_name};
 use crate::json::child;
-use crate::variables::{structure, DEFAULT_VALUE};
+use crate::variables::{has_normal_structure, structure, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// `{kind: {id: fingerprint}}` for the six promoted kinds; variables by structure only.
@@ -152,11 +152,14 @@ fn same_item(kind: Kind, a: &Value, b: &Value) -> bool {
     }
 }
 
-/// An item's fingerprint; a variable's is of its structure, so that local defaults never count as drift.
+/// An item's fingerprint; a variable's is of its [`structure`], so that local defaults never
+/// count as drift, nor does an absent `usage` where another copy has `[]`.
 pub fn item_fingerprint(kind: Kind, value: &Value) -> String {
     match (kind, value) {
         // The structure without cloning it: the variable less its default value.
-        (Kind::Variables, Value::Object(members)) => fingerprint_object_except(members, DEFAULT_VALUE),
+        (Kind::Variables, Value::Object(members)) if has_normal_structure(members) => {
+            fingerprint_object_except(members, DEFAULT_VALUE)
+        }
         (Kind::Variables, other) => fingerprint(&structure(other)),
         _ => fingerprint(value),
     }

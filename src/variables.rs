@@ -131,17 +131,31 @@ pub fn default_value(variable: &Value) -> Option<&Value> {
     variable.get(DEFAULT_VALUE)
 }
 
-/// The structure of a variable: every member but `defaultValue`.
+/// The member of a variable that lists the workflows using it; absent (or `null`) means `[]`.
+pub const USAGE: &str = "usage";
+
+/// The structure of a variable: every member but `defaultValue`, with `usage` as the spec
+/// defaults it (`[]` when absent or `null`), so that a store which drops empty arrays holds the
+/// same structure.
 pub fn structure(variable: &Value) -> Value {
     match variable {
         Value::Object(map) => {
             // Clone and remove rather than filter and collect: a collect into a map sorts (code size).
             let mut structure = map.clone();
             structure.remove(DEFAULT_VALUE);
+            if matches!(structure.get(USAGE), None | Some(Value::Null)) {
+                structure.insert(USAGE.to_owned(), Value::Array(Vec::new()));
+            }
             Value::Object(structure)
         }
         other => other.clone(),
     }
+}
+
+/// Whether a variable object holds its structure in the normal form [`structure`] gives, but for
+/// its default value: then its members can be hashed as they are.
+pub fn has_normal_structure(variable: &Map<String, Value>) -> bool {
+    matches!(variable.get(USAGE), Some(Value::Array(_)))
 }
 
 /// Where each merged variable's default comes from.

@@ -198,6 +198,8 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workspace {
     payload: Map<String, Value>,
+    /// Which promoted kinds the workspace was given with (the payload holds all six).
+    given: [bool; 6],
     items: [Vec<Item>; 6],
     variables: Vec<VariableInfo>,
     local: Vec<(Kind, Value)>,
@@ -225,6 +227,7 @@ impl Default for Workspace {
                 }
                 payload
             },
+            given: [false; 6],
             items: Default::default(),
             variables: Vec::new(),
             local: Vec::new(),
@@ -249,6 +252,9 @@ impl Workspace {
                     }
                     if let Some(slot) = workspace.items.get_mut(kind as usize) {
                         *slot = items;
+                    }
+                    if let Some(given) = workspace.given.get_mut(kind as usize) {
+                        *given = true;
                     }
                     workspace.payload.insert(key, value);
                 }
@@ -389,9 +395,15 @@ impl Workspace {
             .collect()
     }
 
-    /// The whole workspace as JSON again (promoted kinds, local kinds, unknown keys).
+    /// The whole workspace as JSON again, as it was given: the promoted kinds it was given
+    /// with, its local kinds and its unknown keys.
     pub fn to_value(&self) -> Value {
         let mut map = self.payload.clone();
+        for (kind, given) in Kind::PROMOTED.iter().zip(self.given) {
+            if !given {
+                map.remove(kind.as_str());
+            }
+        }
         for (kind, value) in &self.local {
             map.insert(kind.as_str().to_owned(), value.clone());
         }

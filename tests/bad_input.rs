@@ -37,12 +37,13 @@ fn a_duplicate_key_anywhere_is_invalid_input() {
 }
 
 #[test]
-fn an_integer_a_javascript_number_cannot_hold_is_invalid_input() {
+fn a_number_that_json_parse_reads_as_infinity_is_invalid_input() {
     assert_eq!(
-        bad(json::parse(r#"{"variables": [{"name": "N", "type": "number", "defaultValue": 9007199254740993}]}"#)),
+        bad(json::parse(r#"{"variables": [{"name": "N", "type": "number", "defaultValue": 1e400}]}"#)),
         invalid("/variables/0/defaultValue")
     );
-    assert!(json::parse("9007199254740991").is_ok());
+    assert!(json::parse("9007199254740993").is_ok());
+    assert!(json::parse("1.7976931348623157e308").is_ok());
 }
 
 #[test]

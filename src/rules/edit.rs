@@ -10,6 +10,7 @@ use crate::fingerprint::fingerprint;
 use crate::input::{into_object, into_string, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
 use crate::json::{check_depth, child, Limits};
+use crate::manifest::item_fingerprint;
 use crate::policy::{Action, Actor};
 use crate::rules::sync::read_environment;
 use crate::rules::{empty_reason, item_path, Audit, AuditEvent, PromotionRules};
@@ -157,11 +158,19 @@ impl PromotionRules {
         }
 
         if let Some(variable_changes) = changes.kinds.get(Kind::Variables.as_str()) {
+            // The structure as the manifests see it: `usage` absent and `[]` are the same.
+            let structure_of = |workspace: &Workspace, at: Option<usize>| {
+                let value = at.and_then(|i| workspace.values(Kind::Variables).get(i));
+                value.map(|value| item_fingerprint(Kind::Variables, value))
+            };
             let structural = variable_changes.added.iter().chain(&variable_changes.removed).chain(
                 variable_changes
                     .modified
                     .iter()
-                    .filter(|m| m.fields.iter().any(|f| !is_default_field(f)))
+                    .filter(|m| {
+                        structure_of(&before, in_before(Kind::Variables, &m.id))
+                            != structure_of(&after, in_after(Kind::Variables, &m.id))
+                    })
                     .map(|m| &m.id),
             );
             for name in structural {

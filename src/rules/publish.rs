@@ -89,7 +89,7 @@ pub struct PublishPlan {
     pub decision: Decision,
     /// `goLive` or `hotfix`.
     pub mode: PublishMode,
-    /// From `live` to the workspace's promoted content, when `live` is given.
+    /// From `live` to the workspace (the documents as given), when `live` is given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<ChangeSet>,
     /// The items published by hotfix, to recreate in dev.
@@ -158,7 +158,9 @@ impl PromotionRules {
         }
 
         let fingerprint = fingerprint_payload(&workspace);
-        let changes = live.map(|live| diff_workspaces(&live.into_payload(), &workspace.into_payload()));
+        // Between the documents as given, as `diffWorkspaces(live, workspace)` answers: the patch
+        // applies to `live` itself.
+        let changes = live.map(|live| diff_workspaces(&live.to_value(), &workspace.to_value()));
         let decision = findings.into_decision();
         let audit = Audit {
             event: AuditEvent::Publish,

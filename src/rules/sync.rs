@@ -169,29 +169,21 @@ impl PromotionRules {
         }
         check_defaults(&source, &merge.origins, &mut findings);
 
-        // 4. Inline secrets.
-        let redacted = inline::check(
-            &mut source,
+        // 4. Inline secrets. Every decision reads the content as sent; only the answer is
+        // redacted, after the last decision (below).
+        let redactions = inline::check(
+            &source,
             "/source",
             Some((&merge.origins, "/target")),
             self.policy().inline_secrets(),
             &mut findings,
         );
-        // An inline secret used as an identifier (an id, a name, a reference, a usage entry) is
-        // redacted in the payload: the rules read the identifiers again from it, and the answer's
-        // messages and id lists never repeat the redacted ones (`scrub`, below).
-        let mut secret_ids = Vec::new();
-        for kind in Kind::PROMOTED {
-            if kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true) {
-                source.reread_identifiers(kind, &mut secret_ids);
-            }
-        }
 
         // 5. References.
         references::check(&source, &target, to, "/source", &mut findings);
 
         // 6. Drift against the base manifest.
-        let payload_prints = ItemPrints::of(&source);
+        let mut payload_prints = ItemPrints::of(&source);
         let target_prints = ItemPrints::of_reusing(&target, &source, &payload_prints);
         match &base {
             Some(base) => {
@@ -213,6 +205,20 @@ impl PromotionRules {
         // 7. Separation of duties.
         if self.policy().no_self_promotion(to) {
             check_self_promotion(&actor, &source, &payload_prints, &target, &target_prints, to, &mut findings);
+        }
+
+        // The answer: blocked inline secrets redacted. One used as an identifier (an id, a name,
+        // a reference, a usage entry) is redacted too, and the answer's manifest, messages and
+        // id lists never repeat it (`scrub`, below).
+        let redacted = inline::redact(&mut source, &redactions);
+        let mut secret_ids = Vec::new();
+        for kind in Kind::PROMOTED {
+            if kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true) {
+                source.reread_identifiers(kind, &mut secret_ids);
+            }
+        }
+        if redacted.contains(&true) {
+            payload_prints = ItemPrints::of(&source);
         }
 
         let manifest = payload_prints.manifest(&source);
