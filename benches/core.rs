@@ -17,7 +17,7 @@
 
 use std::sync::OnceLock;
 
-use promotion_rules::json::{self, parse, Skip};
+use promotion_rules::json::{self, parse};
 use promotion_rules::write::to_json;
 use promotion_rules::{diff_workspaces, fingerprint, Limits, PromotionRules};
 
@@ -73,9 +73,10 @@ fn parse_request(bencher: divan::Bencher, size: &str) {
 #[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
 fn parse_skipping(bencher: divan::Bencher, size: &str) {
     let inputs = inputs(size);
-    bencher
-        .counter(divan::counter::BytesCount::new(inputs.request.len()))
-        .bench(|| json::parse_skipping(&inputs.request, &Limits::DEFAULT, Skip::SyncRequest).unwrap());
+    bencher.counter(divan::counter::BytesCount::new(inputs.request.len())).bench(|| {
+        json::parse_skipping(&inputs.request, &Limits::DEFAULT, promotion_rules::rules::sync::counted_in_sync_request)
+            .unwrap()
+    });
 }
 
 #[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
@@ -83,7 +84,7 @@ fn plan_sync(bencher: divan::Bencher, size: &str) {
     let inputs = inputs(size);
     let rules = PromotionRules::default();
     bencher.counter(divan::counter::BytesCount::new(inputs.request.len())).bench(|| {
-        let plan = rules.plan_sync_json(&inputs.request).unwrap();
+        let plan = promotion_rules::api::plan_sync(&rules, &inputs.request).unwrap();
         to_json(&plan)
     });
 }

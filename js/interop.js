@@ -15,8 +15,11 @@ function escapeToken(token) {
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+// The code of a JS value that is not JSON: INVALID_INPUT, or INVALID_POLICY while a policy is read.
+let invalidCode = "INVALID_INPUT";
+
 function invalid(path, message) {
-  return promotionRulesError("INVALID_INPUT", message, path);
+  return promotionRulesError(invalidCode, message, path);
 }
 
 const hasWellFormed = typeof String.prototype.isWellFormed === "function";
@@ -41,10 +44,16 @@ const encoder = new TextEncoder();
 /**
  * The UTF-8 bytes of the JSON text of a JS argument (see `argumentText`). Bytes rather than a
  * string: `TextEncoder` writes them natively, where handing a string to Rust would copy it to
- * WebAssembly memory one character at a time in JavaScript.
+ * WebAssembly memory one character at a time in JavaScript. `code` is the code of a value that
+ * is not JSON (INVALID_INPUT, or INVALID_POLICY for a policy).
  */
-export function argumentToJson(value, stringIsValue, maxDepth, maxBytes) {
-  return encoder.encode(argumentText(value, stringIsValue, maxDepth, maxBytes));
+export function argumentToJson(value, stringIsValue, maxDepth, maxBytes, code) {
+  invalidCode = code;
+  try {
+    return encoder.encode(argumentText(value, stringIsValue, maxDepth, maxBytes));
+  } finally {
+    invalidCode = "INVALID_INPUT";
+  }
 }
 
 /**

@@ -24,6 +24,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::error::Error;
+use crate::limits::Limits;
+use crate::pointer::{push_index, push_token};
+use crate::workspace::Workspace;
+
 /// The item kinds and the member that identifies their items.
 pub const ITEM_KINDS: [(&str, &str); 6] = [
     ("agents", "id"),
@@ -140,20 +145,14 @@ impl PatchOperation {
     }
 }
 
-/// Appends `token` to `out` escaped as a JSON Pointer reference token
-/// (`~` → `~0`, `/` → `~1`).
-pub fn escape_pointer_token(token: &str, out: &mut String) {
-    if !token.contains(['~', '/']) {
-        out.push_str(token);
-        return;
+/// `diffWorkspaces(before, after)` of JSON values: both are read as workspaces first (bad input
+/// at `/before/…` or `/after/…`), then diffed as they are.
+pub fn checked(before: &Value, after: &Value, limits: &Limits) -> Result<ChangeSet, Error> {
+    for (value, prefix) in [(before, "/before"), (after, "/after")] {
+        crate::json::check_depth(value, limits).map_err(|e| Error { path: format!("{prefix}{}", e.path), ..e })?;
+        Workspace::check(value, prefix, limits)?;
     }
-    for c in token.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
-    }
+    Ok(diff_workspaces(before, after))
 }
 
 /// The change set that turns `before` into `after`.
@@ -277,8 +276,7 @@ fn diff_documents(
     let mut path = String::new();
     for (key, old) in before {
         path.clear();
-        path.push('/');
-        escape_pointer_token(key, &mut path);
+        push_token(&mut path, key);
         match after.get(key) {
             None => ops.push(PatchOperation::Remove { path: path.clone() }),
             Some(new) => {
@@ -300,8 +298,7 @@ fn diff_documents(
     for (key, new) in after {
         if !before.contains_key(key) {
             path.clear();
-            path.push('/');
-            escape_pointer_token(key, &mut path);
+            push_token(&mut path, key);
             ops.push(PatchOperation::Add { path: path.clone(), value: new.clone() });
             mark_local(key);
         }
@@ -406,7 +403,6 @@ fn diff_items(
             Some(id) if lookup(&new_index, id).is_some() => pending.push(k),
             _ => {
                 path.truncate(base);
-                path.push('/');
                 push_index(path, k);
                 ops.push(PatchOperation::Remove { path: path.clone() });
                 if let Some(id) = id {
@@ -423,7 +419,6 @@ fn diff_items(
     let mut head = 0;
     for (i, item) in new.iter().enumerate() {
         path.truncate(base);
-        path.push('/');
         push_index(path, i);
         let id = new_ids.get(i).copied().flatten();
         let matched = id.and_then(|id| {
@@ -448,7 +443,6 @@ fn diff_items(
             // Current position of the item: i + its rank among pending items.
             let mut from = String::with_capacity(path.len());
             from.push_str(path.get(..base).unwrap_or_default());
-            from.push('/');
             push_index(&mut from, i + (p - head));
             if p < pending.len() {
                 pending.remove(p);
@@ -490,8 +484,7 @@ fn diff_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut S
     let base = path.len();
     for (key, old_value) in old {
         path.truncate(base);
-        path.push('/');
-        escape_pointer_token(key, path);
+        push_token(path, key);
         match new.get(key) {
             Some(new_value) => diff_values(old_value, new_value, path, ops),
             None => ops.push(PatchOperation::Remove { path: path.clone() }),
@@ -500,8 +493,7 @@ fn diff_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut S
     for (key, new_value) in new {
         if !old.contains_key(key) {
             path.truncate(base);
-            path.push('/');
-            escape_pointer_token(key, path);
+            push_token(path, key);
             ops.push(PatchOperation::Add { path: path.clone(), value: new_value.clone() });
         }
     }
@@ -518,7 +510,6 @@ fn diff_arrays(old: &[Value], new: &[Value], path: &mut String, ops: &mut Vec<Pa
     let base = path.len();
     let at = |path: &mut String, index: usize| {
         path.truncate(base);
-        path.push('/');
         push_index(path, index);
     };
     for (i, (a, b)) in old_mid.iter().zip(new_mid).enumerate() {
@@ -535,13 +526,6 @@ fn diff_arrays(old: &[Value], new: &[Value], path: &mut String, ops: &mut Vec<Pa
         ops.push(PatchOperation::Add { path: path.clone(), value: value.clone() });
     }
     path.truncate(base);
-}
-
-fn push_index(out: &mut String, index: usize) {
-    if index >= 10 {
-        push_index(out, index / 10);
-    }
-    out.push(char::from(b'0' + (index % 10) as u8));
 }
 
 /// Applies an RFC 6902 patch (`add`, `remove`, `replace`, `move`, `copy`,
@@ -591,33 +575,7 @@ fn apply_operation(doc: &mut Value, op: &PatchOperation) -> Result<(), String> {
 }
 
 fn parse_pointer(pointer: &str) -> Result<Vec<String>, String> {
-    if pointer.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some(rest) = pointer.strip_prefix('/') else {
-        return Err(format!("invalid JSON Pointer {pointer:?}: must be empty or start with '/'"));
-    };
-    rest.split('/').map(unescape_token).collect()
-}
-
-fn unescape_token(token: &str) -> Result<String, String> {
-    if !token.contains('~') {
-        return Ok(token.to_owned());
-    }
-    let mut out = String::with_capacity(token.len());
-    let mut chars = token.chars();
-    while let Some(c) = chars.next() {
-        if c == '~' {
-            match chars.next() {
-                Some('0') => out.push('~'),
-                Some('1') => out.push('/'),
-                _ => return Err(format!("invalid escape in JSON Pointer token {token:?}")),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Ok(out)
+    crate::pointer::tokens(pointer).ok_or_else(|| format!("invalid JSON Pointer {pointer:?}"))
 }
 
 /// An array index token: `0` or digits without a leading zero, below `len`
@@ -625,13 +583,8 @@ fn unescape_token(token: &str) -> Result<String, String> {
 fn array_index(token: &str, len: usize, insert: bool) -> Result<usize, String> {
     let index = if insert && token == "-" {
         len
-    } else if !token.is_empty()
-        && token.bytes().all(|b| b.is_ascii_digit())
-        && (token == "0" || !token.starts_with('0'))
-    {
-        token.parse::<usize>().map_err(|_| format!("array index {token:?} is too large"))?
     } else {
-        return Err(format!("invalid array index {token:?}"));
+        crate::pointer::array_index(token).ok_or_else(|| format!("invalid array index {token:?}"))?
     };
     if index < len || (insert && index == len) {
         Ok(index)
@@ -844,13 +797,6 @@ mod tests {
 
     #[test]
     fn pointer_tokens_escape_tilde_and_slash() {
-        let mut out = String::from("/");
-        escape_pointer_token("a~b/c~/", &mut out);
-        assert_eq!(out, "/a~0b~1c~0~1");
-        let mut plain = String::new();
-        escape_pointer_token("plain", &mut plain);
-        assert_eq!(plain, "plain");
-
         let before = json!({"agents": [{"id": "x", "a/b": 1, "c~d": {"e/~f": 1}}], "u/k": 1});
         let after = json!({"agents": [{"id": "x", "a/b": 2, "c~d": {"e/~f": 2}}], "u/k": 2});
         let changes = check_patch(&before, &after);

@@ -34,7 +34,9 @@ pub mod fingerprint;
 mod input;
 pub mod issue;
 pub mod json;
+pub mod limits;
 pub mod manifest;
+pub mod pointer;
 pub mod policy;
 pub mod rules;
 mod sorting;
@@ -50,7 +52,7 @@ pub use environment::{Chain, Environment};
 pub use error::{Error, ErrorCode, Result};
 pub use fingerprint::fingerprint;
 pub use issue::{Decision, Issue, IssueCode};
-pub use json::Limits;
+pub use limits::Limits;
 pub use manifest::Manifest;
 pub use policy::{Action, Actor, CompiledPolicy, InlineSecrets, Policy};
 pub use rules::{

@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::fingerprint::{fingerprint, fingerprint_object_except, is_fingerprint};
 use crate::input::{into_object, type_name};
-use crate::json::child;
+use crate::limits::Limits;
+use crate::pointer::child;
 use crate::variables::{has_normal_structure, structure, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 
@@ -32,6 +33,14 @@ impl Serialize for Manifest {
 }
 
 impl Manifest {
+    /// `manifest(workspace)`: the manifest of a workspace given as a JSON value, as a sync into
+    /// it would answer (variables by structure) — e.g. to record what an environment holds now.
+    pub fn of_value(workspace: Value, limits: &Limits) -> Result<Manifest> {
+        crate::json::check_depth(&workspace, limits)?;
+        let workspace = Workspace::from_value(workspace, "", limits)?;
+        Ok(ItemPrints::of(&workspace).manifest(&workspace))
+    }
+
     /// Reads a `base` manifest; `path` is its pointer in the request.
     pub fn from_value(value: Value, path: &str) -> Result<Manifest> {
         let mut manifest = Manifest::default();

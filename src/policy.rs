@@ -14,7 +14,7 @@ use crate::environment::{Chain, ChainError, Environment, EnvironmentSet};
 use crate::error::{Error, ErrorCode, Result};
 use crate::fingerprint::fingerprint;
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required, type_name};
-use crate::json::{child, index};
+use crate::pointer::{child, index};
 
 /// What an actor may do in an environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -179,8 +179,12 @@ impl Policy {
     }
 
     /// Reads and normalises the policy JSON; every mistake is `INVALID_POLICY` with its path.
+    /// `null` is no policy given: the default one (as for every optional argument).
     pub fn from_value(value: Value) -> Result<Policy> {
-        crate::json::check_depth(&value, &crate::json::Limits::DEFAULT)
+        if value.is_null() {
+            return Ok(Policy::default_policy());
+        }
+        crate::json::check_depth(&value, &crate::limits::Limits::DEFAULT)
             .map_err(|e| e.with_code(ErrorCode::InvalidPolicy))?;
         Policy::read(value).map_err(|e| e.with_code(ErrorCode::InvalidPolicy))
     }

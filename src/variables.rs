@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::input::type_name;
 use crate::issue::{Issue, IssueCode};
-use crate::json::{child, index};
+use crate::pointer::{child, index};
 use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// The type a variable's default value must fit.

@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::input::{into_object, type_name};
 use crate::issue::{Issue, IssueCode};
-use crate::json::{child, index, Limits};
+use crate::limits::Limits;
+use crate::pointer::{child, index};
 use crate::variables::VariableInfo;
 
 /// A top-level key of a workspace.
@@ -419,6 +420,19 @@ impl Workspace {
         let warnings = self.unknown_kind_warnings(path);
         Filtered { payload: self.into_payload(), excluded, warnings }
     }
+}
+
+/// `filterContent` of a workspace given as a JSON value (values built in code are held to the
+/// same depth limit as text).
+pub fn filter_content(workspace: Value, limits: &Limits) -> Result<Filtered> {
+    crate::json::check_depth(&workspace, limits)?;
+    Ok(Workspace::from_value(workspace, "", limits)?.filter(""))
+}
+
+/// The [`crate::json::Skip`] of a workspace for `filterContent` and `manifest`: every kind that
+/// is not promoted is only counted.
+pub fn counted_in_workspace(parent: Option<&str>, key: &str) -> bool {
+    parent.is_none() && !Kind::parse(key).is_some_and(Kind::is_promoted)
 }
 
 fn count(value: &Value) -> usize {

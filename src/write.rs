@@ -394,7 +394,7 @@ mod tests {
             }))
             .unwrap();
         same(&publish);
-        same(&crate::api::filter_content(sample("dev"), &crate::Limits::DEFAULT).unwrap());
+        same(&crate::workspace::filter_content(sample("dev"), &crate::Limits::DEFAULT).unwrap());
         same(&Policy::default_policy());
     }
 

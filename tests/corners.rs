@@ -11,7 +11,7 @@ mod common;
 
 use common::*;
 use promotion_rules::diff::apply_patch;
-use promotion_rules::{api, diff_workspaces, Decision, Limits, PromotionRules};
+use promotion_rules::{diff_workspaces, Decision, Limits, PromotionRules};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::{json, Map, Value};
@@ -37,7 +37,7 @@ fn a_variable_stored_without_usage_is_the_variable_synced_with_an_empty_usage() 
                 "source": { "variables": [{ "name": "V", "type": "string", "usage": [] }] } }),
     );
     let stored = json!({ "variables": [{ "name": "V", "type": "string" }] });
-    assert_eq!(api::manifest(stored.clone(), &Limits::DEFAULT).unwrap(), synced.manifest);
+    assert_eq!(promotion_rules::Manifest::of_value(stored.clone(), &Limits::DEFAULT).unwrap(), synced.manifest);
 
     let again = plan_sync(
         &rules,
@@ -74,7 +74,7 @@ fn usage_absent_and_usage_empty_are_the_same_structure_in_an_edit_check_outside_
 fn deleted_in_place(mode: &str) -> promotion_rules::SyncPlan {
     let source = json!({ "agents": [{ "id": "bot", "token": KEY }] });
     let rules = rules_with(json!({ "inlineSecrets": mode, "roles": { "devops": { "staging": ["sync"] } } }));
-    let base = api::manifest(source.clone(), &Limits::DEFAULT).unwrap();
+    let base = promotion_rules::Manifest::of_value(source.clone(), &Limits::DEFAULT).unwrap();
     plan_sync(
         &rules,
         json!({ "actor": omar(), "from": "staging", "to": "production", "source": source,
@@ -268,7 +268,7 @@ fn engine(mode: &str) -> PromotionRules {
 
 /// A sync request between generated workspaces, with a base from a third one, in one of two hops.
 fn sync(source: &Value, target: &Value, previous: &Value, into_production: bool) -> Value {
-    let base = api::manifest(previous.clone(), &Limits::DEFAULT).unwrap();
+    let base = promotion_rules::Manifest::of_value(previous.clone(), &Limits::DEFAULT).unwrap();
     let (actor, from, to) = if into_production { (omar(), "staging", "production") } else { (dana(), "dev", "test") };
     json!({ "actor": actor, "from": from, "to": to, "source": source, "target": target, "base": answer(&base),
             "acknowledge": ["agents/a"] })
@@ -288,7 +288,7 @@ proptest! {
             document
         };
         // diffWorkspaces
-        let changes = api::diff(before.clone(), after.clone(), &Limits::DEFAULT).unwrap();
+        let changes = promotion_rules::diff::checked(&before, &after, &Limits::DEFAULT).unwrap();
         prop_assert_eq!(apply(&before, &changes.patch), after.clone());
         // checkEdit
         let edit = rules
@@ -297,10 +297,10 @@ proptest! {
         prop_assert_eq!(apply(&before, &edit.changes.patch), after.clone());
         // planSync: from filterContent(target).payload to the payload
         let plan = rules.plan_sync_value(sync(&after, &before, &previous, into_production)).unwrap();
-        let target_payload = api::filter_content(before.clone(), &Limits::DEFAULT).unwrap().payload;
+        let target_payload = promotion_rules::workspace::filter_content(before.clone(), &Limits::DEFAULT).unwrap().payload;
         prop_assert_eq!(apply(&target_payload, &plan.changes.patch), plan.payload.clone());
         // planPublish: from live to the workspace
-        let base = api::manifest(previous.clone(), &Limits::DEFAULT).unwrap();
+        let base = promotion_rules::Manifest::of_value(previous.clone(), &Limits::DEFAULT).unwrap();
         let publish = rules
             .plan_publish_value(json!({ "actor": ada(), "workspace": after, "live": before, "base": answer(&base) }))
             .unwrap();
@@ -328,7 +328,7 @@ proptest! {
         source in workspace(), target in workspace(), previous in workspace(), into_production in any::<bool>(),
     ) {
         let rules = engine("warn");
-        let manifest = |workspace: &Value| answer(&api::manifest(workspace.clone(), &Limits::DEFAULT).unwrap());
+        let manifest = |workspace: &Value| answer(&promotion_rules::Manifest::of_value(workspace.clone(), &Limits::DEFAULT).unwrap());
         prop_assert_eq!(manifest(&target), manifest(&without_empty_usage(&target)));
         // A sync whose target and base come back from such a store.
         let plan = rules.plan_sync_value(sync(&source, &target, &previous, into_production)).unwrap();

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::*;
 use promotion_rules::diff::apply_patch;
-use promotion_rules::{api, diff_workspaces, fingerprint, json, Limits, PromotionRules};
+use promotion_rules::{diff_workspaces, fingerprint, json, Limits};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::{json, Map, Value};
@@ -233,7 +233,7 @@ fn sync_request(source: &Value, target: &Value) -> Value {
 }
 
 fn promoted_payload(workspace: &Value) -> Value {
-    api::filter_content(workspace.clone(), &Limits::DEFAULT).unwrap().payload
+    promotion_rules::workspace::filter_content(workspace.clone(), &Limits::DEFAULT).unwrap().payload
 }
 
 proptest! {
@@ -351,7 +351,7 @@ proptest! {
         (chain, roles) in policy(),
         held in prop::sample::subsequence(vec!["r0", "r1", "r2", "r3", "ghost"], 0..=5),
     ) {
-        let rules = api::rules(Some(policy_json(&chain, &roles))).unwrap();
+        let rules = promotion_rules::PromotionRules::from_policy_value(policy_json(&chain, &roles)).unwrap();
         let actor = json!({ "id": "someone", "roles": held });
         for env in CHAIN {
             for action in ACTIONS {
@@ -379,7 +379,7 @@ proptest! {
         to in 0usize..5,
     ) {
         let grants: Map<String, Value> = chain.iter().map(|env| ((*env).to_owned(), json!(["sync"]))).collect();
-        let rules = api::rules(Some(json!({ "environments": chain, "roles": { "everyone": grants } }))).unwrap();
+        let rules = promotion_rules::PromotionRules::from_policy_value(json!({ "environments": chain, "roles": { "everyone": grants } })).unwrap();
         let (from, to) = (chain[from % chain.len()], chain[to % chain.len()]);
         let plan = rules
             .plan_sync_value(json!({ "actor": { "id": "e", "roles": ["everyone"] }, "from": from, "to": to, "source": {}, "base": {} }))
@@ -394,7 +394,7 @@ proptest! {
         };
         prop_assert_eq!(codes(&plan.decision.violations), expected);
         prop_assert_eq!(
-            PromotionRules::clone(&rules).next_environment_of(from).unwrap().map(|e| e.as_str()),
+            promotion_rules::api::next_environment(&rules, from).unwrap().map(|e| e.as_str()),
             next
         );
     }

@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 use promotion_rules::fingerprint::canonical_json;
 use promotion_rules::fingerprint::is_fingerprint;
-use promotion_rules::{api, fingerprint, json, Limits};
+use promotion_rules::{api, fingerprint, json};
 use promotion_rules_fuzz::{check_error, parse};
 
 fuzz_target!(|data: &[u8]| {
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         _ => {}
     }
     let Some(value) = ours else { return };
-    match api::fingerprint_of(&value, &Limits::DEFAULT) {
+    match api::fingerprint(text) {
         Ok(print) => {
             assert!(is_fingerprint(&print), "not a fingerprint: {print}");
             assert_eq!(print, fingerprint(&value));

@@ -12,8 +12,8 @@ use promotion_rules::diff::apply_patch;
 use promotion_rules::rules::secrets::{find_credential, scan};
 use promotion_rules::write::{to_json, WriteJson};
 use promotion_rules::{
-    api, fingerprint, json, ChangeSet, Decision, EditCheck, Environment, Filtered, InlineSecrets, Limits,
-    PromotionRules, PublishMode, PublishPlan, SyncPlan,
+    fingerprint, json, ChangeSet, Decision, EditCheck, Environment, Filtered, InlineSecrets, Limits, PromotionRules,
+    PublishMode, PublishPlan, SyncPlan,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -147,7 +147,7 @@ pub fn check_no_credential_echoed(
         return;
     }
     let Some(source) = request.get("source").cloned() else { return };
-    let Ok(filtered) = api::filter_content(source, limits) else { return };
+    let Ok(filtered) = promotion_rules::workspace::filter_content(source, limits) else { return };
     let target = request.get("target").cloned().unwrap_or(Value::Null);
     let mut travelling = Vec::new();
     strings(&filtered.payload, true, false, &mut travelling);
@@ -228,7 +228,7 @@ pub fn check_sync(rules: &PromotionRules, request: &Value, plan: &SyncPlan) {
     // changes: filterContent(target).payload → payload.
     let target =
         request.get("target").filter(|t| !t.is_null()).cloned().unwrap_or_else(|| Value::Object(Default::default()));
-    match api::filter_content(target, rules.limits()) {
+    match promotion_rules::workspace::filter_content(target, rules.limits()) {
         Ok(filtered) => {
             assert_eq!(plan.target_fingerprint, fingerprint(&filtered.payload), "target fingerprint");
             check_changes(&plan.changes, &filtered.payload, &plan.payload);
@@ -267,27 +267,19 @@ pub fn check_publish(rules: &PromotionRules, request: &Value, plan: &PublishPlan
     }
     if let (Some(changes), Some(live), Some(workspace)) = (&plan.changes, request.get("live"), request.get("workspace"))
     {
-        let live = api::filter_content(live.clone(), rules.limits()).map(|f| f.payload);
-        let workspace = api::filter_content(workspace.clone(), rules.limits()).map(|f| f.payload);
-        if let (Ok(live), Ok(workspace)) = (live, workspace) {
-            check_changes(changes, &live, &workspace);
-        }
+        // From live to the workspace as given, as diffWorkspaces(live, workspace) answers.
+        check_changes(changes, live, workspace);
     }
     assert_eq!(plan.audit.allowed, plan.decision.allowed, "audit.allowed");
     serializes(plan);
 }
 
 /// The invariants of an edit check.
-pub fn check_edit(rules: &PromotionRules, request: &Value, check: &EditCheck) {
+pub fn check_edit(request: &Value, check: &EditCheck) {
     check_decision(&check.decision);
-    let whole = |key: &str| {
-        request
-            .get(key)
-            .cloned()
-            .and_then(|w| promotion_rules::Workspace::from_value(w, "", rules.limits()).ok().map(|w| w.to_value()))
-    };
-    if let (Some(before), Some(after)) = (whole("before"), whole("after")) {
-        check_changes(&check.changes, &before, &after);
+    // The patch applies to `before` as given.
+    if let (Some(before), Some(after)) = (request.get("before"), request.get("after")) {
+        check_changes(&check.changes, before, after);
     }
     assert_eq!(check.audit.allowed, check.decision.allowed, "audit.allowed");
     serializes(check);
@@ -316,7 +308,7 @@ pub fn granted(rules: &PromotionRules, actor: &promotion_rules::Actor, action: &
 /// A policy read back from its normalised JSON is the same policy (normalisation is idempotent).
 pub fn check_policy(rules: &PromotionRules) {
     let normalised = rules.policy().policy().to_value();
-    let again = match api::rules(Some(normalised.clone())) {
+    let again = match promotion_rules::PromotionRules::from_policy_value(normalised.clone()) {
         Ok(again) => again,
         Err(error) => panic!("the normalised policy does not read back: {error}\n{normalised}"),
     };

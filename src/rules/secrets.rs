@@ -83,6 +83,8 @@
 
 use serde_json::Value;
 
+use crate::pointer::{push_index, push_token};
+
 /// Why a string was flagged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretKind {
@@ -150,7 +152,6 @@ fn walk(value: &Value, path: &mut String, under_secret_key: bool, out: &mut Vec<
         Value::Array(items) => {
             let len = path.len();
             for (index, item) in items.iter().enumerate() {
-                path.push('/');
                 push_index(path, index);
                 walk(item, path, under_secret_key, out);
                 path.truncate(len);
@@ -159,45 +160,12 @@ fn walk(value: &Value, path: &mut String, under_secret_key: bool, out: &mut Vec<
         Value::Object(members) => {
             let len = path.len();
             for (key, member) in members {
-                path.push('/');
-                push_escaped(path, key);
+                push_token(path, key);
                 walk(member, path, under_secret_key || is_secret_key(key), out);
                 path.truncate(len);
             }
         }
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
-    }
-}
-
-/// Appends `key` as a JSON Pointer reference token (`~` → `~0`, `/` → `~1`).
-fn push_escaped(path: &mut String, key: &str) {
-    if !key.bytes().any(|b| b == b'~' || b == b'/') {
-        path.push_str(key);
-        return;
-    }
-    for c in key.chars() {
-        match c {
-            '~' => path.push_str("~0"),
-            '/' => path.push_str("~1"),
-            c => path.push(c),
-        }
-    }
-}
-
-/// Appends the decimal digits of `n` without going through `fmt`.
-fn push_index(path: &mut String, n: usize) {
-    let mut divisor = 1usize;
-    while n / divisor >= 10 {
-        divisor *= 10;
-    }
-    loop {
-        if let Some(&digit) = b"0123456789".get((n / divisor) % 10) {
-            path.push(char::from(digit));
-        }
-        if divisor == 1 {
-            break;
-        }
-        divisor /= 10;
     }
 }
 
@@ -813,15 +781,6 @@ mod tests {
         let mut out = Vec::new();
         scan(&json!(JWT), "/a~1b", &mut out);
         assert_eq!(out[0].path, "/a~1b");
-    }
-
-    #[test]
-    fn index_paths_are_decimal() {
-        for n in [0usize, 1, 9, 10, 99, 100, 12345, usize::MAX] {
-            let mut s = String::new();
-            push_index(&mut s, n);
-            assert_eq!(s, n.to_string());
-        }
     }
 
     #[test]
