@@ -66,7 +66,7 @@ test-www: pkg
 test-edge: pkg
 	node scripts/test-edge.mjs
 
-## make bench: the package against its peers on generated S/M/L workspaces (~70 s): table + target/bench/summary.json.
+## make bench: the package against its peers on generated S/M/L workspaces and the text-heavy pair T (~2 min): table + target/bench/summary.json.
 bench: pkg
 	node bench/run.mjs
 

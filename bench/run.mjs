@@ -1,6 +1,6 @@
 // Benchmarks of the npm package against the peers a user would pick instead (issue 6).
 //
-//   node bench/run.mjs            S, M and L (make bench; builds pkg/ first)
+//   node bench/run.mjs            S, M, L and T (make bench; builds pkg/ first)
 //   node bench/run.mjs --smoke    S only, 2 rounds, < 20 s: checks that every summary key is there
 //                                 and that our answers agree with the peers' (part of make test)
 //   options: --sizes S,M  --rounds N  --pkg path/to/node.mjs (default pkg/node.mjs, or
@@ -14,6 +14,9 @@
 // authorize: the 210 requests of the default policy (every role, action and environment) cycle;
 // after its first call a request is answered from the engine's memo of decisions (js/interop.js),
 // as an app asking about the same actor again sees it. "new actor each call" never hits the memo.
+// T is the text-heavy pair (bench/generate.mjs): promoted prose ≥ 85 % of the bytes, where every
+// byte is read, hashed and written; its ratios are issue 10's targets. "fingerprint (9 MB string)"
+// hashes a 9 MB prose string (a string argument is a JSON value to fingerprint).
 // Output: a table on stdout and target/bench/summary.json (summary-smoke.json in smoke mode).
 
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
@@ -38,11 +41,11 @@ const option = (name, fallback) => {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
 };
 const SMOKE = argv.includes("--smoke");
-const SIZES = (option("--sizes", SMOKE ? "S" : "S,M,L")).split(",").map((s) => s.trim().toUpperCase());
+const SIZES = (option("--sizes", SMOKE ? "S" : "S,M,L,T")).split(",").map((s) => s.trim().toUpperCase());
 const ROUNDS_OPTION = option("--rounds", null);
 const OUT = resolve(option("--out", join(root, "target/bench")));
 const PKG = resolve(option("--pkg", process.env.PROMOTION_RULES_PKG || join(root, "pkg/node.mjs")));
-const ROUNDS = { S: 15, M: 7, L: 3 };
+const ROUNDS = { S: 15, M: 7, L: 3, T: 7 };
 const MIN_SAMPLE_MS = SMOKE ? 2 : 20; // a sample of a fast case repeats it for at least this long
 const PEER_BUDGET_MS = 20_000;
 const WARM_MS = SMOKE ? 20 : 300; // each case runs this long before it is timed // a peer whose first call takes longer is timed once and not repeated
@@ -156,7 +159,20 @@ function inputs(size) {
   const requestText = `{"actor":${JSON.stringify(ACTOR)},"from":"dev","to":"test","source":${sourceText},"target":${targetText},"base":${JSON.stringify(base)}}`;
   const source = JSON.parse(sourceText), target = JSON.parse(targetText);
   const request = { actor: ACTOR, from: "dev", to: "test", source, target, base };
-  return { size, sourceText, targetText, source, target, requestText, request, rules, bytes: Buffer.byteLength(sourceText) + Buffer.byteLength(targetText) };
+  const prose = size === "T" ? proseOf(source, 9_000_000) : null;
+  return { size, sourceText, targetText, source, target, requestText, request, rules, prose, bytes: Buffer.byteLength(sourceText) + Buffer.byteLength(targetText) };
+}
+
+/** `bytes` of the workspace's prose (knowledge-base paragraphs, agent instructions), one string. */
+function proseOf(workspace, bytes) {
+  const parts = [];
+  let length = 0;
+  for (const text of [...workspace.knowledgeBase.flatMap((d) => d.content), ...workspace.agents.map((a) => a.instructions)]) {
+    parts.push(text);
+    length += text.length + 1;
+    if (length >= bytes) break;
+  }
+  return parts.join("\n").slice(0, bytes);
 }
 
 // ---- checks: our answers against the peers' ----------------------------------------------------
@@ -186,6 +202,18 @@ function checkAgreement(inp) {
   const planObject = inp.rules.planSync(inp.request);
   check(canonical(planObject) === canonical(plan), "planSync answers differently for object and JSON-string input");
   return { patchOps: ours.patch.length, summary: ours.summary, planAllowed: plan.allowed, planCodes: plan.violations.concat(plan.warnings).map((i) => i.code) };
+}
+
+/** On the text-heavy pair: the plan's fingerprint is its payload's, and both input forms agree. */
+function checkText(inp) {
+  const plan = inp.rules.planSync(inp.requestText);
+  check(fingerprint(plan.payload) === plan.fingerprint, "fingerprint(plan.payload) differs from plan.fingerprint");
+  check(fingerprint(filterContent(inp.source).payload) === plan.sourceFingerprint, "plan.sourceFingerprint differs from the source payload's fingerprint");
+  check(canonical(inp.rules.planSync(inp.request)) === canonical(plan), "planSync answers differently for object and JSON-string input");
+  const diff = diffWorkspaces(inp.targetText, inp.sourceText);
+  const s = diff.summary;
+  check(s.added + s.modified + s.removed > 0 && differ.diff(inp.target, inp.source) !== undefined, "diffWorkspaces or jsondiffpatch sees no change in the T pair");
+  return { patchOps: diff.patch.length, summary: s, planAllowed: plan.allowed, planCodes: plan.violations.concat(plan.warnings).map((i) => i.code) };
 }
 
 function changed(name, result) {
@@ -229,6 +257,7 @@ function sizeCases(inp, withPeers) {
       { name: "diffWorkspaces (string)", fn: () => diffWorkspaces(inp.targetText, inp.sourceText) },
       { name: "filterContent (string)", fn: () => filterContent(inp.sourceText) },
       { name: "fingerprint (object)", fn: () => fingerprint(inp.source) },
+      ...(inp.prose ? [{ name: "fingerprint (9 MB string)", fn: () => fingerprint(inp.prose) }] : []),
       ...peerCases(inp.target, inp.source, PEER_BUDGET_MS).map((c) => ({ ...c, skip: peerSkip(c.name, inp.bytes) })),
     );
   }
@@ -371,6 +400,7 @@ console.log(`.wasm: ${start.wasm_raw_bytes} B raw, ${start.wasm_gzip_bytes} B gz
 
 const sizes = {};
 const agreement = {};
+let inputsProseBytes = 0;
 if (!SIZES.includes("S")) {
   // Seed the peers' quadratic estimates with one call each on S, and cross-check the answers.
   const small = inputs("S");
@@ -385,6 +415,8 @@ for (const size of SIZES) {
   const inp = inputs(size);
   // The cross-checks (peers both ways, our patch applied) on S: rfc6902 is quadratic beyond it.
   if (size === "S") agreement[size] = checkAgreement(inp);
+  if (size === "T") agreement[size] = checkText(inp);
+  if (inp.prose) inputsProseBytes = Buffer.byteLength(inp.prose);
   const rounds = Number(ROUNDS_OPTION ?? (SMOKE ? 2 : ROUNDS[size]));
   const results = runInterleaved(sizeCases(inp, size !== "L"), rounds, 1000 + size.charCodeAt(0));
   const floor = results["JSON.parse"].median;
@@ -428,6 +460,16 @@ for (const size of ["S", "M"]) {
   ratios[`filterContent_${size}_ms`] = median(size, "filterContent (string)");
   ratios[`fingerprint_${size}_ms`] = median(size, "fingerprint (object)");
 }
+// The text-heavy pair (issue 10).
+ratios.planSync_T_ms = median("T", "planSync (string)");
+ratios.planSync_T_object_ms = median("T", "planSync (object)");
+ratios.jsonParse_T_ms = median("T", "JSON.parse");
+ratios.planSync_T_vs_jsonParse = ratio(median("T", "planSync (string)"), median("T", "JSON.parse"));
+ratios.planSync_T_object_vs_jsonParse = ratio(median("T", "planSync (object)"), median("T", "JSON.parse"));
+ratios.planSync_T_vs_jsondiffpatch = ratio(median("T", "planSync (string)"), median("T", "jsondiffpatch"));
+ratios.diffWorkspaces_T_string_vs_jsondiffpatch = ratio(median("T", "diffWorkspaces (string)"), median("T", "jsondiffpatch"));
+ratios.diffWorkspaces_T_vs_jsondiffpatch = ratio(median("T", "diffWorkspaces (object)"), median("T", "jsondiffpatch"));
+ratios.fingerprint_T_string_MBps = sizes.T ? inputsProseBytes / 1e6 / (median("T", "fingerprint (9 MB string)") / 1e3) : null;
 ratios.planSync_L_ms = median("L", "planSync (string)");
 ratios.planSync_L_vs_jsonParse = ratio(median("L", "planSync (string)"), median("L", "JSON.parse"));
 ratios.scaling_M_over_S_per_byte = ratio(perByte("M"), perByte("S"));
@@ -455,6 +497,13 @@ const targets = {
   instantiate_ms: target(ratios.instantiate_ms, 5),
   wasm_gzip_bytes: target(ratios.wasm_gzip_bytes, 100_000),
   scaling_L_over_M_per_byte: target(ratios.scaling_L_over_M_per_byte, 1.3),
+  // Issue 10, on the text-heavy pair T.
+  planSync_T_vs_jsonParse: target(ratios.planSync_T_vs_jsonParse, 6),
+  planSync_T_object_vs_jsonParse: target(ratios.planSync_T_object_vs_jsonParse, 7),
+  planSync_T_vs_jsondiffpatch: target(ratios.planSync_T_vs_jsondiffpatch, 1),
+  diffWorkspaces_T_string_vs_jsondiffpatch: target(ratios.diffWorkspaces_T_string_vs_jsondiffpatch, 0.5),
+  fingerprint_T_string_MBps: target(ratios.fingerprint_T_string_MBps, 150, "higher"),
+  authorize_uncached_ns: target(ratios.authorize_uncached_ns, 2000),
 };
 
 const summary = {
@@ -465,7 +514,7 @@ const summary = {
 const summaryPath = join(OUT, SMOKE ? "summary-smoke.json" : "summary.json");
 writeFileSync(summaryPath, JSON.stringify(summary, null, 2) + "\n");
 
-console.log("targets (issue 6):");
+console.log("targets (issues 6 and 10):");
 for (const [name, t] of Object.entries(targets)) {
   const status = t.met === null ? "not measured" : t.met ? "met" : "MISSED";
   console.log(`  ${pad(name, 30)}${lpad(t.value === null ? "—" : Number(t.value.toPrecision(3)), 12)}  limit ${Number(t.limit.toPrecision(3))}  ${status}`);
@@ -474,9 +523,9 @@ console.log(`\nsummary: ${summaryPath} (${((performance.now() - started) / 1000)
 
 if (SMOKE) {
   // Every key is there; the ones that need a size this run skipped are null, all others are numbers.
-  const needsSize = (key) => /_(M|L)(_|$)|scaling_/.test(key);
+  const needsSize = (key) => /_(M|L|T)(_|$)|scaling_/.test(key);
   for (const [key, value] of Object.entries(ratios)) {
-    const skipped = needsSize(key) && [..."ML"].some((s) => !SIZES.includes(s) && new RegExp(`_${s}(_|$)|scaling_.*${s}`).test(key));
+    const skipped = needsSize(key) && [..."MLT"].some((s) => !SIZES.includes(s) && new RegExp(`_${s}(_|$)|scaling_.*${s}`).test(key));
     check(skipped ? value === null : Number.isFinite(value), `summary key ${key} is ${value}`);
   }
   for (const key of Object.keys(targets)) check(key in ratios, `target ${key} has no ratio`);
