@@ -28,6 +28,7 @@ import os from "node:os";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { writeSize, DEFAULT_SEED } from "./generate.mjs";
+import { browserAvailable, browserFingerprint } from "./browser.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -165,12 +166,13 @@ function inputs(size) {
 
 /** `bytes` of the workspace's prose (knowledge-base paragraphs, agent instructions), one string. */
 function proseOf(workspace, bytes) {
+  const texts = [...workspace.knowledgeBase.flatMap((d) => d.content), ...workspace.agents.map((a) => a.instructions)];
   const parts = [];
-  let length = 0;
-  for (const text of [...workspace.knowledgeBase.flatMap((d) => d.content), ...workspace.agents.map((a) => a.instructions)]) {
+  // The pair holds less prose than that: it repeats, as long documents do.
+  for (let length = 0, i = 0; length < bytes; i++) {
+    const text = texts[i % texts.length];
     parts.push(text);
     length += text.length + 1;
-    if (length >= bytes) break;
   }
   return parts.join("\n").slice(0, bytes);
 }
@@ -401,6 +403,7 @@ console.log(`.wasm: ${start.wasm_raw_bytes} B raw, ${start.wasm_gzip_bytes} B gz
 const sizes = {};
 const agreement = {};
 let inputsProseBytes = 0;
+let chromiumFingerprint = null;
 if (!SIZES.includes("S")) {
   // Seed the peers' quadratic estimates with one call each on S, and cross-check the answers.
   const small = inputs("S");
@@ -436,6 +439,17 @@ for (const size of SIZES) {
     const spread = s.once ? "(1 call: too slow)" : `${fmt(s.p25)}–${fmt(s.p75)}`;
     console.log(`  ${pad(name, 28)}${lpad(fmt(s.median), 11)}${lpad(spread, 20)}${lpad((inp.bytes / 1e6 / (s.median / 1e3)).toFixed(0), 8)}${lpad((s.median / floor).toFixed(2), 14)}`);
   }
+  if (inp.prose) {
+    // The same string's fingerprint in headless Chromium (when installed), after Node's cases.
+    if (browserAvailable(pkgDir)) {
+      chromiumFingerprint = await browserFingerprint(inp.prose, SMOKE ? 3 : 9, pkgDir);
+      check(chromiumFingerprint.fingerprint === fingerprint(inp.prose), "Chromium and Node fingerprint the string differently");
+      chromiumFingerprint.MBps = inputsProseBytes / 1e6 / (chromiumFingerprint.median_ms / 1e3);
+      console.log(`  ${pad("fingerprint (9 MB string), Chromium", 38)}${fmt(chromiumFingerprint.median_ms)} ms, ${chromiumFingerprint.MBps.toFixed(0)} MB/s`);
+    } else {
+      console.log("  Chromium or pkg/web.js missing: no browser figure");
+    }
+  }
   console.log();
 }
 
@@ -470,6 +484,7 @@ ratios.planSync_T_vs_jsondiffpatch = ratio(median("T", "planSync (string)"), med
 ratios.diffWorkspaces_T_string_vs_jsondiffpatch = ratio(median("T", "diffWorkspaces (string)"), median("T", "jsondiffpatch"));
 ratios.diffWorkspaces_T_vs_jsondiffpatch = ratio(median("T", "diffWorkspaces (object)"), median("T", "jsondiffpatch"));
 ratios.fingerprint_T_string_MBps = sizes.T ? inputsProseBytes / 1e6 / (median("T", "fingerprint (9 MB string)") / 1e3) : null;
+ratios.fingerprint_T_string_chromium_MBps = chromiumFingerprint?.MBps ?? null;
 ratios.planSync_L_ms = median("L", "planSync (string)");
 ratios.planSync_L_vs_jsonParse = ratio(median("L", "planSync (string)"), median("L", "JSON.parse"));
 ratios.scaling_M_over_S_per_byte = ratio(perByte("M"), perByte("S"));
@@ -503,13 +518,14 @@ const targets = {
   planSync_T_vs_jsondiffpatch: target(ratios.planSync_T_vs_jsondiffpatch, 1),
   diffWorkspaces_T_string_vs_jsondiffpatch: target(ratios.diffWorkspaces_T_string_vs_jsondiffpatch, 0.5),
   fingerprint_T_string_MBps: target(ratios.fingerprint_T_string_MBps, 150, "higher"),
+  fingerprint_T_string_chromium_MBps: target(ratios.fingerprint_T_string_chromium_MBps, 120, "higher"),
   authorize_uncached_ns: target(ratios.authorize_uncached_ns, 2000),
 };
 
 const summary = {
   note: "Ratios are time(A) / time(B) of medians (below 1: A is faster). planSync_* without a suffix is the JSON-string input; inputs from bench/generate.mjs.",
   node: process.version, cpu: os.cpus()[0]?.model ?? null, cores: os.cpus().length, loadAverage: os.loadavg(), smoke: SMOKE, seed: DEFAULT_SEED, pkg: PKG,
-  ratios, targets, sizes, authorize: auth, start, agreement,
+  ratios, targets, sizes, authorize: auth, start, agreement, chromium: chromiumFingerprint && { ...chromiumFingerprint, fingerprint: undefined },
 };
 const summaryPath = join(OUT, SMOKE ? "summary-smoke.json" : "summary.json");
 writeFileSync(summaryPath, JSON.stringify(summary, null, 2) + "\n");

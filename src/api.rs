@@ -29,6 +29,11 @@ pub fn fingerprint_of(value: &Value, limits: &Limits) -> Result<String> {
     Ok(fingerprint(value))
 }
 
+/// `fingerprint(string)`: [`fingerprint_of`] a string value, hashed without being parsed.
+pub fn fingerprint_of_string(value: &str) -> String {
+    crate::fingerprint::fingerprint_str(value)
+}
+
 /// `filterContent(workspace)`: the promoted payload, what stays behind, and unknown kinds.
 pub fn filter_content(workspace: Value, limits: &Limits) -> Result<Filtered> {
     check_depth(&workspace, limits)?;

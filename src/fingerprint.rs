@@ -71,6 +71,12 @@ pub fn fingerprint(value: &Value) -> String {
     hash_canonical(|hasher| write_canonical(value, hasher))
 }
 
+/// The [`fingerprint`] of a string value: `fingerprint(&Value::String(s))` without the copy.
+#[must_use]
+pub fn fingerprint_str(s: &str) -> String {
+    hash_canonical(|hasher| write_string(s, hasher))
+}
+
 /// The [`fingerprint`] of an object without one of its members: `members` less `except`.
 ///
 /// A variable's structure is the variable less `defaultValue`: this hashes it without cloning it.
@@ -315,20 +321,16 @@ pub(crate) fn write_string<W: CanonicalSink + ?Sized>(s: &str, out: &mut W) {
     out.write_str("\"");
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
-            continue;
-        }
-        // `start` and `i` sit next to ASCII bytes (or at the ends), so both
+    loop {
+        let end = start + crate::scan::plain_len(bytes.get(start..).unwrap_or_default());
+        // `start` and `end` sit next to ASCII bytes (or at the ends), so both
         // lie on char boundaries and `get` always succeeds.
-        if let Some(run) = s.get(start..i) {
+        if let Some(run) = s.get(start..end).filter(|run| !run.is_empty()) {
             out.write_str(run);
         }
+        let Some(&b) = bytes.get(end) else { break };
         out.write_str(escape(b));
-        start = i + 1;
-    }
-    if let Some(run) = s.get(start..) {
-        out.write_str(run);
+        start = end + 1;
     }
     out.write_str("\"");
 }

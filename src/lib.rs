@@ -37,6 +37,7 @@ pub mod json;
 pub mod manifest;
 pub mod policy;
 pub mod rules;
+mod scan;
 mod sorting;
 pub mod variables;
 pub mod workspace;

@@ -26,6 +26,9 @@ extern "C" {
         max_bytes: f64,
     ) -> Result<Vec<u8>, JsValue>;
 
+    #[wasm_bindgen(js_name = stringValue, catch)]
+    fn string_value(value: &JsValue, max_bytes: f64) -> Result<Option<String>, JsValue>;
+
     #[wasm_bindgen(js_name = promotionRulesError)]
     fn promotion_rules_error(code: &str, message: &str, path: &str) -> JsValue;
 
@@ -138,6 +141,10 @@ pub fn default_policy() -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn fingerprint(value: JsValue) -> Result<String, JsValue> {
     let limits = Limits::DEFAULT;
+    // A string is hashed as it is: no JSON text to write and read again.
+    if let Some(s) = string_value(&value, limits.max_input_bytes as f64)? {
+        return Ok(api::fingerprint_of_string(&s));
+    }
     let text = argument_text(&value, true, &limits)?;
     let value = parse_with_limits(&text, &limits).map_err(to_js_error)?;
     api::fingerprint_of(&value, &limits).map_err(to_js_error)
