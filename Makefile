@@ -76,7 +76,7 @@ bench-smoke: pkg
 
 ## make bench-native: divan benchmarks of the core (parse, plan_sync, diff, fingerprint) on S and M.
 bench-native:
-	node bench/generate.mjs S M
+	node bench/generate.mjs S M T
 	cargo bench --bench core
 
 ## make fuzz: every cargo-fuzz target for FUZZ_SECONDS each (nightly toolchain + cargo-fuzz, installed by setup).

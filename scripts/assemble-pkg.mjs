@@ -136,8 +136,8 @@ if (existsSync(sizeOnlyPath)) {
   writeFileSync(join(build, "sizes.json"), JSON.stringify(sizes) + "\n");
   console.log(`  of which the speed-optimised SHA-256 (sha2 at opt-level 3): ${sizes.raw - other.raw} B raw, ${sizes.gzip - other.gzip} B gzip (all size-optimised: ${other.raw} B raw, ${other.gzip} B gzip)`);
 }
-// The size budget of the shipped .wasm (issue 3): 100 KB gzip -9. A build past it fails.
-const GZIP_BUDGET = 100_000;
+// The size budget of the shipped .wasm (issues 3 and 10): 110 KB gzip -9. A build past it fails.
+const GZIP_BUDGET = 110_000;
 if (sizes.gzip > GZIP_BUDGET) {
   console.error(`assemble-pkg: the .wasm is ${sizes.gzip} B gzip, over the budget of ${GZIP_BUDGET} B`);
   process.exit(1);

@@ -146,13 +146,6 @@ pub(crate) struct ObjectPrint {
 }
 
 impl ObjectPrint {
-    /// An object with no member written yet.
-    pub(crate) fn new() -> ObjectPrint {
-        let mut sink = BufferedSha256::new();
-        sink.write_str("{");
-        ObjectPrint { sink, first: true }
-    }
-
     /// Writes the next member.
     pub(crate) fn member(&mut self, key: &str, value: &Value) {
         if !self.first {
@@ -168,6 +161,129 @@ impl ObjectPrint {
     pub(crate) fn finish(mut self) -> String {
         self.sink.write_str("}");
         spell(self.sink.finalize())
+    }
+}
+
+impl ObjectPrint {
+    /// An object whose first members were hashed into `hasher` (`{` included), `first` when none was.
+    pub(crate) fn resume(hasher: Sha256, first: bool) -> ObjectPrint {
+        ObjectPrint { sink: BufferedSha256 { hasher, buffer: Vec::with_capacity(HASH_BUFFER) }, first }
+    }
+
+    /// Writes the next member, whose value's canonical text is `canonical`.
+    pub(crate) fn member_text(&mut self, key: &str, canonical: &str) {
+        if !self.first {
+            self.sink.write_str(",");
+        }
+        self.first = false;
+        write_string(key, &mut self.sink);
+        self.sink.write_str(":");
+        self.sink.write_str(canonical);
+    }
+}
+
+/// The canonical text of an object, written once, and where each member, and each item of a
+/// member that is an array, lies in it.
+///
+/// A workspace's promoted content is hashed as a whole (the document's fingerprint) and item by
+/// item (the manifest), and compared item by item with another workspace's: all of it reads these
+/// bytes rather than walking the values again, so each value is canonicalised once.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CanonicalText {
+    text: String,
+    members: Vec<MemberText>,
+}
+
+/// Where one member of a [`CanonicalText`] lies.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MemberText {
+    /// The member's key.
+    pub(crate) key: String,
+    /// Where the member starts: at its `,` (or, for the first member, its key).
+    pub(crate) start: usize,
+    /// Where its value lies.
+    pub(crate) value: std::ops::Range<usize>,
+    /// Where each item lies, when the value is an array.
+    pub(crate) items: Vec<std::ops::Range<usize>>,
+}
+
+impl CanonicalText {
+    /// Writes the canonical text of the object whose members are `members`.
+    pub(crate) fn of_object(members: &Map<String, Value>) -> CanonicalText {
+        let mut out = String::new();
+        let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
+        if !in_utf16_order(members) {
+            crate::sorting::sort_by(&mut sorted, |(a, _), (b, _)| a.encode_utf16().lt(b.encode_utf16()));
+        }
+        let mut texts = Vec::with_capacity(sorted.len());
+        out.write_str("{");
+        for (i, (key, value)) in sorted.into_iter().enumerate() {
+            let start = out.len();
+            if i > 0 {
+                out.write_str(",");
+            }
+            write_string(key, &mut out);
+            out.write_str(":");
+            let value_start = out.len();
+            let mut items = Vec::new();
+            if let Value::Array(values) = value {
+                items.reserve(values.len());
+                out.write_str("[");
+                for (i, item) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.write_str(",");
+                    }
+                    let item_start = out.len();
+                    write_canonical(item, &mut out);
+                    items.push(item_start..out.len());
+                }
+                out.write_str("]");
+            } else {
+                write_canonical(value, &mut out);
+            }
+            texts.push(MemberText { key: key.clone(), start, value: value_start..out.len(), items });
+        }
+        out.write_str("}");
+        CanonicalText { text: out, members: texts }
+    }
+
+    /// The members, in canonical order.
+    pub(crate) fn members(&self) -> &[MemberText] {
+        &self.members
+    }
+
+    /// The member `key`.
+    pub(crate) fn member(&self, key: &str) -> Option<&MemberText> {
+        self.members.iter().find(|member| member.key == key)
+    }
+
+    /// The canonical text at `range` (the whole text if it lies outside).
+    pub(crate) fn text(&self, range: std::ops::Range<usize>) -> &str {
+        self.text.get(range).unwrap_or_default()
+    }
+
+    /// The fingerprint of the whole object.
+    pub(crate) fn fingerprint(&self) -> String {
+        spell(Sha256::digest(self.text.as_bytes()))
+    }
+
+    /// The fingerprint of the text at `range` (an item's).
+    pub(crate) fn fingerprint_of(&self, range: std::ops::Range<usize>) -> String {
+        spell(Sha256::digest(self.text(range).as_bytes()))
+    }
+
+    /// The fingerprint of the whole object, and the hash state after its first `split` members
+    /// (to go on with other members through [`ObjectPrint::resume`]).
+    pub(crate) fn fingerprint_split(&self, split: usize) -> (Option<Sha256>, String) {
+        let at = self.members.get(split).map(|member| member.start);
+        let mut hasher = Sha256::new();
+        let bytes = self.text.as_bytes();
+        let prefix = at.and_then(|at| {
+            Digest::update(&mut hasher, bytes.get(..at)?);
+            Some(hasher.clone())
+        });
+        Digest::update(&mut hasher, bytes.get(at.filter(|_| prefix.is_some()).unwrap_or(0)..).unwrap_or_default());
+        (prefix, spell(hasher.finalize()))
     }
 }
 

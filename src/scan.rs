@@ -42,6 +42,19 @@ pub(crate) fn plain_len(bytes: &[u8]) -> usize {
     at + bytes.get(at..).unwrap_or_default().iter().take_while(|&&b| is_plain(b)).count()
 }
 
+/// Whether `a` and `b` hold the same bytes, compared eight at a time: the WebAssembly build's
+/// `memcmp` goes byte by byte.
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    let words_equal = x.by_ref().zip(y.by_ref()).all(|(x, y)| {
+        <[u8; 8]>::try_from(x).map(u64::from_ne_bytes).ok() == <[u8; 8]>::try_from(y).map(u64::from_ne_bytes).ok()
+    });
+    words_equal && x.remainder() == y.remainder()
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -62,6 +75,18 @@ mod tests {
             }
         }
         assert_eq!(plain_len(&[0x7f, 0xff, 0x80, b'!', b'#', b'[', b']', 0x20, 0xe2]), 9);
+    }
+
+    #[test]
+    fn bytes_are_the_same_only_when_every_byte_and_the_length_agree() {
+        let text = b"The customer asked about the refund of the invoice.";
+        for len in 0..text.len() {
+            assert!(same_bytes(&text[..len], &text[..len]));
+            assert!(!same_bytes(&text[..len], &text[..len + 1]));
+            let mut other = text[..len + 1].to_vec();
+            other[len] ^= 1;
+            assert!(!same_bytes(&text[..len + 1], &other), "differs at {len}");
+        }
     }
 
     proptest! {
