@@ -145,6 +145,15 @@ impl PromotionRules {
         self.plan_sync_parsed(parse_skipping(request, self.limits(), Skip::SyncRequest)?)
     }
 
+    /// `.planSync(request)` of a request given as JSON text, answered as JSON text (what
+    /// [`crate::write::to_json`] writes of the plan): the way the WebAssembly build answers.
+    /// The payload's kinds that the sync carries unchanged are copied from the text the
+    /// fingerprints hashed rather than written again.
+    pub fn plan_sync_json_answer(&self, request: &str) -> Result<String> {
+        let request = parse_skipping(request, self.limits(), Skip::SyncRequest)?;
+        self.plan_sync_answer(SyncRequest::from_parsed(request, self.limits())?)
+    }
+
     /// [`PromotionRules::plan_sync_value`] of a request read under [`PromotionRules::limits`].
     pub(crate) fn plan_sync_parsed(&self, request: Value) -> Result<SyncPlan> {
         self.plan_sync(SyncRequest::from_parsed(request, self.limits())?)

@@ -39,6 +39,10 @@ const PREFIX: &str = "sha256:";
 pub trait CanonicalSink {
     /// Appends `s` to the sink.
     fn write_str(&mut self, s: &str);
+
+    /// Told when an object's members are written in an order other than its map's own: the
+    /// canonical text then differs from the map written as it iterates.
+    fn reordered(&mut self) {}
 }
 
 impl CanonicalSink for String {
@@ -58,6 +62,10 @@ impl CanonicalSink for Sha256 {
 impl<W: CanonicalSink + ?Sized> CanonicalSink for &mut W {
     fn write_str(&mut self, s: &str) {
         (**self).write_str(s);
+    }
+
+    fn reordered(&mut self) {
+        (**self).reordered();
     }
 }
 
@@ -205,12 +213,33 @@ pub(crate) struct MemberText {
     pub(crate) value: std::ops::Range<usize>,
     /// Where each item lies, when the value is an array.
     pub(crate) items: Vec<std::ops::Range<usize>>,
+    /// Whether every object of the value was written in its map's own order: the value's text
+    /// is then also its plain JSON text (`crate::write`), whose objects are written that way.
+    pub(crate) in_map_order: bool,
+}
+
+/// Canonical text, and how many objects were reordered while it was written.
+#[derive(Default)]
+struct TrackedText {
+    text: String,
+    reordered: usize,
+}
+
+impl CanonicalSink for TrackedText {
+    #[inline]
+    fn write_str(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn reordered(&mut self) {
+        self.reordered += 1;
+    }
 }
 
 impl CanonicalText {
     /// Writes the canonical text of the object whose members are `members`.
     pub(crate) fn of_object(members: &Map<String, Value>) -> CanonicalText {
-        let mut out = String::new();
+        let mut out = TrackedText::default();
         let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
         if !in_utf16_order(members) {
             crate::sorting::sort_by(&mut sorted, |(a, _), (b, _)| a.encode_utf16().lt(b.encode_utf16()));
@@ -218,13 +247,14 @@ impl CanonicalText {
         let mut texts = Vec::with_capacity(sorted.len());
         out.write_str("{");
         for (i, (key, value)) in sorted.into_iter().enumerate() {
-            let start = out.len();
+            let start = out.text.len();
+            let reordered = out.reordered;
             if i > 0 {
                 out.write_str(",");
             }
             write_string(key, &mut out);
             out.write_str(":");
-            let value_start = out.len();
+            let value_start = out.text.len();
             let mut items = Vec::new();
             if let Value::Array(values) = value {
                 items.reserve(values.len());
@@ -233,18 +263,24 @@ impl CanonicalText {
                     if i > 0 {
                         out.write_str(",");
                     }
-                    let item_start = out.len();
+                    let item_start = out.text.len();
                     write_canonical(item, &mut out);
-                    items.push(item_start..out.len());
+                    items.push(item_start..out.text.len());
                 }
                 out.write_str("]");
             } else {
                 write_canonical(value, &mut out);
             }
-            texts.push(MemberText { key: key.clone(), start, value: value_start..out.len(), items });
+            texts.push(MemberText {
+                key: key.clone(),
+                start,
+                value: value_start..out.text.len(),
+                items,
+                in_map_order: out.reordered == reordered,
+            });
         }
         out.write_str("}");
-        CanonicalText { text: out, members: texts }
+        CanonicalText { text: out.text, members: texts }
     }
 
     /// The members, in canonical order.
@@ -387,6 +423,7 @@ fn write_object_except<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, 
             member(key, value, out);
         }
     } else {
+        out.reordered();
         let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
         crate::sorting::sort_by(&mut sorted, |(a, _), (b, _)| a.encode_utf16().lt(b.encode_utf16()));
         for (key, value) in sorted {

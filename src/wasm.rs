@@ -259,7 +259,8 @@ impl PromotionRules {
     /// The plan of a sync: decision, payload, changes, manifest, fingerprints, audit.
     #[wasm_bindgen(js_name = planSync)]
     pub fn plan_sync(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        owned(self.inner.plan_sync_parsed(argument_skipping(&request, self.inner.limits(), Skip::SyncRequest)?))
+        let text = argument_text(&request, false, self.inner.limits())?;
+        JSON::parse(&self.inner.plan_sync_json_answer(&text).map_err(to_js_error)?)
     }
 
     /// The plan of a publish: go-live or hotfix.

@@ -283,6 +283,20 @@ proptest! {
     }
 
     #[test]
+    fn a_sync_answered_as_json_text_is_the_plan_written_as_json(
+        source in workspace(),
+        other in workspace(),
+        same in any::<bool>(),
+    ) {
+        // The text answer copies the payload's unchanged kinds from their canonical text.
+        let target = if same { source.clone() } else { other };
+        let request = sync_request(&source, &target).to_string();
+        let answer = rules().plan_sync_json_answer(&request).unwrap();
+        let plan = rules().plan_sync_value(json::parse(&request).unwrap()).unwrap();
+        prop_assert_eq!(answer, promotion_rules::write::to_json(&plan));
+    }
+
+    #[test]
     fn applying_a_diff_patch_to_before_yields_after(
         before in prop_oneof![workspace(), loose_workspace()],
         after in prop_oneof![workspace(), loose_workspace()],

@@ -130,9 +130,43 @@ pub struct SyncPlan {
     pub audit: Audit,
 }
 
+/// The canonical text of the source's promoted content, which a sync's answer copies for the
+/// kinds the payload carries unchanged rather than writing them again.
+pub(crate) struct PayloadText {
+    source: CanonicalText,
+    /// Per promoted kind ([`Kind::PROMOTED`] order): whether the payload holds the source's very
+    /// items (neither variables, which are merged, nor a kind redacted).
+    unchanged: [bool; 6],
+}
+
+impl PayloadText {
+    /// The JSON text of the payload's member `key`, when it is the source's canonical text and
+    /// that is also its plain JSON text (no object reordered).
+    pub(crate) fn kind(&self, key: &str) -> Option<&str> {
+        let kind = Kind::parse(key).filter(|kind| *kind != Kind::Variables)?;
+        if self.unchanged.get(kind.promoted_index()?) != Some(&true) {
+            return None;
+        }
+        let member = self.source.member(key).filter(|member| member.in_map_order)?;
+        Some(self.source.text(member.value.clone()))
+    }
+}
+
 impl PromotionRules {
     /// Plans a sync: every rule of the spec, in order; a refusal is an answer with violations.
     pub fn plan_sync(&self, request: SyncRequest) -> Result<SyncPlan> {
+        self.plan_sync_with_text(request).map(|(plan, _)| plan)
+    }
+
+    /// [`PromotionRules::plan_sync`] answered as JSON text (what `to_json` of the plan writes),
+    /// with the payload's unchanged kinds copied from their canonical text.
+    pub(crate) fn plan_sync_answer(&self, request: SyncRequest) -> Result<String> {
+        let (plan, text) = self.plan_sync_with_text(request)?;
+        Ok(crate::write::sync_plan_json(&plan, &|key| text.kind(key)))
+    }
+
+    /// [`PromotionRules::plan_sync`], and the source's canonical text the payload shares.
+    fn plan_sync_with_text(&self, request: SyncRequest) -> Result<(SyncPlan, PayloadText)> {
         let SyncRequest { actor, from, to, mut source, target, base, acknowledge } = request;
         self.require_in_chain(from, "/from")?;
         self.require_in_chain(to, "/to")?;
@@ -261,7 +295,8 @@ impl PromotionRules {
             codes: decision.codes(),
             fingerprint: fingerprint.clone(),
         };
-        Ok(SyncPlan {
+        let unchanged = redacted.map(|redacted| !redacted);
+        let plan = SyncPlan {
             decision,
             from,
             to,
@@ -274,7 +309,8 @@ impl PromotionRules {
             target_fingerprint: target_text.fingerprint(),
             policy_fingerprint: self.policy().fingerprint().to_owned(),
             audit,
-        })
+        };
+        Ok((plan, PayloadText { source: source_text, unchanged }))
     }
 }
 
@@ -527,7 +563,27 @@ mod tests {
             let full = rules.plan_sync_value(crate::json::parse(&text).unwrap()).unwrap();
             let skipping = rules.plan_sync_json(&text).unwrap();
             assert_eq!(crate::write::to_json(&full), crate::write::to_json(&skipping), "{from} → {to}");
+            assert_eq!(rules.plan_sync_json_answer(&text).unwrap(), crate::write::to_json(&full), "{from} → {to}");
         }
+    }
+
+    #[test]
+    fn the_text_answer_writes_again_what_it_cannot_copy() {
+        // Keys whose UTF-16 order differs from their UTF-8 order (U+FFFF sorts after U+1F600 in
+        // UTF-8, before it in UTF-16), a redacted inline secret, merged variables: each kind's
+        // text is copied only when it is the plain JSON text of the payload's kind.
+        let text = r#"{"actor":{"id":"quinn","roles":["developer"]},"from":"dev","to":"test",
+            "source":{
+              "agents":[{"id":"a","meta":{"\uffff":1,"\ud83d\ude00":2}}],
+              "channels":[{"id":"c","token":"literal-secret-value"}],
+              "knowledgeBase":[{"id":"k","content":["x \"quoted\"\n","é"],"n":[1.5,-0,1e15,1E-7]}],
+              "variables":[{"name":"V","type":"string","defaultValue":"dev"}],
+              "workflows":[{"id":"w","steps":[{"id":"s"}]}]},
+            "target":{"variables":[{"name":"V","type":"string","defaultValue":"test"}]}}"#;
+        let rules = PromotionRules::default();
+        let plan = rules.plan_sync_value(crate::json::parse(text).unwrap()).unwrap();
+        assert!(plan.decision.violations.iter().any(|v| v.code == IssueCode::InlineSecret));
+        assert_eq!(rules.plan_sync_json_answer(text).unwrap(), crate::write::to_json(&plan));
     }
 
     #[test]
