@@ -57,6 +57,20 @@ export function argumentToJson(value, stringIsValue, maxDepth, maxBytes, code) {
 }
 
 /**
+ * A string argument that `fingerprint` hashes as a JSON string value, checked as `argumentText`
+ * checks it (lone surrogates, the size limit); `undefined` for any other value, which takes the
+ * JSON-text path. A long string then skips `JSON.stringify` and the reader.
+ */
+export function stringValue(value, maxBytes) {
+  if (typeof value !== "string") return undefined;
+  checkString(value, "");
+  if (value.length > maxBytes) {
+    throw promotionRulesError("LIMIT_EXCEEDED", "The input holds more string content than the limit; send less content at once.", "");
+  }
+  return value;
+}
+
+/**
  * JSON text of a JS argument. A string is taken as JSON text itself (checked for lone surrogates)
  * unless `stringIsValue` (fingerprint hashes the string as a value). Throws PromotionRulesError.
  */

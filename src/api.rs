@@ -18,7 +18,7 @@ use crate::limits::Limits;
 use crate::manifest::Manifest;
 use crate::policy::Policy;
 use crate::rules::sync::counted_in_sync_request;
-use crate::rules::{EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, SyncPlan, SyncRequest};
+use crate::rules::{EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, SyncRequest};
 use crate::workspace::{counted_in_workspace, Filtered, Workspace};
 
 /// Reads one argument's text; errors get `prefix` in front of their path.
@@ -34,6 +34,12 @@ pub fn default_policy() -> Value {
 /// `fingerprint(value)`: `sha256:<hex>` of the RFC 8785 canonical JSON of the value `text` holds.
 pub fn fingerprint(text: &str) -> Result<String> {
     Ok(crate::fingerprint::fingerprint(&parse_with_limits(text, &Limits::DEFAULT)?))
+}
+
+/// `fingerprint(value)` of a string value (not JSON text): hashed as it is, without writing it
+/// as JSON text to read it again — a long string is the common case.
+pub fn fingerprint_of_string(value: &str) -> String {
+    crate::fingerprint::fingerprint_str(value)
 }
 
 /// `filterContent(workspace)`: the promoted payload, what stays behind, and unknown kinds.
@@ -90,10 +96,13 @@ pub fn check_edit(rules: &PromotionRules, request: &str) -> Result<EditCheck> {
     rules.check_edit(EditRequest::from_parsed(request, rules.limits())?)
 }
 
-/// `.planSync(request)`: the kinds a sync only counts (conversation history…) are never built.
-pub fn plan_sync(rules: &PromotionRules, request: &str) -> Result<SyncPlan> {
+/// `.planSync(request)`, answered as JSON text (what [`crate::write::to_json`] writes of the
+/// plan): the kinds a sync only counts (conversation history…) are never built, and the
+/// payload's kinds that the sync carries unchanged are copied from the canonical text the
+/// fingerprints hashed rather than written again.
+pub fn plan_sync(rules: &PromotionRules, request: &str) -> Result<String> {
     let request = read(request, rules.limits(), counted_in_sync_request, "")?;
-    rules.plan_sync(SyncRequest::from_parsed(request, rules.limits())?)
+    rules.plan_sync_answer(SyncRequest::from_parsed(request, rules.limits())?)
 }
 
 /// `.planPublish(request)`.

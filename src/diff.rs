@@ -161,13 +161,23 @@ pub fn checked(before: &Value, after: &Value, limits: &Limits) -> Result<ChangeS
 /// single `replace` of the document root and items are counted as if that
 /// side were an empty workspace.
 pub fn diff_workspaces(before: &Value, after: &Value) -> ChangeSet {
+    diff_workspaces_knowing(before, after, &|_, _, _| false)
+}
+
+/// Whether item `old` of a kind of `before` and item `new` of the same kind of `after` are known
+/// to be equal (`false`: not known).
+pub(crate) type KnownEqual<'a> = &'a dyn Fn(&str, usize, usize) -> bool;
+
+/// [`diff_workspaces`], told which matched items are equal (by their digests, say), so that only
+/// the others are walked field by field. The answer is the same.
+pub(crate) fn diff_workspaces_knowing(before: &Value, after: &Value, known_equal: KnownEqual<'_>) -> ChangeSet {
     let mut patch = Vec::new();
     let (kinds, local) = match (before.as_object(), after.as_object()) {
-        (Some(b), Some(a)) => diff_documents(b, a, &mut patch),
+        (Some(b), Some(a)) => diff_documents(b, a, &mut patch, known_equal),
         (b, a) => {
             diff_values(before, after, &mut String::new(), &mut patch);
             let empty = Map::new();
-            diff_documents(b.unwrap_or(&empty), a.unwrap_or(&empty), &mut Vec::new())
+            diff_documents(b.unwrap_or(&empty), a.unwrap_or(&empty), &mut Vec::new(), &|_, _, _| false)
         }
     };
     let mut summary = Summary::default();
@@ -265,6 +275,7 @@ fn diff_documents(
     before: &Map<String, Value>,
     after: &Map<String, Value>,
     ops: &mut Vec<PatchOperation>,
+    known_equal: KnownEqual<'_>,
 ) -> (Kinds, Vec<&'static str>) {
     let mut kinds = Kinds::default();
     let mut local_changed = [false; LOCAL_KINDS.len()];
@@ -283,7 +294,7 @@ fn diff_documents(
                 let start = ops.len();
                 match (item_kind(key), old, new) {
                     (Some((kind, id_key)), Value::Array(old), Value::Array(new)) => {
-                        let changes = diff_items(kind, id_key, old, new, &mut path, ops);
+                        let changes = diff_items(kind, id_key, old, new, &mut path, ops, known_equal);
                         kinds.insert(kind, changes);
                     }
                     _ => diff_values(old, new, &mut path, ops),
@@ -385,6 +396,7 @@ fn diff_items(
     new: &[Value],
     path: &mut String,
     ops: &mut Vec<PatchOperation>,
+    known_equal: KnownEqual<'_>,
 ) -> KindChanges {
     let (old_ids, old_index) = index_items(old, id_key);
     let (new_ids, new_index) = index_items(new, id_key);
@@ -452,6 +464,10 @@ fn diff_items(
         let Some(old_item) = old.get(k) else {
             continue;
         };
+        if known_equal(kind, k, i) {
+            changes.unchanged += 1;
+            continue;
+        }
         let start = ops.len();
         let item_base = path.len();
         diff_values(old_item, item, path, ops);

@@ -11,6 +11,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Result};
 use crate::pointer::{push_index, push_token};
+use crate::scan::plain_len;
 
 /// Largest integer a JavaScript number holds exactly (2^53 − 1).
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
@@ -406,13 +407,7 @@ impl<'t> Reader<'t> {
     /// A member name: borrowed from the text when it holds no escape.
     fn key(&mut self) -> Read<std::borrow::Cow<'t, str>> {
         let start = self.at + 1;
-        let mut at = start;
-        while let Some(&b) = self.bytes.get(at) {
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                break;
-            }
-            at += 1;
-        }
+        let at = start + plain_len(self.bytes.get(start..).unwrap_or_default());
         if self.bytes.get(at) == Some(&b'"') {
             self.at = at + 1;
             return Ok(std::borrow::Cow::Borrowed(self.text.get(start..at).unwrap_or("")));
@@ -424,14 +419,7 @@ impl<'t> Reader<'t> {
     fn discard_string(&mut self) -> Read<()> {
         self.at += 1; // the opening quote
         loop {
-            let mut at = self.at;
-            while let Some(&b) = self.bytes.get(at) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                at += 1;
-            }
-            self.at = at;
+            self.at += plain_len(self.bytes.get(self.at..).unwrap_or_default());
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
@@ -456,15 +444,8 @@ impl<'t> Reader<'t> {
         let mut out = String::new();
         loop {
             let start = self.at;
-            // A local index: the scan is the hottest loop of the reader.
-            let mut at = start;
-            while let Some(&b) = self.bytes.get(at) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                at += 1;
-            }
-            self.at = at;
+            // The hottest loop of the reader: eight bytes at a time.
+            self.at += plain_len(self.bytes.get(start..).unwrap_or_default());
             // Both ends sit on ASCII bytes (or the end), so they are char boundaries.
             out.push_str(self.text.get(start..self.at).unwrap_or(""));
             match self.peek() {

@@ -39,6 +39,7 @@ pub mod manifest;
 pub mod pointer;
 pub mod policy;
 pub mod rules;
+mod scan;
 mod sorting;
 pub mod variables;
 pub mod workspace;

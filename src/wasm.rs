@@ -27,6 +27,9 @@ extern "C" {
         code: &str,
     ) -> Result<Vec<u8>, JsValue>;
 
+    #[wasm_bindgen(js_name = stringValue, catch)]
+    fn string_value(value: &JsValue, max_bytes: f64) -> Result<Option<String>, JsValue>;
+
     #[wasm_bindgen(js_name = promotionRulesError)]
     fn promotion_rules_error(code: &str, message: &str, path: &str) -> JsValue;
 
@@ -133,6 +136,10 @@ pub fn default_policy() -> Result<JsValue, JsValue> {
 /// `"sha256:" + hex` of the RFC 8785 canonical JSON of any JSON value (a string is a JSON string).
 #[wasm_bindgen]
 pub fn fingerprint(value: JsValue) -> Result<String, JsValue> {
+    // A string is hashed as it is: no JSON text to write and read again.
+    if let Some(s) = string_value(&value, Limits::DEFAULT.max_input_bytes as f64)? {
+        return Ok(api::fingerprint_of_string(&s));
+    }
     api::fingerprint(&argument_text(&value, true, "INVALID_INPUT", "")?).map_err(to_js_error)
 }
 
@@ -239,7 +246,7 @@ impl PromotionRules {
     /// The plan of a sync: decision, payload, changes, manifest, fingerprints, audit.
     #[wasm_bindgen(js_name = planSync)]
     pub fn plan_sync(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        owned(api::plan_sync(&self.inner, &text(&request, "")?))
+        JSON::parse(&api::plan_sync(&self.inner, &text(&request, "")?).map_err(to_js_error)?)
     }
 
     /// The plan of a publish: go-live or hotfix.

@@ -282,21 +282,64 @@ impl WriteJson for Manifest {
 
 impl WriteJson for SyncPlan {
     fn write_json(&self, out: &mut String) {
-        Object::new(out)
-            .decision(&self.decision)
-            .field("from", &self.from)
-            .field("to", &self.to)
-            .field("payload", &self.payload)
-            .field("changes", &self.changes)
-            .field("excluded", &self.excluded)
-            .field("manifest", &self.manifest)
-            .field("fingerprint", &self.fingerprint)
-            .field("sourceFingerprint", &self.source_fingerprint)
-            .field("targetFingerprint", &self.target_fingerprint)
-            .field("policyFingerprint", &self.policy_fingerprint)
-            .field("audit", &self.audit)
-            .end();
+        write_sync_plan(self, &|_| None, out);
     }
+}
+
+/// The JSON text of a sync plan, where `known` gives the JSON text of members of the payload that
+/// is at hand already (the canonical text of an unchanged kind), copied rather than written.
+pub(crate) fn sync_plan_json<'a>(plan: &'a SyncPlan, known: &dyn Fn(&str) -> Option<&'a str>) -> String {
+    let mut out = String::new();
+    write_sync_plan(plan, known, &mut out);
+    out
+}
+
+/// A payload whose members' text may be known already (see [`sync_plan_json`]).
+struct Payload<'a, 'k> {
+    value: &'a Value,
+    known: &'k dyn Fn(&str) -> Option<&'a str>,
+}
+
+impl WriteJson for Payload<'_, '_> {
+    fn write_json(&self, out: &mut String) {
+        let Value::Object(members) = self.value else {
+            return self.value.write_json(out);
+        };
+        let mut object = Object::new(out);
+        for (key, value) in members {
+            match (self.known)(key) {
+                Some(text) => object.field(key, &Raw(text)),
+                None => object.field(key, value),
+            };
+        }
+        object.end();
+    }
+}
+
+/// JSON text written as it is.
+struct Raw<'a>(&'a str);
+
+impl WriteJson for Raw<'_> {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(self.0);
+    }
+}
+
+fn write_sync_plan<'a>(plan: &'a SyncPlan, known: &dyn Fn(&str) -> Option<&'a str>, out: &mut String) {
+    Object::new(out)
+        .decision(&plan.decision)
+        .field("from", &plan.from)
+        .field("to", &plan.to)
+        .field("payload", &Payload { value: &plan.payload, known })
+        .field("changes", &plan.changes)
+        .field("excluded", &plan.excluded)
+        .field("manifest", &plan.manifest)
+        .field("fingerprint", &plan.fingerprint)
+        .field("sourceFingerprint", &plan.source_fingerprint)
+        .field("targetFingerprint", &plan.target_fingerprint)
+        .field("policyFingerprint", &plan.policy_fingerprint)
+        .field("audit", &plan.audit)
+        .end();
 }
 
 impl WriteJson for EditCheck {

@@ -96,7 +96,10 @@ fn run_case(case: &Value) -> Value {
         _ => panic!("a case holds exactly one of request and requestText (a string)"),
     };
     match operation {
-        "planSync" => answer_value(api::plan_sync(&rules, &text(&request))),
+        "planSync" => match api::plan_sync(&rules, &text(&request)) {
+            Ok(answer) => json!({ "answer": serde_json::from_str::<Value>(&answer).unwrap() }),
+            Err(error) => error_value(&error),
+        },
         "planPublish" => answer_value(api::plan_publish(&rules, &text(&request))),
         "checkEdit" => answer_value(api::check_edit(&rules, &text(&request))),
         "authorize" => {

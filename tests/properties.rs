@@ -262,6 +262,41 @@ proptest! {
     }
 
     #[test]
+    fn a_sync_hashes_and_diffs_as_the_separate_operations_do(
+        source in workspace(),
+        other in workspace(),
+        same in any::<bool>(),
+    ) {
+        // The plan hashes each item once and walks only items whose prints differ: its change
+        // set, manifest and fingerprints are those of diffWorkspaces, manifest and fingerprint.
+        let target = if same { source.clone() } else { other };
+        let plan = rules().plan_sync_value(sync_request(&source, &target)).unwrap();
+        let mut expected = diff_workspaces(&promoted_payload(&target), &plan.payload);
+        let variables = expected.kinds.get_mut("variables").unwrap();
+        variables.defaults_kept = plan.changes.kinds["variables"].defaults_kept.clone();
+        variables.defaults_reset = plan.changes.kinds["variables"].defaults_reset.clone();
+        prop_assert_eq!(&plan.changes, &expected);
+        prop_assert_eq!(&plan.manifest, &promotion_rules::Manifest::of_value(plan.payload.clone(), &Limits::DEFAULT).unwrap());
+        prop_assert_eq!(&plan.source_fingerprint, &fingerprint(&promoted_payload(&source)));
+        prop_assert_eq!(&plan.target_fingerprint, &fingerprint(&promoted_payload(&target)));
+        prop_assert_eq!(&plan.fingerprint, &fingerprint(&plan.payload));
+    }
+
+    #[test]
+    fn a_sync_answered_as_json_text_is_the_plan_written_as_json(
+        source in workspace(),
+        other in workspace(),
+        same in any::<bool>(),
+    ) {
+        // The text answer copies the payload's unchanged kinds from their canonical text.
+        let target = if same { source.clone() } else { other };
+        let request = sync_request(&source, &target).to_string();
+        let answer = promotion_rules::api::plan_sync(&rules(), &request).unwrap();
+        let plan = rules().plan_sync_value(json::parse(&request).unwrap()).unwrap();
+        prop_assert_eq!(answer, promotion_rules::write::to_json(&plan));
+    }
+
+    #[test]
     fn applying_a_diff_patch_to_before_yields_after(
         before in prop_oneof![workspace(), loose_workspace()],
         after in prop_oneof![workspace(), loose_workspace()],

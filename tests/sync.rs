@@ -537,6 +537,6 @@ fn a_request_read_as_text_skipping_what_a_sync_only_counts_is_answered_the_same(
             json!({ "actor": owner_of(from), "from": from, "to": to, "source": sample(from), "target": sample(to) });
         let full = rules.plan_sync_value(request.clone()).unwrap();
         let skipping = promotion_rules::api::plan_sync(&rules, &request.to_string()).unwrap();
-        assert_eq!(promotion_rules::write::to_json(&full), promotion_rules::write::to_json(&skipping), "{from} → {to}");
+        assert_eq!(promotion_rules::write::to_json(&full), skipping, "{from} → {to}");
     }
 }

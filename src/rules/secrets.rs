@@ -312,9 +312,9 @@ impl<'a> Scanner<'a> {
         let mut prev_alnum = false;
         // No JWT can start before this offset (see `jwt`).
         let mut jwt_barrier = 0usize;
-        let mut rest = self.bytes;
         let mut at = 0usize;
-        while let Some((&c, tail)) = rest.split_first() {
+        while let Some(rest) = self.bytes.get(at..) {
+            let Some(&c) = rest.first() else { break };
             if !prev_alnum {
                 let hit = match c {
                     b's' => openai_key(rest).then_some(SecretKind::OpenAiStyleKey),
@@ -340,8 +340,11 @@ impl<'a> Scanner<'a> {
                 found.reference = parse_reference(rest).is_some();
             }
             prev_alnum = c.is_ascii_alphanumeric();
-            rest = tail;
             at += 1;
+            if prev_alnum {
+                // The rest of the word at once: no token starts inside it, and it holds no `{`.
+                at += rest.get(1..).unwrap_or_default().iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+            }
         }
         found
     }

@@ -3,10 +3,10 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::diff::{diff_workspaces, ChangeSet};
+use crate::diff::{diff_workspaces_knowing, ChangeSet};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
-use crate::fingerprint::{fingerprint, ObjectPrint};
+use crate::fingerprint::{fingerprint, CanonicalText, ObjectPrint};
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
 use crate::json::check_depth;
@@ -146,9 +146,43 @@ pub struct SyncPlan {
     pub audit: Audit,
 }
 
+/// The canonical text of the source's promoted content, which a sync's answer copies for the
+/// kinds the payload carries unchanged rather than writing them again.
+pub(crate) struct PayloadText {
+    source: CanonicalText,
+    /// Per promoted kind ([`Kind::PROMOTED`] order): whether the payload holds the source's very
+    /// items (neither variables, which are merged, nor a kind redacted).
+    unchanged: [bool; 6],
+}
+
+impl PayloadText {
+    /// The JSON text of the payload's member `key`, when it is the source's canonical text and
+    /// that is also its plain JSON text (no object reordered).
+    pub(crate) fn kind(&self, key: &str) -> Option<&str> {
+        let kind = Kind::parse(key).filter(|kind| *kind != Kind::Variables)?;
+        if self.unchanged.get(kind.promoted_index()?) != Some(&true) {
+            return None;
+        }
+        let member = self.source.member(key).filter(|member| member.in_map_order)?;
+        Some(self.source.text(member.value.clone()))
+    }
+}
+
 impl PromotionRules {
     /// Plans a sync: every rule of the spec, in order; a refusal is an answer with violations.
     pub fn plan_sync(&self, request: SyncRequest) -> Result<SyncPlan> {
+        self.plan_sync_with_text(request).map(|(plan, _)| plan)
+    }
+
+    /// [`PromotionRules::plan_sync`] answered as JSON text (what `to_json` of the plan writes),
+    /// with the payload's unchanged kinds copied from their canonical text.
+    pub(crate) fn plan_sync_answer(&self, request: SyncRequest) -> Result<String> {
+        let (plan, text) = self.plan_sync_with_text(request)?;
+        Ok(crate::write::sync_plan_json(&plan, &|key| text.kind(key)))
+    }
+
+    /// [`PromotionRules::plan_sync`], and the source's canonical text the payload shares.
+    fn plan_sync_with_text(&self, request: SyncRequest) -> Result<(SyncPlan, PayloadText)> {
         let SyncRequest { actor, from, to, mut source, target, base, acknowledge } = request;
         self.require_in_chain(from, "/from")?;
         self.require_in_chain(to, "/to")?;
@@ -174,9 +208,11 @@ impl PromotionRules {
 
         // 3. Payload: the allow-list filter and the variable merge.
         findings.warnings.extend(source.unknown_kind_warnings("/source"));
-        // The source's promoted content is hashed now, before the merge and the redactions; its
-        // first four kinds are also the payload's unless redacted, so that state is kept.
-        let (shared_prefix, source_fingerprint) = source_prints(&source);
+        // The source's promoted content is written canonically once, now, before the merge and
+        // the redactions, and hashed; its first four kinds are also the payload's unless
+        // redacted, so that hash state is kept. The item prints are hashed from the same text.
+        let source_text = CanonicalText::of_object(source.payload());
+        let (shared_prefix, source_fingerprint) = source_prints(&source_text);
         let merge = variables::merge(&source, &target, "/source/variables");
         findings.warnings.extend(merge.warnings);
         if let Some(values) = source.values_mut(Kind::Variables) {
@@ -199,8 +235,14 @@ impl PromotionRules {
         references::check(&source, &target, to, "/source", &mut findings);
 
         // 6. Drift against the base manifest.
-        let mut payload_prints = ItemPrints::of(&source);
-        let target_prints = ItemPrints::of_reusing(&target, &source, &payload_prints);
+        // Each item hashed once: the payload's from the source's text (but for variables), the
+        // target's reused where its text equals the payload's item of that id. Nothing is
+        // redacted yet: the decisions read the content as sent.
+        let unredacted = [false; 6];
+        let mut payload_prints = ItemPrints::of_text(&source, &source_text, &unredacted);
+        let target_text = CanonicalText::of_object(target.payload());
+        let target_prints =
+            ItemPrints::of_reusing_text(&target, &target_text, &source, &source_text, &payload_prints, &unredacted);
         match &base {
             Some(base) => {
                 check_drift(&source, &payload_prints, &target, &target_prints, base, &acknowledge, to, &mut findings)
@@ -241,7 +283,15 @@ impl PromotionRules {
         let excluded = source.excluded();
         let target_payload = target.into_payload();
         let payload = source.into_payload();
-        let mut changes = diff_workspaces(&target_payload, &payload);
+        // Items whose prints agree are equal: only the others are walked field by field.
+        // (Variables are printed by structure, so they are always walked.)
+        let known_equal = |kind: &str, old: usize, new: usize| {
+            Kind::parse(kind).filter(|kind| *kind != Kind::Variables).is_some_and(|kind| {
+                let old = target_prints.of_kind(kind).get(old);
+                old.is_some() && old == payload_prints.of_kind(kind).get(new)
+            })
+        };
+        let mut changes = diff_workspaces_knowing(&target_payload, &payload, &known_equal);
         if let Some(variables) = changes.kinds.get_mut(Kind::Variables.as_str()) {
             variables.defaults_kept = Some(merge.defaults_kept);
             variables.defaults_reset = Some(merge.defaults_reset);
@@ -251,8 +301,13 @@ impl PromotionRules {
         }
         let prefix_redacted =
             SHARED_PREFIX.iter().any(|kind| kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true));
-        let fingerprint =
-            if prefix_redacted { fingerprint(&payload) } else { finish_payload_print(shared_prefix, &payload) };
+        let workflows_redacted = Kind::Workflows.promoted_index().and_then(|k| redacted.get(k)) == Some(&true);
+        let source_workflows = (!workflows_redacted).then_some(&source_text);
+        let fingerprint = if prefix_redacted {
+            fingerprint(&payload)
+        } else {
+            finish_payload_print(shared_prefix, &payload, source_workflows)
+        };
         let decision = findings.into_decision();
         let audit = Audit {
             event: AuditEvent::Sync,
@@ -264,7 +319,8 @@ impl PromotionRules {
             codes: decision.codes(),
             fingerprint: fingerprint.clone(),
         };
-        Ok(SyncPlan {
+        let unchanged = redacted.map(|redacted| !redacted);
+        let plan = SyncPlan {
             decision,
             from,
             to,
@@ -274,10 +330,11 @@ impl PromotionRules {
             manifest,
             fingerprint,
             source_fingerprint,
-            target_fingerprint: crate::fingerprint::fingerprint(&target_payload),
+            target_fingerprint: target_text.fingerprint(),
             policy_fingerprint: self.policy().fingerprint().to_owned(),
             audit,
-        })
+        };
+        Ok((plan, PayloadText { source: source_text, unchanged }))
     }
 }
 
@@ -338,30 +395,32 @@ fn canonical_members(members: &Map<String, Value>, skip: usize) -> Option<Vec<(&
     CANONICAL_ORDER.iter().skip(skip).map(|kind| Some((kind.as_str(), members.get(kind.as_str())?))).collect()
 }
 
-/// The hash state after the [`SHARED_PREFIX`] kinds of the source (when its payload has the six
-/// kinds), and the source's fingerprint (that of `filterContent(source).payload`).
-fn source_prints(source: &Workspace) -> (Option<ObjectPrint>, String) {
-    let Some(members) = canonical_members(source.payload(), 0) else {
-        return (None, fingerprint_payload(source));
-    };
-    let mut print = ObjectPrint::new();
-    let mut prefix = None;
-    for (i, (key, value)) in members.into_iter().enumerate() {
-        if i == SHARED_PREFIX.len() {
-            prefix = Some(print.clone());
-        }
-        print.member(key, value);
-    }
-    (prefix, print.finish())
+/// The hash state after the [`SHARED_PREFIX`] kinds of the source's canonical text (when its
+/// payload has the six kinds), and the source's fingerprint (that of
+/// `filterContent(source).payload`).
+fn source_prints(source: &CanonicalText) -> (Option<sha2::Sha256>, String) {
+    let six = source.members().len() == CANONICAL_ORDER.len()
+        && source.members().iter().zip(CANONICAL_ORDER).all(|(member, kind)| member.key == kind.as_str());
+    let split = if six { SHARED_PREFIX.len() } else { source.members().len() };
+    source.fingerprint_split(split)
 }
 
-/// The payload's fingerprint from the shared prefix: its remaining kinds hashed after it.
-fn finish_payload_print(prefix: Option<ObjectPrint>, payload: &Value) -> String {
+/// The payload's fingerprint from the shared prefix: its remaining kinds hashed after it, the
+/// workflows from the source's canonical text when given (they were not changed since).
+fn finish_payload_print(prefix: Option<sha2::Sha256>, payload: &Value, source: Option<&CanonicalText>) -> String {
     let rest = payload.as_object().and_then(|members| canonical_members(members, SHARED_PREFIX.len()));
     match (prefix, rest) {
-        (Some(mut print), Some(rest)) => {
+        (Some(prefix), Some(rest)) => {
+            let mut print = ObjectPrint::resume(prefix, false);
             for (key, value) in rest {
-                print.member(key, value);
+                let text = source
+                    .filter(|_| key == Kind::Workflows.as_str())
+                    .and_then(|source| source.member(key))
+                    .filter(|member| value.as_array().map(Vec::len) == Some(member.items.len()));
+                match (text, source) {
+                    (Some(member), Some(source)) => print.member_text(key, source.text(member.value.clone())),
+                    _ => print.member(key, value),
+                }
             }
             print.finish()
         }
@@ -508,16 +567,43 @@ mod tests {
     }
 
     #[test]
+    fn the_text_answer_writes_again_what_it_cannot_copy() {
+        // Keys whose UTF-16 order differs from their UTF-8 order (U+FFFF sorts after U+1F600 in
+        // UTF-8, before it in UTF-16), a redacted inline secret, merged variables: each kind's
+        // text is copied only when it is the plain JSON text of the payload's kind.
+        let text = r#"{"actor":{"id":"quinn","roles":["developer"]},"from":"dev","to":"test",
+            "source":{
+              "agents":[{"id":"a","meta":{"\uffff":1,"\ud83d\ude00":2}}],
+              "channels":[{"id":"c","token":"literal-secret-value"}],
+              "knowledgeBase":[{"id":"k","content":["x \"quoted\"\n","é"],"n":[1.5,-0,1e15,1E-7]}],
+              "variables":[{"name":"V","type":"string","defaultValue":"dev"}],
+              "workflows":[{"id":"w","steps":[{"id":"s"}]}]},
+            "target":{"variables":[{"name":"V","type":"string","defaultValue":"test"}]}}"#;
+        let rules = PromotionRules::default();
+        let plan = rules.plan_sync_value(crate::json::parse(text).unwrap()).unwrap();
+        assert!(plan.decision.violations.iter().any(|v| v.code == IssueCode::InlineSecret));
+        assert_eq!(crate::api::plan_sync(&rules, text).unwrap(), crate::write::to_json(&plan));
+    }
+
+    #[test]
     fn prints_from_the_shared_prefix_are_the_fingerprints_of_the_payloads() {
         let text = std::fs::read_to_string(format!("{}/www/samples/dev.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
         let source = Workspace::from_value(crate::json::parse(&text).unwrap(), "", &Limits::DEFAULT).unwrap();
-        let (prefix, print) = source_prints(&source);
+        let source_text = CanonicalText::of_object(source.payload());
+        let (prefix, print) = source_prints(&source_text);
         assert_eq!(print, fingerprint_payload(&source));
+        let same = Value::Object(source.payload().clone());
+        assert_eq!(finish_payload_print(prefix.clone(), &same, Some(&source_text)), print);
         let mut changed = source.payload().clone();
-        changed.insert("workflows".into(), Value::Array(Vec::new()));
         changed.insert("variables".into(), Value::Array(vec![Value::Null]));
+        let changed_variables = Value::Object(changed.clone());
+        assert_eq!(
+            finish_payload_print(prefix.clone(), &changed_variables, Some(&source_text)),
+            fingerprint(&changed_variables)
+        );
+        changed.insert("workflows".into(), Value::Array(Vec::new()));
         let changed = Value::Object(changed);
-        assert_eq!(finish_payload_print(prefix, &changed), fingerprint(&changed));
-        assert_eq!(finish_payload_print(None, &changed), fingerprint(&changed));
+        assert_eq!(finish_payload_print(prefix.clone(), &changed, None), fingerprint(&changed));
+        assert_eq!(finish_payload_print(None, &changed, Some(&source_text)), fingerprint(&changed));
     }
 }
