@@ -24,7 +24,8 @@ function moduleOf(path) {
 
 const modules = new Map(files(src).map((path) => [moduleOf(path), path]));
 // A file's own inline tests (`#[cfg(test)] mod tests { … }` to the end of the file) are not its code.
-const code = (text) => text.split(/#\[cfg\((?:all\()?test[,)]/)[0];
+// Comments (`//`, `///`, `//!`) name modules without using them.
+const code = (text) => text.split(/#\[cfg\((?:all\()?test[,)]/)[0].replace(/\/\/.*$/gm, "");
 
 const graph = new Map();
 for (const [name, path] of modules) {

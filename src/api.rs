@@ -102,7 +102,8 @@ pub fn check_edit(rules: &PromotionRules, request: &str) -> Result<EditCheck> {
 /// fingerprints hashed rather than written again.
 pub fn plan_sync(rules: &PromotionRules, request: &str) -> Result<String> {
     let request = read(request, rules.limits(), counted_in_sync_request, "")?;
-    rules.plan_sync_answer(SyncRequest::from_parsed(request, rules.limits())?)
+    let (plan, text) = rules.plan_sync_with_text(SyncRequest::from_parsed(request, rules.limits())?)?;
+    Ok(crate::write::sync_plan_json(&plan, &|key| text.kind(key)))
 }
 
 /// `.planPublish(request)`.

@@ -5,8 +5,9 @@ use serde_json::Value;
 use crate::issue::{Findings, IssueCode};
 use crate::policy::InlineSecrets;
 use crate::rules::item_path;
+use crate::rules::merge::DefaultOrigin;
 use crate::rules::secrets::{scan, InlineSecret, SecretKind};
-use crate::variables::{default_value, structure, DefaultOrigin, DEFAULT_VALUE};
+use crate::variables::{default_value, structure, DEFAULT_VALUE};
 use crate::workspace::{Kind, Workspace};
 
 /// What replaces a blocked inline secret in a payload, so that an answer never carries it.

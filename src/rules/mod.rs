@@ -3,6 +3,7 @@
 pub mod drift;
 pub mod edit;
 pub(crate) mod inline;
+pub mod merge;
 pub mod publish;
 pub mod references;
 pub mod secrets;

@@ -15,8 +15,9 @@ use crate::manifest::{ItemPrints, Manifest};
 use crate::pointer::{child, index};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
+use crate::rules::merge::{self, DefaultOrigin};
 use crate::rules::{inline, item_path, references, Audit, AuditEvent, PromotionRules};
-use crate::variables::{self, default_value, DefaultOrigin, DEFAULT_VALUE};
+use crate::variables::{default_value, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// `planSync`'s request: who promotes what from where to where.
@@ -174,15 +175,8 @@ impl PromotionRules {
         self.plan_sync_with_text(request).map(|(plan, _)| plan)
     }
 
-    /// [`PromotionRules::plan_sync`] answered as JSON text (what `to_json` of the plan writes),
-    /// with the payload's unchanged kinds copied from their canonical text.
-    pub(crate) fn plan_sync_answer(&self, request: SyncRequest) -> Result<String> {
-        let (plan, text) = self.plan_sync_with_text(request)?;
-        Ok(crate::write::sync_plan_json(&plan, &|key| text.kind(key)))
-    }
-
     /// [`PromotionRules::plan_sync`], and the source's canonical text the payload shares.
-    fn plan_sync_with_text(&self, request: SyncRequest) -> Result<(SyncPlan, PayloadText)> {
+    pub(crate) fn plan_sync_with_text(&self, request: SyncRequest) -> Result<(SyncPlan, PayloadText)> {
         let SyncRequest { actor, from, to, mut source, target, base, acknowledge } = request;
         self.require_in_chain(from, "/from")?;
         self.require_in_chain(to, "/to")?;
@@ -213,10 +207,10 @@ impl PromotionRules {
         // redacted, so that hash state is kept. The item prints are hashed from the same text.
         let source_text = CanonicalText::of_object(source.payload());
         let (shared_prefix, source_fingerprint) = source_prints(&source_text);
-        let merge = variables::merge(&source, &target, "/source/variables");
+        let merge = merge::merge(&source, &target, "/source/variables");
         findings.warnings.extend(merge.warnings);
         if let Some(values) = source.values_mut(Kind::Variables) {
-            let merged = variables::apply_merge(std::mem::take(values), target.values(Kind::Variables), &merge.origins);
+            let merged = merge::apply_merge(std::mem::take(values), target.values(Kind::Variables), &merge.origins);
             *values = merged;
         }
         check_defaults(&source, &merge.origins, &mut findings);
