@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 
 const [build, pkg] = process.argv.slice(2);
 const root = new URL("..", import.meta.url).pathname;
-const API = ["defaultPolicy", "fingerprint", "filterContent", "diffWorkspaces", "manifest", "PromotionRules"];
+const API = ["defaultPolicy", "fingerprint", "filterContent", "diffWorkspaces", "manifest", "verifyAuditChain", "PromotionRules"];
 const apiList = API.join(", ");
 
 mkdirSync(join(pkg, "web"), { recursive: true });

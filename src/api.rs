@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 
+use crate::audit_chain::AuditChain;
 use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
@@ -60,6 +61,13 @@ pub fn manifest(workspace: Value, limits: &Limits) -> Result<Manifest> {
     check_depth(&workspace, limits)?;
     let workspace = Workspace::from_value(workspace, "", limits)?;
     Ok(ItemPrints::of(&workspace).manifest(&workspace))
+}
+
+/// `verifyAuditChain(records)`: whether each audit record links to the fingerprint of the one
+/// before it, the fingerprint of the last (`head`), and where the chain first breaks.
+pub fn verify_audit_chain(records: Value, limits: &Limits) -> Result<AuditChain> {
+    check_depth(&records, limits)?;
+    crate::audit_chain::verify_audit_chain(&records)
 }
 
 /// `new PromotionRules(policy?)`.

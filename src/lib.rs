@@ -27,6 +27,7 @@
 //! ```
 
 pub mod api;
+pub mod audit_chain;
 pub mod diff;
 pub mod environment;
 pub mod error;
@@ -45,6 +46,7 @@ pub mod write;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use audit_chain::{verify_audit_chain, AuditChain};
 pub use diff::{diff_workspaces, ChangeSet};
 pub use environment::{Chain, Environment};
 pub use error::{Error, ErrorCode, Result};

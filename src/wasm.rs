@@ -166,6 +166,13 @@ pub fn manifest(workspace: JsValue) -> Result<JsValue, JsValue> {
     owned(api::manifest(argument(&workspace, &limits)?, &limits))
 }
 
+/// Verifies a log of audit records (an array, or its JSON text): `{ valid, count, head, brokenAt? }`.
+#[wasm_bindgen(js_name = verifyAuditChain)]
+pub fn verify_audit_chain(records: JsValue) -> Result<JsValue, JsValue> {
+    let limits = Limits::DEFAULT;
+    owned(api::verify_audit_chain(argument(&records, &limits)?, &limits))
+}
+
 /// The rules engine: validates and compiles a policy once.
 #[wasm_bindgen(js_name = PromotionRules)]
 pub struct PromotionRules {

@@ -206,7 +206,7 @@ export interface ChangeSet {
 }
 
 export interface Audit {
-  event: "workspace.sync" | "workspace.publish" | "workspace.edit";
+  event: "workspace.sync" | "workspace.publish" | "workspace.edit" | "workspace.rollback";
   actor: string;
   from?: Environment;
   to?: Environment;
@@ -214,7 +214,25 @@ export interface Audit {
   allowed: boolean;
   codes: IssueCode[];
   fingerprint: string;
+  /** The request's `previousAudit`: the fingerprint of the record before this one in the log. */
+  previous?: string;
 }
+
+/**
+ * The answer of `verifyAuditChain`. Record 0 must carry no `previous`; every later record's
+ * `previous` must be the fingerprint of the record before it.
+ */
+export interface AuditChainVerdict {
+  valid: boolean;
+  count: number;
+  /** Fingerprint of the last record (send it as the next `previousAudit`); null for an empty log. */
+  head: string | null;
+  /** Index of the first record whose link does not hold; absent when valid. */
+  brokenAt?: number;
+}
+
+/** Any stored audit record: an answer's `audit`, possibly with fields the host added. */
+export type AuditRecord = { [field: string]: Json | undefined };
 
 export interface FilterResult {
   payload: Payload;
@@ -229,6 +247,8 @@ export interface EditRequest {
   before: Workspace;
   after: Workspace;
   hotfix?: HotfixDeclaration;
+  /** Fingerprint of the last audit record of the log (`sha256:<64 hex>`), answered as `audit.previous`. */
+  previousAudit?: string;
 }
 
 export interface EditCheck extends Decision {
@@ -245,6 +265,8 @@ export interface SyncRequest {
   base?: Manifest;
   /** `"kind/id"` entries whose drift the actor accepts. */
   acknowledge?: string[];
+  /** Fingerprint of the last audit record of the log (`sha256:<64 hex>`), answered as `audit.previous`. */
+  previousAudit?: string;
 }
 
 export interface SyncPlan extends Decision {
@@ -272,6 +294,8 @@ export interface PublishRequest {
   live?: Workspace;
   base?: Manifest;
   hotfix?: HotfixDeclaration;
+  /** Fingerprint of the last audit record of the log (`sha256:<64 hex>`), answered as `audit.previous`. */
+  previousAudit?: string;
 }
 
 export interface Hotfix {
@@ -303,6 +327,12 @@ export function filterContent(workspace: Workspace | string): FilterResult;
  * (variables by structure): e.g. to record what an environment holds now as its `base`.
  */
 export function manifest(workspace: Workspace | string): FullManifest;
+/**
+ * Verifies a log of audit records, oldest first (an array, or its JSON text), in linear time:
+ * `head` is the fingerprint of the last record, `brokenAt` the first record whose `previous` is not
+ * the fingerprint of the record before it (record 0: that carries a `previous` at all).
+ */
+export function verifyAuditChain(records: AuditRecord[] | string): AuditChainVerdict;
 /** The change set from one workspace to another. */
 export function diffWorkspaces(before: Workspace | string, after: Workspace | string): ChangeSet;
 

@@ -33,6 +33,21 @@ pub enum AuditEvent {
     /// An edit in one environment.
     #[serde(rename = "workspace.edit")]
     Edit,
+    /// A rollback to an earlier version in one environment.
+    #[serde(rename = "workspace.rollback")]
+    Rollback,
+}
+
+impl AuditEvent {
+    /// The name as written in JSON, e.g. `workspace.sync`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditEvent::Sync => "workspace.sync",
+            AuditEvent::Publish => "workspace.publish",
+            AuditEvent::Edit => "workspace.edit",
+            AuditEvent::Rollback => "workspace.rollback",
+        }
+    }
 }
 
 /// The record a back end stores with every decision.
@@ -58,6 +73,10 @@ pub struct Audit {
     pub codes: Vec<IssueCode>,
     /// The payload's (sync), the published content's (publish) or the edited content's (edit).
     pub fingerprint: String,
+    /// The fingerprint of the audit record before this one (the request's `previousAudit`):
+    /// the link of the tamper-evident chain that [`crate::audit_chain::verify_audit_chain`] checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
 }
 
 /// The rules engine: a policy validated and compiled once, answering every decision.
@@ -242,6 +261,25 @@ impl PromotionRules {
 /// `prefix/kind/index`: the pointer of an item in a request.
 pub(crate) fn item_path(prefix: &str, kind: crate::workspace::Kind, index: usize) -> String {
     format!("{prefix}/{}/{index}", kind.as_str())
+}
+
+/// Reads the optional `previousAudit` of a planning request: the fingerprint of the last audit
+/// record of the log, `sha256:<64 lowercase hex digits>`, written as `audit.previous`.
+pub(crate) fn read_previous_audit(map: &mut serde_json::Map<String, serde_json::Value>) -> Result<Option<String>> {
+    let Some(value) = crate::input::take_optional(map, "previousAudit") else { return Ok(None) };
+    match value {
+        serde_json::Value::String(print) if crate::fingerprint::is_fingerprint(&print) => Ok(Some(print)),
+        other => Err(Error::invalid_input(
+            "/previousAudit",
+            format!(
+                "Expected previousAudit as a fingerprint \"sha256:<64 lowercase hex digits>\" of the last audit record, found {}; send fingerprint(lastRecord).",
+                match &other {
+                    serde_json::Value::String(_) => "another string",
+                    other => crate::input::type_name(other),
+                }
+            ),
+        )),
+    }
 }
 
 /// An `INVALID_INPUT` error for a missing hotfix reason, shared by edit and publish.

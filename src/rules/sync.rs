@@ -13,7 +13,7 @@ use crate::json::{check_depth, child, index, Limits};
 use crate::manifest::{ItemPrints, Manifest};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
-use crate::rules::{inline, item_path, references, Audit, AuditEvent, PromotionRules};
+use crate::rules::{inline, item_path, read_previous_audit, references, Audit, AuditEvent, PromotionRules};
 use crate::variables::{self, default_value, DefaultOrigin, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 
@@ -34,6 +34,8 @@ pub struct SyncRequest {
     pub base: Option<Manifest>,
     /// `kind/id` entries whose drift the actor accepts.
     pub acknowledge: Vec<(Kind, String)>,
+    /// The fingerprint of the last audit record, written as `audit.previous`.
+    pub previous_audit: Option<String>,
 }
 
 impl SyncRequest {
@@ -49,7 +51,7 @@ impl SyncRequest {
         let mut map = into_object(value, "", "the sync request")?;
         reject_unknown(
             &map,
-            &["actor", "from", "to", "source", "target", "base", "acknowledge"],
+            &["actor", "from", "to", "source", "target", "base", "acknowledge", "previousAudit"],
             "",
             "A sync request",
         )?;
@@ -65,7 +67,8 @@ impl SyncRequest {
             None => Vec::new(),
             Some(list) => read_acknowledgements(list, "/acknowledge")?,
         };
-        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge })
+        let previous_audit = read_previous_audit(&mut map)?;
+        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge, previous_audit })
     }
 }
 
@@ -133,7 +136,7 @@ pub struct SyncPlan {
 impl PromotionRules {
     /// Plans a sync: every rule of the spec, in order; a refusal is an answer with violations.
     pub fn plan_sync(&self, request: SyncRequest) -> Result<SyncPlan> {
-        let SyncRequest { actor, from, to, mut source, target, base, acknowledge } = request;
+        let SyncRequest { actor, from, to, mut source, target, base, acknowledge, previous_audit } = request;
         self.require_in_chain(from, "/from")?;
         self.require_in_chain(to, "/to")?;
         let target = target.unwrap_or_default();
@@ -241,6 +244,7 @@ impl PromotionRules {
             allowed: decision.allowed,
             codes: decision.codes(),
             fingerprint: fingerprint.clone(),
+            previous: previous_audit,
         };
         Ok(SyncPlan {
             decision,

@@ -8,9 +8,12 @@ import {
   filterContent,
   fingerprint,
   manifest,
+  verifyAuditChain,
   type Action,
   type Actor,
   type Audit,
+  type AuditChainVerdict,
+  type AuditRecord,
   type ChangeSet,
   type Decision,
   type EditCheck,
@@ -188,7 +191,9 @@ function show(d: Decision): string[] {
 function auditLine(audit: Audit): string {
   const where: Environment | undefined = audit.environment ?? audit.to;
   const from: Environment | undefined = audit.from;
-  const event: "workspace.sync" | "workspace.publish" | "workspace.edit" = audit.event;
+  const event: "workspace.sync" | "workspace.publish" | "workspace.edit" | "workspace.rollback" = audit.event;
+  const previous: string | undefined = audit.previous;
+  void previous;
   const codes: IssueCode[] = audit.codes;
   return `${event} by ${audit.actor} ${from ?? ""}→${where ?? ""} ${audit.allowed} ${codes.join(",")} ${audit.fingerprint}`;
 }
@@ -237,6 +242,17 @@ for (const fix of hotfixes) {
   void [kind, digestOrNull, why, fix.id];
 }
 const publishedFingerprint: string = published.fingerprint + publishedText.audit.fingerprint;
+
+// ---- The audit chain -----------------------------------------------------------------------
+const log: AuditRecord[] = [plan.audit, { ...published.audit, previous: fingerprint(plan.audit), storedAt: "2026-11-26T10:00:00Z" }];
+const verdict: AuditChainVerdict = verifyAuditChain(log);
+const verdictFromText: AuditChainVerdict = verifyAuditChain(JSON.stringify(log));
+const head: string | null = verdict.head;
+const brokenAt: number | undefined = verdictFromText.brokenAt;
+const chained: SyncPlan = rules.planSync({ ...syncRequest, previousAudit: head ?? undefined });
+const chainedPublish: PublishPlan = rules.planPublish({ ...publishRequest, previousAudit: chained.audit.fingerprint });
+const chainedEdit: EditCheck = rules.checkEdit({ ...editRequest, previousAudit: fingerprint(chainedPublish.audit) });
+const chainFields = [verdict.valid, verdict.count, brokenAt, chainedEdit.audit.previous];
 
 // ---- Errors ---------------------------------------------------------------------------------
 function isPromotionRulesError(error: unknown): error is PromotionRulesError {
@@ -291,4 +307,5 @@ export const used = [
   fromText, kept, modifiedFields, counts, localChanged, added, unchanged, described, environments, itsPolicy,
   policyDigest, afterProduction, allowed, editChanges, editAudit, agentFingerprints, planFields, syncedPayload,
   syncPatch, mode, liveChanges, publishedFingerprint, outcome, inTheBrowser, payloadDiff, fromPayload, allKinds,
+  chainFields,
 ];
