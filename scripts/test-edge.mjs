@@ -163,6 +163,8 @@ function runCase(api, c, asText) {
     let answer;
     if (c.operation === "planSync") answer = rules.planSync(request);
     else if (c.operation === "planPublish") answer = rules.planPublish(request);
+    else if (c.operation === "planRollback") answer = rules.planRollback(request);
+    else if (c.operation === "verifyAuditChain") answer = api.verifyAuditChain(request);
     else if (c.operation === "checkEdit") answer = rules.checkEdit(request);
     else if (c.operation === "authorize") answer = rules.authorize(text(c.request.actor), c.request.action, c.request.environment);
     else throw new Error(`unknown operation ${c.operation}`);
@@ -396,7 +398,14 @@ function post(base, path, body, { host, contentType = "application/json", header
   });
 }
 
-const ENDPOINT = { planSync: "/v1/plan/sync", planPublish: "/v1/plan/publish", checkEdit: "/v1/check/edit", authorize: "/v1/authorize" };
+const ENDPOINT = {
+  planSync: "/v1/plan/sync",
+  planPublish: "/v1/plan/publish",
+  planRollback: "/v1/plan/rollback",
+  checkEdit: "/v1/check/edit",
+  authorize: "/v1/authorize",
+  verifyAuditChain: "/v1/audit/verify",
+};
 
 async function startMiniflare(workers) {
   const logs = [];

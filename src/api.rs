@@ -16,7 +16,10 @@ use crate::issue::Decision;
 use crate::json::{check_depth, parse_skipping, Limits, Skip};
 use crate::manifest::{ItemPrints, Manifest};
 use crate::policy::{Action, Actor, Policy};
-use crate::rules::{EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, SyncPlan, SyncRequest};
+use crate::rules::{
+    EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, RollbackPlan, RollbackRequest, SyncPlan,
+    SyncRequest,
+};
 use crate::workspace::{Filtered, Workspace};
 
 /// `defaultPolicy()`: the default policy, normalised.
@@ -98,7 +101,7 @@ impl PromotionRules {
             Error::invalid_input(
                 "/action",
                 format!(
-                    "\"{action}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish or hotfix."
+                    "\"{action}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish, hotfix or rollback."
                 ),
             )
         })?;
@@ -133,6 +136,17 @@ impl PromotionRules {
     /// `.planPublish(request)`.
     pub fn plan_publish_value(&self, request: Value) -> Result<PublishPlan> {
         self.plan_publish(PublishRequest::from_value(request, self.limits())?)
+    }
+
+    /// `.planRollback(request)`.
+    pub fn plan_rollback_value(&self, request: Value) -> Result<RollbackPlan> {
+        self.plan_rollback(RollbackRequest::from_value(request, self.limits())?)
+    }
+
+    /// [`PromotionRules::plan_rollback_value`] of a request read under [`PromotionRules::limits`].
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn plan_rollback_parsed(&self, request: Value) -> Result<RollbackPlan> {
+        self.plan_rollback(RollbackRequest::from_parsed(request, self.limits())?)
     }
 
     /// [`PromotionRules::check_edit_value`] of a request read by [`crate::json::parse_with_limits`]

@@ -262,6 +262,12 @@ impl PromotionRules {
         owned(self.inner.plan_sync_parsed(argument_skipping(&request, self.inner.limits(), Skip::SyncRequest)?))
     }
 
+    /// The plan of a rollback to an earlier version.
+    #[wasm_bindgen(js_name = planRollback)]
+    pub fn plan_rollback(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        owned(self.inner.plan_rollback_parsed(argument(&request, self.inner.limits())?))
+    }
+
     /// The plan of a publish: go-live or hotfix.
     #[wasm_bindgen(js_name = planPublish)]
     pub fn plan_publish(&self, request: JsValue) -> Result<JsValue, JsValue> {

@@ -14,7 +14,7 @@ use crate::fingerprint::{write_number, write_string};
 use crate::issue::{Decision, Issue, IssueCode};
 use crate::manifest::Manifest;
 use crate::policy::Policy;
-use crate::rules::{Audit, EditCheck, Hotfix, PublishMode, PublishPlan, SyncPlan};
+use crate::rules::{Audit, EditCheck, Hotfix, PublishMode, PublishPlan, PulledIn, RollbackPlan, Selection, SyncPlan};
 use crate::workspace::{Filtered, Kind};
 
 /// A value that writes itself as JSON text.
@@ -292,7 +292,20 @@ impl WriteJson for SyncPlan {
             .field("targetFingerprint", &self.target_fingerprint)
             .field("policyFingerprint", &self.policy_fingerprint)
             .field("audit", &self.audit)
+            .optional("selection", self.selection.as_ref().map(|s| s as &dyn WriteJson))
             .end();
+    }
+}
+
+impl WriteJson for PulledIn {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out).field("item", &self.item).field("because", &self.because).end();
+    }
+}
+
+impl WriteJson for Selection {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out).field("requested", &self.requested).field("pulledIn", &self.pulled_in).end();
     }
 }
 
@@ -325,6 +338,24 @@ impl WriteJson for PublishPlan {
             .optional("changes", self.changes.as_ref().map(|c| c as &dyn WriteJson))
             .field("hotfixes", &self.hotfixes)
             .field("fingerprint", &self.fingerprint)
+            .field("audit", &self.audit)
+            .end();
+    }
+}
+
+impl WriteJson for RollbackPlan {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .decision(&self.decision)
+            .field("mode", &"rollback")
+            .field("environment", &self.environment)
+            .field("payload", &self.payload)
+            .field("changes", &self.changes)
+            .field("manifest", &self.manifest)
+            .field("fingerprint", &self.fingerprint)
+            .field("versionFingerprint", &self.version_fingerprint)
+            .field("workspaceFingerprint", &self.workspace_fingerprint)
+            .field("policyFingerprint", &self.policy_fingerprint)
             .field("audit", &self.audit)
             .end();
     }

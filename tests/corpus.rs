@@ -10,11 +10,13 @@
 //! make corpus-update          # = UPDATE_CORPUS=1 cargo test --test corpus
 //! ```
 //!
-//! A request file is `{ "operation": "planSync" | "planPublish" | "checkEdit" | "authorize",
+//! A request file is `{ "operation": "planSync" | "planPublish" | "planRollback" | "checkEdit" |
+//! "authorize" | "verifyAuditChain",
 //! "policy"?: <policy; omitted = the default policy>, "request": <request> }`, or holds
 //! `"requestText": "<JSON text>"` instead of `request` (malformed JSON, duplicate keys: text that no
 //! JSON file can hold as a value). An expected file is `{ "answer": … }` or
-//! `{ "error": { "code", "message", "path" } }`.
+//! `{ "error": { "code", "message", "path" } }`. For `verifyAuditChain`, `request` is the records
+//! (the function's one argument) and `policy` is unused.
 //!
 //! Each operation is answered the way the JS API answers it: through `promotion_rules::api`, with
 //! a policy or request given as JSON text read by the crate's own reader under the default limits.
@@ -108,6 +110,8 @@ fn run_case(case: &Value) -> Value {
     match operation {
         "planSync" => answer_value(rules.plan_sync_value(request)),
         "planPublish" => answer_value(rules.plan_publish_value(request)),
+        "planRollback" => answer_value(rules.plan_rollback_value(request)),
+        "verifyAuditChain" => answer_value(api::verify_audit_chain(request, rules.limits())),
         "checkEdit" => answer_value(rules.check_edit_value(request)),
         "authorize" => {
             let request = request.as_object().expect("an authorize request is { actor, action, environment }");
@@ -224,7 +228,8 @@ fn the_corpus_covers_every_operation_and_every_issue_code() {
             }
         }
     }
-    assert_eq!(operations, BTreeSet::from(["authorize", "checkEdit", "planPublish", "planSync"].map(str::to_owned)));
+    let all = ["authorize", "checkEdit", "planPublish", "planRollback", "planSync", "verifyAuditChain"];
+    assert_eq!(operations, BTreeSet::from(all.map(str::to_owned)));
     let mut wanted: Vec<&str> = promotion_rules::IssueCode::ALL.iter().map(|code| code.as_str()).collect();
     wanted.extend(["INVALID_INPUT", "INVALID_POLICY", "LIMIT_EXCEEDED"]);
     let missing: Vec<&str> = wanted.into_iter().filter(|code| !codes.contains(*code)).collect();

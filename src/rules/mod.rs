@@ -5,7 +5,9 @@ pub mod edit;
 pub(crate) mod inline;
 pub mod publish;
 pub mod references;
+pub mod rollback;
 pub mod secrets;
+pub mod selection;
 pub mod sync;
 
 use serde::Serialize;
@@ -19,6 +21,8 @@ use crate::policy::{Action, Actor, CompiledPolicy, Policy};
 
 pub use edit::{EditCheck, EditRequest, HotfixDeclaration};
 pub use publish::{Hotfix, PublishMode, PublishPlan, PublishRequest};
+pub use rollback::{RollbackMode, RollbackPlan, RollbackRequest};
+pub use selection::{Closure, PulledIn, Selection};
 pub use sync::{SyncPlan, SyncRequest};
 
 /// The kind of event an [`Audit`] record describes.

@@ -13,6 +13,7 @@ use crate::json::{check_depth, child, index, Limits};
 use crate::manifest::{ItemPrints, Manifest};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
+use crate::rules::selection::{self, Closure, Selection};
 use crate::rules::{inline, item_path, read_previous_audit, references, Audit, AuditEvent, PromotionRules};
 use crate::variables::{self, default_value, DefaultOrigin, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
@@ -36,6 +37,10 @@ pub struct SyncRequest {
     pub acknowledge: Vec<(Kind, String)>,
     /// The fingerprint of the last audit record, written as `audit.previous`.
     pub previous_audit: Option<String>,
+    /// `kind/id` of the items to promote (a selective sync); `None`: every item.
+    pub select: Option<Vec<(Kind, String)>>,
+    /// What a selective sync does with a dependency left out of `select`.
+    pub closure: Closure,
 }
 
 impl SyncRequest {
@@ -51,7 +56,7 @@ impl SyncRequest {
         let mut map = into_object(value, "", "the sync request")?;
         reject_unknown(
             &map,
-            &["actor", "from", "to", "source", "target", "base", "acknowledge", "previousAudit"],
+            &["actor", "from", "to", "source", "target", "base", "acknowledge", "previousAudit", "select", "closure"],
             "",
             "A sync request",
         )?;
@@ -68,7 +73,27 @@ impl SyncRequest {
             Some(list) => read_acknowledgements(list, "/acknowledge")?,
         };
         let previous_audit = read_previous_audit(&mut map)?;
-        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge, previous_audit })
+        let select =
+            take_optional(&mut map, "select").map(|list| read_acknowledgements(list, "/select")).transpose()?;
+        let closure = match take_optional(&mut map, "closure") {
+            None => Closure::Pull,
+            Some(_) if select.is_none() => {
+                return Err(Error::invalid_input(
+                    "/closure",
+                    "closure applies to a selective sync only; add select, or remove closure.",
+                ))
+            }
+            Some(value) => {
+                let name = into_string(value, "/closure", "the closure (\"pull\" or \"refuse\")")?;
+                Closure::parse(&name).ok_or_else(|| {
+                    Error::invalid_input(
+                        "/closure",
+                        format!("\"{name}\" is not a closure; use \"pull\" (dependencies come along) or \"refuse\"."),
+                    )
+                })?
+            }
+        };
+        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge, previous_audit, select, closure })
     }
 }
 
@@ -131,12 +156,16 @@ pub struct SyncPlan {
     pub policy_fingerprint: String,
     /// The audit record.
     pub audit: Audit,
+    /// What a selective sync promotes: the requested items and the dependencies pulled in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<Selection>,
 }
 
 impl PromotionRules {
     /// Plans a sync: every rule of the spec, in order; a refusal is an answer with violations.
     pub fn plan_sync(&self, request: SyncRequest) -> Result<SyncPlan> {
-        let SyncRequest { actor, from, to, mut source, target, base, acknowledge, previous_audit } = request;
+        let SyncRequest { actor, from, to, mut source, target, base, acknowledge, previous_audit, select, closure } =
+            request;
         self.require_in_chain(from, "/from")?;
         self.require_in_chain(to, "/to")?;
         let target = target.unwrap_or_default();
@@ -163,14 +192,19 @@ impl PromotionRules {
         findings.warnings.extend(source.unknown_kind_warnings("/source"));
         // The source's promoted content is hashed now, before the merge and the redactions; its
         // first four kinds are also the payload's unless redacted, so that state is kept.
-        let (shared_prefix, source_fingerprint) = source_prints(&source);
+        // A selective sync first turns the source into the payload it selects (§5).
+        let selected = select.map(|select| selection::apply(&mut source, &target, &select, closure)).transpose()?;
+        let (shared_prefix, source_fingerprint) = match &selected {
+            None => source_prints(&source),
+            Some(selected) => (None, selected.source_fingerprint.clone()),
+        };
         let merge = variables::merge(&source, &target, "/source/variables");
         findings.warnings.extend(merge.warnings);
         if let Some(values) = source.values_mut(Kind::Variables) {
             let merged = variables::apply_merge(std::mem::take(values), target.values(Kind::Variables), &merge.origins);
             *values = merged;
         }
-        check_defaults(&source, &merge.origins, &mut findings);
+        check_defaults(&source, &merge.origins, ("/source", "/target"), &mut findings);
 
         // 4. Inline secrets.
         let redacted = inline::check(
@@ -191,7 +225,7 @@ impl PromotionRules {
         }
 
         // 5. References.
-        references::check(&source, &target, to, "/source", &mut findings);
+        references::check(&source, &target, to, "/source", ("this sync", "the source"), &mut findings);
 
         // 6. Drift against the base manifest.
         let payload_prints = ItemPrints::of(&source);
@@ -234,6 +268,7 @@ impl PromotionRules {
             SHARED_PREFIX.iter().any(|kind| kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true));
         let fingerprint =
             if prefix_redacted { fingerprint(&payload) } else { finish_payload_print(shared_prefix, &payload) };
+        let selection = selected.map(|selected| selected.finish(&mut findings));
         let decision = findings.into_decision();
         let audit = Audit {
             event: AuditEvent::Sync,
@@ -259,13 +294,14 @@ impl PromotionRules {
             target_fingerprint: crate::fingerprint::fingerprint(&target_payload),
             policy_fingerprint: self.policy().fingerprint().to_owned(),
             audit,
+            selection,
         })
     }
 }
 
 /// Replaces identifiers redacted as inline secrets wherever an answer repeats identifiers: the
 /// messages, and the id lists of the change set (the target may hold the same ids).
-fn scrub(secrets: &[String], findings: &mut Findings, changes: &mut ChangeSet) {
+pub(crate) fn scrub(secrets: &[String], findings: &mut Findings, changes: &mut ChangeSet) {
     // By hand rather than with `str::replace`: the pattern searcher costs kilobytes of WebAssembly.
     let clean = |text: &mut String| {
         for secret in secrets.iter().map(String::as_bytes).filter(|s| !s.is_empty()) {
@@ -356,8 +392,15 @@ pub(crate) fn fingerprint_payload(workspace: &Workspace) -> String {
     crate::fingerprint::fingerprint_object(workspace.payload())
 }
 
-/// Every default value of the payload must fit its type (`INVALID_VARIABLE_VALUE`).
-fn check_defaults(payload: &Workspace, origins: &[DefaultOrigin], findings: &mut Findings) {
+/// Every default value of the payload must fit its type (`INVALID_VARIABLE_VALUE`); `prefixes`
+/// are the pointers of the payload's origin and of the workspace whose defaults it keeps.
+pub(crate) fn check_defaults(
+    payload: &Workspace,
+    origins: &[DefaultOrigin],
+    prefixes: (&str, &str),
+    findings: &mut Findings,
+) {
+    let (source_prefix, target_prefix) = prefixes;
     let values = payload.values(Kind::Variables);
     for (i, ((item, info), value)) in
         payload.items(Kind::Variables).iter().zip(payload.variables()).zip(values).enumerate()
@@ -367,8 +410,8 @@ fn check_defaults(payload: &Workspace, origins: &[DefaultOrigin], findings: &mut
             continue;
         }
         let path = match origins.get(i) {
-            Some(DefaultOrigin::Target(j)) => child(&item_path("/target", Kind::Variables, *j), DEFAULT_VALUE),
-            _ => child(&item_path("/source", Kind::Variables, i), DEFAULT_VALUE),
+            Some(DefaultOrigin::Target(j)) => child(&item_path(target_prefix, Kind::Variables, *j), DEFAULT_VALUE),
+            _ => child(&item_path(source_prefix, Kind::Variables, i), DEFAULT_VALUE),
         };
         findings.violation(
             IssueCode::InvalidVariableValue,
@@ -434,7 +477,7 @@ fn check_drift(
 }
 
 /// `UNUSED_ACKNOWLEDGEMENT` for every `acknowledge` entry that matched no drift.
-fn report_unused_acknowledgements(acknowledge: &[(Kind, String)], used: &[bool], findings: &mut Findings) {
+pub(crate) fn report_unused_acknowledgements(acknowledge: &[(Kind, String)], used: &[bool], findings: &mut Findings) {
     for (i, ((kind, id), used)) in acknowledge.iter().zip(used).enumerate() {
         if !used {
             findings.warning(
