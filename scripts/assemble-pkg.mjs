@@ -126,8 +126,10 @@ const wasm = readFileSync(join(pkg, "web", "promotion_rules_bg.wasm"));
 const sizes = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length };
 writeFileSync(join(build, "sizes.json"), JSON.stringify(sizes) + "\n");
 console.log(`pkg/: promotion_rules_bg.wasm ${sizes.raw} B raw, ${sizes.gzip} B gzip -9`);
-// The size budget of the shipped .wasm (issue 3): 100 KB gzip -9. A build past it fails.
-const GZIP_BUDGET = 100_000;
+// The size budget of the shipped .wasm: 100 KB gzip -9 (issue 3), plus 8 KB for selective sync,
+// rollback and the audit chain (issue 12; 96.9 KB → 105.8 KB measured). A build past it fails.
+// The hard ceiling of the project is 180 KB.
+const GZIP_BUDGET = 108_000;
 if (sizes.gzip > GZIP_BUDGET) {
   console.error(`assemble-pkg: the .wasm is ${sizes.gzip} B gzip, over the budget of ${GZIP_BUDGET} B`);
   process.exit(1);
