@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 
 const [build, pkg] = process.argv.slice(2);
 const root = new URL("..", import.meta.url).pathname;
-const API = ["defaultPolicy", "fingerprint", "filterContent", "diffWorkspaces", "manifest", "PromotionRules"];
+const API = ["defaultPolicy", "fingerprint", "filterContent", "diffWorkspaces", "manifest", "verifyAuditChain", "PromotionRules"];
 const apiList = API.join(", ");
 
 mkdirSync(join(pkg, "web"), { recursive: true });
@@ -136,8 +136,10 @@ if (existsSync(sizeOnlyPath)) {
   writeFileSync(join(build, "sizes.json"), JSON.stringify(sizes) + "\n");
   console.log(`  of which the speed-optimised SHA-256 (sha2 at opt-level 3): ${sizes.raw - other.raw} B raw, ${sizes.gzip - other.gzip} B gzip (all size-optimised: ${other.raw} B raw, ${other.gzip} B gzip)`);
 }
-// The size budget of the shipped .wasm (issues 3 and 10): 110 KB gzip -9. A build past it fails.
-const GZIP_BUDGET = 110_000;
+// The size budget of the shipped .wasm: 110 KB gzip -9 for the data path (issue 10), plus 8 KB for
+// selective sync, rollback and the audit chain (issue 12). A build past it fails. The hard ceiling of
+// the project is 180 KB.
+const GZIP_BUDGET = 118_000;
 if (sizes.gzip > GZIP_BUDGET) {
   console.error(`assemble-pkg: the .wasm is ${sizes.gzip} B gzip, over the budget of ${GZIP_BUDGET} B`);
   process.exit(1);

@@ -8,6 +8,7 @@
 
 use serde_json::Value;
 
+use crate::audit_chain::AuditChain;
 use crate::diff::{self, ChangeSet};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
@@ -18,7 +19,9 @@ use crate::limits::Limits;
 use crate::manifest::Manifest;
 use crate::policy::Policy;
 use crate::rules::sync::counted_in_sync_request;
-use crate::rules::{EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, SyncRequest};
+use crate::rules::{
+    EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, RollbackPlan, RollbackRequest, SyncRequest,
+};
 use crate::workspace::{counted_in_workspace, Filtered, Workspace};
 
 /// Reads one argument's text; errors get `prefix` in front of their path.
@@ -61,6 +64,12 @@ pub fn diff_workspaces(before: &str, after: &str) -> Result<ChangeSet> {
 pub fn manifest(workspace: &str) -> Result<Manifest> {
     let limits = Limits::DEFAULT;
     Manifest::of_value(read(workspace, &limits, counted_in_workspace, "")?, &limits)
+}
+
+/// `verifyAuditChain(records)`: whether each audit record links to the fingerprint of the one
+/// before it, the fingerprint of the last (`head`), and where the chain first breaks.
+pub fn verify_audit_chain(records: &str) -> Result<AuditChain> {
+    crate::audit_chain::verify_audit_chain(&read(records, &Limits::DEFAULT, keep_all, "")?)
 }
 
 /// `new PromotionRules(policy?)`: `None` is the default policy; every mistake is `INVALID_POLICY`.
@@ -110,6 +119,12 @@ pub fn plan_sync(rules: &PromotionRules, request: &str) -> Result<String> {
 pub fn plan_publish(rules: &PromotionRules, request: &str) -> Result<PublishPlan> {
     let request = read(request, rules.limits(), keep_all, "")?;
     rules.plan_publish(PublishRequest::from_parsed(request, rules.limits())?)
+}
+
+/// `.planRollback(request)`.
+pub fn plan_rollback(rules: &PromotionRules, request: &str) -> Result<RollbackPlan> {
+    let request = read(request, rules.limits(), keep_all, "")?;
+    rules.plan_rollback(RollbackRequest::from_parsed(request, rules.limits())?)
 }
 
 /// The actor of `.authorize` as the JS layer packs it, `action \0 environment \0 id \0 role \0 …`

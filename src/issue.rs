@@ -46,11 +46,13 @@ pub enum IssueCode {
     NothingToHotfix,
     /// An `acknowledge` entry matched no drift, so it acknowledged nothing.
     UnusedAcknowledgement,
+    /// A selective sync under `closure: "refuse"` needs an item that is not selected.
+    DependencyNotSelected,
 }
 
 impl IssueCode {
     /// Every code, in declaration order.
-    pub const ALL: [IssueCode; 18] = [
+    pub const ALL: [IssueCode; 19] = [
         IssueCode::NotNextEnvironment,
         IssueCode::NoNextEnvironment,
         IssueCode::Forbidden,
@@ -69,6 +71,7 @@ impl IssueCode {
         IssueCode::UndeclaredHotfix,
         IssueCode::NothingToHotfix,
         IssueCode::UnusedAcknowledgement,
+        IssueCode::DependencyNotSelected,
     ];
 
     /// The code as written in JSON, e.g. `NOT_NEXT_ENVIRONMENT`.
@@ -92,6 +95,7 @@ impl IssueCode {
             IssueCode::UndeclaredHotfix => "UNDECLARED_HOTFIX",
             IssueCode::NothingToHotfix => "NOTHING_TO_HOTFIX",
             IssueCode::UnusedAcknowledgement => "UNUSED_ACKNOWLEDGEMENT",
+            IssueCode::DependencyNotSelected => "DEPENDENCY_NOT_SELECTED",
         }
     }
 }

@@ -226,7 +226,7 @@ fn item_texts(kind: Kind, text: &CanonicalText, changed: bool, count: usize) -> 
 
 /// Whether two items have the same fingerprint for sure: equal values (variables: equal but
 /// for their default values).
-fn same_item(kind: Kind, a: &Value, b: &Value) -> bool {
+pub(crate) fn same_item(kind: Kind, a: &Value, b: &Value) -> bool {
     match (kind, a, b) {
         (Kind::Variables, Value::Object(a), Value::Object(b)) => {
             let mut a = a.iter().filter(|(key, _)| *key != DEFAULT_VALUE);

@@ -31,12 +31,21 @@ pub enum Action {
     Publish,
     /// Publish production content that differs from what was synced in (production only).
     Hotfix,
+    /// Restore an earlier version in an environment.
+    Rollback,
 }
 
 impl Action {
-    /// All six, in the order of the spec.
-    pub const ALL: [Action; 6] =
-        [Action::Edit, Action::EditVariableDefault, Action::EditLocal, Action::Sync, Action::Publish, Action::Hotfix];
+    /// All seven, in the order of the spec.
+    pub const ALL: [Action; 7] = [
+        Action::Edit,
+        Action::EditVariableDefault,
+        Action::EditLocal,
+        Action::Sync,
+        Action::Publish,
+        Action::Hotfix,
+        Action::Rollback,
+    ];
 
     /// The name as written in JSON, e.g. `editVariableDefault`.
     pub fn as_str(self) -> &'static str {
@@ -47,6 +56,7 @@ impl Action {
             Action::Sync => "sync",
             Action::Publish => "publish",
             Action::Hotfix => "hotfix",
+            Action::Rollback => "rollback",
         }
     }
 
@@ -135,10 +145,10 @@ pub const DEFAULT_POLICY_JSON: &str = r#"{
     "qa": { "test": ["editVariableDefault", "editLocal", "sync"] },
     "business": { "uat": ["editVariableDefault", "sync"] },
     "devops": {
-      "staging": ["editVariableDefault", "editLocal", "sync"],
-      "production": ["editVariableDefault", "editLocal", "publish"]
+      "staging": ["editVariableDefault", "editLocal", "sync", "rollback"],
+      "production": ["editVariableDefault", "editLocal", "publish", "rollback"]
     },
-    "admin": { "production": ["publish", "hotfix"] }
+    "admin": { "production": ["publish", "hotfix", "rollback"] }
   }
 }"#;
 
@@ -361,7 +371,7 @@ fn read_actions(value: Value, env: Environment, chain: Chain, path: &str) -> Res
             Error::invalid_input(
                 &action_path,
                 format!(
-                    "\"{name}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish or hotfix."
+                    "\"{name}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish, hotfix or rollback."
                 ),
             )
         })?;
@@ -460,7 +470,7 @@ mod tests {
         assert_eq!(policy, Policy::default_policy());
         assert_eq!(policy.roles.len(), 5);
         let admin = policy.roles["admin"].actions(Environment::Production).collect::<Vec<_>>();
-        assert_eq!(admin, [Action::Publish, Action::Hotfix]);
+        assert_eq!(admin, [Action::Publish, Action::Hotfix, Action::Rollback]);
     }
 
     #[test]

@@ -161,6 +161,12 @@ pub fn manifest(workspace: JsValue) -> Result<JsValue, JsValue> {
     owned(api::manifest(&text(&workspace, "")?))
 }
 
+/// Verifies a log of audit records (an array, or its JSON text): `{ valid, count, head, brokenAt? }`.
+#[wasm_bindgen(js_name = verifyAuditChain)]
+pub fn verify_audit_chain(records: JsValue) -> Result<JsValue, JsValue> {
+    owned(api::verify_audit_chain(&text(&records, "")?))
+}
+
 /// The rules engine: validates and compiles a policy once.
 #[wasm_bindgen(js_name = PromotionRules)]
 pub struct PromotionRules {
@@ -247,6 +253,12 @@ impl PromotionRules {
     #[wasm_bindgen(js_name = planSync)]
     pub fn plan_sync(&self, request: JsValue) -> Result<JsValue, JsValue> {
         JSON::parse(&api::plan_sync(&self.inner, &text(&request, "")?).map_err(to_js_error)?)
+    }
+
+    /// The plan of a rollback to an earlier version.
+    #[wasm_bindgen(js_name = planRollback)]
+    pub fn plan_rollback(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        owned(api::plan_rollback(&self.inner, &text(&request, "")?))
     }
 
     /// The plan of a publish: go-live or hotfix.

@@ -340,6 +340,24 @@ impl Workspace {
         }
     }
 
+    /// Replaces the content of a promoted kind: its JSON, what the rules read of each item, and
+    /// (for variables) their types and usage, all index-aligned.
+    pub(crate) fn replace_kind(
+        &mut self,
+        kind: Kind,
+        values: Vec<Value>,
+        items: Vec<Item>,
+        variables: Vec<VariableInfo>,
+    ) {
+        if let Some(slot) = self.items.get_mut(kind as usize).filter(|_| kind.is_promoted()) {
+            *slot = items;
+            self.payload.insert(kind.as_str().to_owned(), Value::Array(values));
+            if kind == Kind::Variables {
+                self.variables = variables;
+            }
+        }
+    }
+
     /// Types and usage of the variables, parallel to `items(Kind::Variables)`.
     pub fn variables(&self) -> &[VariableInfo] {
         &self.variables

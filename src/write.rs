@@ -7,13 +7,14 @@
 
 use serde_json::{Map, Value};
 
+use crate::audit_chain::AuditChain;
 use crate::diff::{ChangeSet, KindChanges, KindMap, ModifiedItem, PatchOperation, Summary};
 use crate::environment::Environment;
 use crate::fingerprint::{write_number, write_string};
 use crate::issue::{Decision, Issue, IssueCode};
 use crate::manifest::Manifest;
 use crate::policy::Policy;
-use crate::rules::{Audit, AuditEvent, EditCheck, Hotfix, PublishMode, PublishPlan, SyncPlan};
+use crate::rules::{Audit, EditCheck, Hotfix, PublishMode, PublishPlan, PulledIn, RollbackPlan, Selection, SyncPlan};
 use crate::workspace::{Filtered, Kind};
 
 /// A value that writes itself as JSON text.
@@ -180,13 +181,8 @@ impl WriteJson for Decision {
 
 impl WriteJson for Audit {
     fn write_json(&self, out: &mut String) {
-        let event = match self.event {
-            AuditEvent::Sync => "workspace.sync",
-            AuditEvent::Publish => "workspace.publish",
-            AuditEvent::Edit => "workspace.edit",
-        };
         Object::new(out)
-            .field("event", &event)
+            .field("event", &self.event.as_str())
             .field("actor", &self.actor)
             .optional("from", env(&self.from))
             .optional("to", env(&self.to))
@@ -194,6 +190,7 @@ impl WriteJson for Audit {
             .field("allowed", &self.allowed)
             .field("codes", &self.codes)
             .field("fingerprint", &self.fingerprint)
+            .optional("previous", self.previous.as_ref().map(|p| p as &dyn WriteJson))
             .end();
     }
 }
@@ -339,7 +336,20 @@ fn write_sync_plan<'a>(plan: &'a SyncPlan, known: &dyn Fn(&str) -> Option<&'a st
         .field("targetFingerprint", &plan.target_fingerprint)
         .field("policyFingerprint", &plan.policy_fingerprint)
         .field("audit", &plan.audit)
+        .optional("selection", plan.selection.as_ref().map(|s| s as &dyn WriteJson))
         .end();
+}
+
+impl WriteJson for PulledIn {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out).field("item", &self.item).field("because", &self.because).end();
+    }
+}
+
+impl WriteJson for Selection {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out).field("requested", &self.requested).field("pulledIn", &self.pulled_in).end();
+    }
 }
 
 impl WriteJson for EditCheck {
@@ -376,12 +386,41 @@ impl WriteJson for PublishPlan {
     }
 }
 
+impl WriteJson for RollbackPlan {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .decision(&self.decision)
+            .field("mode", &"rollback")
+            .field("environment", &self.environment)
+            .field("payload", &self.payload)
+            .field("changes", &self.changes)
+            .field("manifest", &self.manifest)
+            .field("fingerprint", &self.fingerprint)
+            .field("versionFingerprint", &self.version_fingerprint)
+            .field("workspaceFingerprint", &self.workspace_fingerprint)
+            .field("policyFingerprint", &self.policy_fingerprint)
+            .field("audit", &self.audit)
+            .end();
+    }
+}
+
 impl WriteJson for Filtered {
     fn write_json(&self, out: &mut String) {
         Object::new(out)
             .field("payload", &self.payload)
             .field("excluded", &self.excluded)
             .field("warnings", &self.warnings)
+            .end();
+    }
+}
+
+impl WriteJson for AuditChain {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("valid", &self.valid)
+            .field("count", &self.count)
+            .field("head", &self.head)
+            .optional("brokenAt", self.broken_at.as_ref().map(|i| i as &dyn WriteJson))
             .end();
     }
 }

@@ -10,11 +10,13 @@
 //! make corpus-update          # = UPDATE_CORPUS=1 cargo test --test corpus
 //! ```
 //!
-//! A request file is `{ "operation": "planSync" | "planPublish" | "checkEdit" | "authorize",
+//! A request file is `{ "operation": "planSync" | "planPublish" | "planRollback" | "checkEdit" |
+//! "authorize" | "verifyAuditChain",
 //! "policy"?: <policy; omitted = the default policy>, "request": <request> }`, or holds
 //! `"requestText": "<JSON text>"` instead of `request` (malformed JSON, duplicate keys: text that no
 //! JSON file can hold as a value). An expected file is `{ "answer": … }` or
-//! `{ "error": { "code", "message", "path" } }`.
+//! `{ "error": { "code", "message", "path" } }`. For `verifyAuditChain`, `request` is the records
+//! (the function's one argument) and `policy` is unused.
 //!
 //! Each operation is answered the way the JS API answers it: through its one JSON-text entry in
 //! `promotion_rules::api` (the entry `wasm.rs` calls), the request written as JSON text as the JS
@@ -102,6 +104,8 @@ fn run_case(case: &Value) -> Value {
         },
         "planPublish" => answer_value(api::plan_publish(&rules, &text(&request))),
         "checkEdit" => answer_value(api::check_edit(&rules, &text(&request))),
+        "planRollback" => answer_value(api::plan_rollback(&rules, &text(&request))),
+        "verifyAuditChain" => answer_value(api::verify_audit_chain(&text(&request))),
         "authorize" => {
             let request = request.as_object().expect("an authorize request is { actor, action, environment }");
             let actor = text(request.get("actor").expect("an authorize case names its actor"));
@@ -210,7 +214,8 @@ fn the_corpus_covers_every_operation_and_every_issue_code() {
             }
         }
     }
-    assert_eq!(operations, BTreeSet::from(["authorize", "checkEdit", "planPublish", "planSync"].map(str::to_owned)));
+    let all = ["authorize", "checkEdit", "planPublish", "planRollback", "planSync", "verifyAuditChain"];
+    assert_eq!(operations, BTreeSet::from(all.map(str::to_owned)));
     let mut wanted: Vec<&str> = promotion_rules::IssueCode::ALL.iter().map(|code| code.as_str()).collect();
     wanted.extend(["INVALID_INPUT", "INVALID_POLICY", "LIMIT_EXCEEDED"]);
     let missing: Vec<&str> = wanted.into_iter().filter(|code| !codes.contains(*code)).collect();

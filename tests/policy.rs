@@ -8,7 +8,7 @@ use common::*;
 use promotion_rules::{api, fingerprint, Action, Actor, Environment, ErrorCode, Policy, PromotionRules};
 use serde_json::{json, Value};
 
-const ACTIONS: [&str; 6] = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix"];
+const ACTIONS: [&str; 7] = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix", "rollback"];
 
 fn spec_table() -> Value {
     json!({
@@ -18,10 +18,10 @@ fn spec_table() -> Value {
             "qa": { "test": ["editVariableDefault", "editLocal", "sync"] },
             "business": { "uat": ["editVariableDefault", "sync"] },
             "devops": {
-                "staging": ["editVariableDefault", "editLocal", "sync"],
-                "production": ["editVariableDefault", "editLocal", "publish"]
+                "staging": ["editVariableDefault", "editLocal", "sync", "rollback"],
+                "production": ["editVariableDefault", "editLocal", "publish", "rollback"]
             },
-            "admin": { "production": ["publish", "hotfix"] }
+            "admin": { "production": ["publish", "hotfix", "rollback"] }
         },
         "noSelfPromotion": [],
         "inlineSecrets": "block"

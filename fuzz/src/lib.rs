@@ -12,8 +12,8 @@ use promotion_rules::diff::apply_patch;
 use promotion_rules::rules::secrets::{find_credential, scan};
 use promotion_rules::write::{to_json, WriteJson};
 use promotion_rules::{
-    fingerprint, json, ChangeSet, Decision, EditCheck, Environment, Filtered, InlineSecrets, Limits, PromotionRules,
-    PublishMode, PublishPlan, SyncPlan,
+    fingerprint, json, AuditChain, ChangeSet, Decision, EditCheck, Environment, Filtered, InlineSecrets, Limits,
+    PromotionRules, PublishMode, PublishPlan, RollbackPlan, SyncPlan,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -272,6 +272,51 @@ pub fn check_publish(rules: &PromotionRules, request: &Value, plan: &PublishPlan
     }
     assert_eq!(plan.audit.allowed, plan.decision.allowed, "audit.allowed");
     serializes(plan);
+}
+
+/// The invariants of a rollback plan.
+pub fn check_rollback(rules: &PromotionRules, request: &Value, plan: &RollbackPlan) {
+    check_decision(&plan.decision);
+    check_payload(&plan.payload);
+    check_no_inline_secret(&plan.payload, rules.policy().inline_secrets());
+    assert_eq!(plan.fingerprint, fingerprint(&plan.payload), "plan fingerprint");
+    if plan.decision.allowed {
+        let actor = request.get("actor").and_then(|a| promotion_rules::Actor::from_value(a.clone(), "/actor").ok());
+        let Some(actor) = actor else { panic!("an allowed plan without a readable actor") };
+        assert!(granted(rules, &actor, "rollback", plan.environment), "a rollback allowed without rollback");
+    }
+    match promotion_rules::Manifest::of_value(plan.payload.clone(), rules.limits()) {
+        Ok(manifest) => assert!(manifest == plan.manifest, "the manifest is not the payload's"),
+        Err(error) => panic!("the payload is no workspace: {error}"),
+    }
+    if let Some(workspace) = request.get("workspace") {
+        if let Ok(filtered) = promotion_rules::workspace::filter_content(workspace.clone(), rules.limits()) {
+            assert_eq!(plan.workspace_fingerprint, fingerprint(&filtered.payload), "workspace fingerprint");
+            check_changes(&plan.changes, &filtered.payload, &plan.payload);
+        }
+    }
+    assert_eq!(plan.audit.allowed, plan.decision.allowed, "audit.allowed");
+    assert_eq!(plan.audit.fingerprint, plan.fingerprint, "audit.fingerprint");
+    serializes(plan);
+}
+
+/// The invariants of `verifyAuditChain`, recomputed link by link.
+pub fn check_audit_chain(records: &Value, verdict: &AuditChain) {
+    let Some(records) = records.as_array() else { panic!("a verdict for records that are no array") };
+    assert_eq!(verdict.count, records.len(), "count");
+    assert_eq!(verdict.head, records.last().map(fingerprint), "head");
+    assert_eq!(verdict.valid, verdict.broken_at.is_none(), "valid iff not broken");
+    let link = |i: usize| {
+        let previous = records.get(i).and_then(|r| r.get("previous")).filter(|p| !p.is_null());
+        let before = i.checked_sub(1).and_then(|j| records.get(j)).map(|r| Value::String(fingerprint(r)));
+        previous == before.as_ref()
+    };
+    let end = verdict.broken_at.unwrap_or(records.len());
+    assert!((0..end).all(link), "a link before brokenAt does not hold");
+    if let Some(broken) = verdict.broken_at {
+        assert!(!link(broken), "brokenAt names a link that holds");
+    }
+    serializes(verdict);
 }
 
 /// The invariants of an edit check.

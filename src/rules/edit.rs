@@ -15,7 +15,7 @@ use crate::manifest::item_fingerprint;
 use crate::pointer::child;
 use crate::policy::{Action, Actor};
 use crate::rules::sync::read_environment;
-use crate::rules::{empty_reason, item_path, Audit, AuditEvent, PromotionRules};
+use crate::rules::{empty_reason, item_path, read_previous_audit, Audit, AuditEvent, PromotionRules};
 use crate::variables::{default_value, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 
@@ -56,6 +56,8 @@ pub struct EditRequest {
     pub after: Workspace,
     /// A declared production hotfix.
     pub hotfix: Option<HotfixDeclaration>,
+    /// The fingerprint of the last audit record, written as `audit.previous`.
+    pub previous_audit: Option<String>,
 }
 
 impl EditRequest {
@@ -69,7 +71,12 @@ impl EditRequest {
     /// `limits`, whose depth the reader has checked already.
     pub(crate) fn from_parsed(value: Value, limits: &Limits) -> Result<EditRequest> {
         let mut map = into_object(value, "", "the edit request")?;
-        reject_unknown(&map, &["actor", "environment", "before", "after", "hotfix"], "", "An edit request")?;
+        reject_unknown(
+            &map,
+            &["actor", "environment", "before", "after", "hotfix", "previousAudit"],
+            "",
+            "An edit request",
+        )?;
         let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
         let environment =
             read_environment(take_required(&mut map, "environment", "", "The environment")?, "/environment")?;
@@ -85,7 +92,8 @@ impl EditRequest {
         )?;
         let hotfix =
             take_optional(&mut map, "hotfix").map(|h| HotfixDeclaration::from_value(h, "/hotfix")).transpose()?;
-        Ok(EditRequest { actor, environment, before, after, hotfix })
+        let previous_audit = read_previous_audit(&mut map)?;
+        Ok(EditRequest { actor, environment, before, after, hotfix, previous_audit })
     }
 }
 
@@ -105,7 +113,7 @@ impl PromotionRules {
     /// Checks an edit: promoted content changes only in dev (or by a declared hotfix in
     /// production), variable structure only in dev, defaults and local kinds with their actions.
     pub fn check_edit(&self, request: EditRequest) -> Result<EditCheck> {
-        let EditRequest { actor, environment: env, before, after, hotfix } = request;
+        let EditRequest { actor, environment: env, before, after, hotfix, previous_audit } = request;
         self.require_in_chain(env, "/environment")?;
         let mut findings = Findings::default();
         findings.warnings.extend(after.unknown_kind_warnings("/after"));
@@ -229,6 +237,7 @@ impl PromotionRules {
             allowed: decision.allowed,
             codes: decision.codes(),
             fingerprint: fingerprint(&after_value),
+            previous: previous_audit,
         };
         Ok(EditCheck { decision, changes, audit })
     }

@@ -6,7 +6,9 @@ pub(crate) mod inline;
 pub mod merge;
 pub mod publish;
 pub mod references;
+pub mod rollback;
 pub mod secrets;
+pub mod selection;
 pub mod sync;
 
 use serde::Serialize;
@@ -22,6 +24,8 @@ use crate::policy::{Action, Actor, CompiledPolicy, Policy};
 
 pub use edit::{EditCheck, EditRequest, HotfixDeclaration};
 pub use publish::{Hotfix, PublishMode, PublishPlan, PublishRequest};
+pub use rollback::{RollbackMode, RollbackPlan, RollbackRequest};
+pub use selection::{Closure, PulledIn, Selection};
 pub use sync::{SyncPlan, SyncRequest};
 
 /// The kind of event an [`Audit`] record describes.
@@ -36,6 +40,21 @@ pub enum AuditEvent {
     /// An edit in one environment.
     #[serde(rename = "workspace.edit")]
     Edit,
+    /// A rollback to an earlier version in one environment.
+    #[serde(rename = "workspace.rollback")]
+    Rollback,
+}
+
+impl AuditEvent {
+    /// The name as written in JSON, e.g. `workspace.sync`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditEvent::Sync => "workspace.sync",
+            AuditEvent::Publish => "workspace.publish",
+            AuditEvent::Edit => "workspace.edit",
+            AuditEvent::Rollback => "workspace.rollback",
+        }
+    }
 }
 
 /// The record a back end stores with every decision.
@@ -61,6 +80,10 @@ pub struct Audit {
     pub codes: Vec<IssueCode>,
     /// The payload's (sync), the published content's (publish) or the edited content's (edit).
     pub fingerprint: String,
+    /// The fingerprint of the audit record before this one (the request's `previousAudit`):
+    /// the link of the tamper-evident chain that [`crate::audit_chain::verify_audit_chain`] checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
 }
 
 /// The rules engine: a policy validated and compiled once, answering every decision.
@@ -145,7 +168,7 @@ impl PromotionRules {
             Error::invalid_input(
                 "/action",
                 format!(
-                    "\"{action}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish or hotfix."
+                    "\"{action}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish, hotfix or rollback."
                 ),
             )
         })?;
@@ -166,6 +189,11 @@ impl PromotionRules {
     /// [`PromotionRules::plan_publish`] of a request given as a JSON value.
     pub fn plan_publish_value(&self, request: Value) -> Result<PublishPlan> {
         self.plan_publish(PublishRequest::from_value(request, self.limits())?)
+    }
+
+    /// [`PromotionRules::plan_rollback`] of a request given as a JSON value.
+    pub fn plan_rollback_value(&self, request: Value) -> Result<RollbackPlan> {
+        self.plan_rollback(RollbackRequest::from_value(request, self.limits())?)
     }
 
     /// Reads an environment name of the chain (`path` names it in errors).
@@ -287,6 +315,25 @@ impl PromotionRules {
 /// `prefix/kind/index`: the pointer of an item in a request.
 pub(crate) fn item_path(prefix: &str, kind: crate::workspace::Kind, index: usize) -> String {
     format!("{prefix}/{}/{index}", kind.as_str())
+}
+
+/// Reads the optional `previousAudit` of a planning request: the fingerprint of the last audit
+/// record of the log, `sha256:<64 lowercase hex digits>`, written as `audit.previous`.
+pub(crate) fn read_previous_audit(map: &mut serde_json::Map<String, serde_json::Value>) -> Result<Option<String>> {
+    let Some(value) = crate::input::take_optional(map, "previousAudit") else { return Ok(None) };
+    match value {
+        serde_json::Value::String(print) if crate::fingerprint::is_fingerprint(&print) => Ok(Some(print)),
+        other => Err(Error::invalid_input(
+            "/previousAudit",
+            format!(
+                "Expected previousAudit as a fingerprint \"sha256:<64 lowercase hex digits>\" of the last audit record, found {}; send fingerprint(lastRecord).",
+                match &other {
+                    serde_json::Value::String(_) => "another string",
+                    other => crate::input::type_name(other),
+                }
+            ),
+        )),
+    }
 }
 
 /// An `INVALID_INPUT` error for a missing hotfix reason, shared by edit and publish.

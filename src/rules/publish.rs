@@ -15,7 +15,7 @@ use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
 use crate::rules::edit::HotfixDeclaration;
 use crate::rules::sync::fingerprint_payload;
-use crate::rules::{Audit, AuditEvent, PromotionRules};
+use crate::rules::{read_previous_audit, Audit, AuditEvent, PromotionRules};
 use crate::workspace::{Kind, Workspace};
 
 /// `planPublish`'s request.
@@ -31,6 +31,8 @@ pub struct PublishRequest {
     pub base: Option<Manifest>,
     /// A declared hotfix.
     pub hotfix: Option<HotfixDeclaration>,
+    /// The fingerprint of the last audit record, written as `audit.previous`.
+    pub previous_audit: Option<String>,
 }
 
 impl PublishRequest {
@@ -44,7 +46,12 @@ impl PublishRequest {
     /// `limits`, whose depth the reader has checked already.
     pub(crate) fn from_parsed(value: Value, limits: &Limits) -> Result<PublishRequest> {
         let mut map = into_object(value, "", "the publish request")?;
-        reject_unknown(&map, &["actor", "workspace", "live", "base", "hotfix"], "", "A publish request")?;
+        reject_unknown(
+            &map,
+            &["actor", "workspace", "live", "base", "hotfix", "previousAudit"],
+            "",
+            "A publish request",
+        )?;
         let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
         let workspace = Workspace::from_value(
             take_required(&mut map, "workspace", "", "The workspace to publish")?,
@@ -55,7 +62,8 @@ impl PublishRequest {
         let base = take_optional(&mut map, "base").map(|b| Manifest::from_value(b, "/base")).transpose()?;
         let hotfix =
             take_optional(&mut map, "hotfix").map(|h| HotfixDeclaration::from_value(h, "/hotfix")).transpose()?;
-        Ok(PublishRequest { actor, workspace, live, base, hotfix })
+        let previous_audit = read_previous_audit(&mut map)?;
+        Ok(PublishRequest { actor, workspace, live, base, hotfix, previous_audit })
     }
 }
 
@@ -104,7 +112,7 @@ pub struct PublishPlan {
 impl PromotionRules {
     /// Plans a publish in production.
     pub fn plan_publish(&self, request: PublishRequest) -> Result<PublishPlan> {
-        let PublishRequest { actor, workspace, live, base, hotfix } = request;
+        let PublishRequest { actor, workspace, live, base, hotfix, previous_audit } = request;
         let production = self.require_in_chain(Environment::Production, "")?;
         let mut findings = Findings::default();
         self.require(&mut findings, &actor, Action::Publish, production, "/actor");
@@ -172,6 +180,7 @@ impl PromotionRules {
             allowed: decision.allowed,
             codes: decision.codes(),
             fingerprint: fingerprint.clone(),
+            previous: previous_audit,
         };
         Ok(PublishPlan { decision, mode, changes, hotfixes, fingerprint, audit })
     }

@@ -16,7 +16,8 @@ use crate::pointer::{child, index};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
 use crate::rules::merge::{self, DefaultOrigin};
-use crate::rules::{inline, item_path, references, Audit, AuditEvent, PromotionRules};
+use crate::rules::selection::{self, Closure, Selection};
+use crate::rules::{inline, item_path, read_previous_audit, references, Audit, AuditEvent, PromotionRules};
 use crate::variables::{default_value, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 
@@ -37,6 +38,12 @@ pub struct SyncRequest {
     pub base: Option<Manifest>,
     /// `kind/id` entries whose drift the actor accepts.
     pub acknowledge: Vec<(Kind, String)>,
+    /// The fingerprint of the last audit record, written as `audit.previous`.
+    pub previous_audit: Option<String>,
+    /// `kind/id` of the items to promote (a selective sync); `None`: every item.
+    pub select: Option<Vec<(Kind, String)>>,
+    /// What a selective sync does with a dependency left out of `select`.
+    pub closure: Closure,
 }
 
 impl SyncRequest {
@@ -52,7 +59,7 @@ impl SyncRequest {
         let mut map = into_object(value, "", "the sync request")?;
         reject_unknown(
             &map,
-            &["actor", "from", "to", "source", "target", "base", "acknowledge"],
+            &["actor", "from", "to", "source", "target", "base", "acknowledge", "previousAudit", "select", "closure"],
             "",
             "A sync request",
         )?;
@@ -68,7 +75,28 @@ impl SyncRequest {
             None => Vec::new(),
             Some(list) => read_acknowledgements(list, "/acknowledge")?,
         };
-        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge })
+        let previous_audit = read_previous_audit(&mut map)?;
+        let select =
+            take_optional(&mut map, "select").map(|list| read_acknowledgements(list, "/select")).transpose()?;
+        let closure = match take_optional(&mut map, "closure") {
+            None => Closure::Pull,
+            Some(_) if select.is_none() => {
+                return Err(Error::invalid_input(
+                    "/closure",
+                    "closure applies to a selective sync only; add select, or remove closure.",
+                ))
+            }
+            Some(value) => {
+                let name = into_string(value, "/closure", "the closure (\"pull\" or \"refuse\")")?;
+                Closure::parse(&name).ok_or_else(|| {
+                    Error::invalid_input(
+                        "/closure",
+                        format!("\"{name}\" is not a closure; use \"pull\" (dependencies come along) or \"refuse\"."),
+                    )
+                })?
+            }
+        };
+        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge, previous_audit, select, closure })
     }
 }
 
@@ -145,6 +173,9 @@ pub struct SyncPlan {
     pub policy_fingerprint: String,
     /// The audit record.
     pub audit: Audit,
+    /// What a selective sync promotes: the requested items and the dependencies pulled in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<Selection>,
 }
 
 /// The canonical text of the source's promoted content, which a sync's answer copies for the
@@ -177,7 +208,8 @@ impl PromotionRules {
 
     /// [`PromotionRules::plan_sync`], and the source's canonical text the payload shares.
     pub(crate) fn plan_sync_with_text(&self, request: SyncRequest) -> Result<(SyncPlan, PayloadText)> {
-        let SyncRequest { actor, from, to, mut source, target, base, acknowledge } = request;
+        let SyncRequest { actor, from, to, mut source, target, base, acknowledge, previous_audit, select, closure } =
+            request;
         self.require_in_chain(from, "/from")?;
         self.require_in_chain(to, "/to")?;
         let target = target.unwrap_or_default();
@@ -202,18 +234,25 @@ impl PromotionRules {
 
         // 3. Payload: the allow-list filter and the variable merge.
         findings.warnings.extend(source.unknown_kind_warnings("/source"));
-        // The source's promoted content is written canonically once, now, before the merge and
-        // the redactions, and hashed; its first four kinds are also the payload's unless
-        // redacted, so that hash state is kept. The item prints are hashed from the same text.
+        // A selective sync first turns the source into the payload it selects (§5).
+        let selected = select.map(|select| selection::apply(&mut source, &target, &select, closure)).transpose()?;
+        // The (selected) source's promoted content is written canonically once, now, before the
+        // merge and the redactions, and hashed; its first four kinds are also the payload's
+        // unless redacted, so that hash state is kept. The item prints are hashed from the same
+        // text.
         let source_text = CanonicalText::of_object(source.payload());
         let (shared_prefix, source_fingerprint) = source_prints(&source_text);
+        let source_fingerprint = match &selected {
+            None => source_fingerprint,
+            Some(selected) => selected.source_fingerprint.clone(),
+        };
         let merge = merge::merge(&source, &target, "/source/variables");
         findings.warnings.extend(merge.warnings);
         if let Some(values) = source.values_mut(Kind::Variables) {
             let merged = merge::apply_merge(std::mem::take(values), target.values(Kind::Variables), &merge.origins);
             *values = merged;
         }
-        check_defaults(&source, &merge.origins, &mut findings);
+        check_defaults(&source, &merge.origins, ("/source", "/target"), &mut findings);
 
         // 4. Inline secrets. Every decision reads the content as sent; only the answer is
         // redacted, after the last decision (below).
@@ -226,7 +265,7 @@ impl PromotionRules {
         );
 
         // 5. References.
-        references::check(&source, &target, to, "/source", &mut findings);
+        references::check(&source, &target, to, "/source", ("this sync", "the source"), &mut findings);
 
         // 6. Drift against the base manifest.
         // Each item hashed once: the payload's from the source's text (but for variables), the
@@ -302,6 +341,7 @@ impl PromotionRules {
         } else {
             finish_payload_print(shared_prefix, &payload, source_workflows)
         };
+        let selection = selected.map(|selected| selected.finish(&mut findings));
         let decision = findings.into_decision();
         let audit = Audit {
             event: AuditEvent::Sync,
@@ -312,6 +352,7 @@ impl PromotionRules {
             allowed: decision.allowed,
             codes: decision.codes(),
             fingerprint: fingerprint.clone(),
+            previous: previous_audit,
         };
         let unchanged = redacted.map(|redacted| !redacted);
         let plan = SyncPlan {
@@ -327,6 +368,7 @@ impl PromotionRules {
             target_fingerprint: target_text.fingerprint(),
             policy_fingerprint: self.policy().fingerprint().to_owned(),
             audit,
+            selection,
         };
         Ok((plan, PayloadText { source: source_text, unchanged }))
     }
@@ -334,7 +376,7 @@ impl PromotionRules {
 
 /// Replaces identifiers redacted as inline secrets wherever an answer repeats identifiers: the
 /// messages, and the id lists of the change set (the target may hold the same ids).
-fn scrub(secrets: &[String], findings: &mut Findings, changes: &mut ChangeSet) {
+pub(crate) fn scrub(secrets: &[String], findings: &mut Findings, changes: &mut ChangeSet) {
     // By hand rather than with `str::replace`: the pattern searcher costs kilobytes of WebAssembly.
     let clean = |text: &mut String| {
         for secret in secrets.iter().map(String::as_bytes).filter(|s| !s.is_empty()) {
@@ -427,8 +469,15 @@ pub(crate) fn fingerprint_payload(workspace: &Workspace) -> String {
     crate::fingerprint::fingerprint_object(workspace.payload())
 }
 
-/// Every default value of the payload must fit its type (`INVALID_VARIABLE_VALUE`).
-fn check_defaults(payload: &Workspace, origins: &[DefaultOrigin], findings: &mut Findings) {
+/// Every default value of the payload must fit its type (`INVALID_VARIABLE_VALUE`); `prefixes`
+/// are the pointers of the payload's origin and of the workspace whose defaults it keeps.
+pub(crate) fn check_defaults(
+    payload: &Workspace,
+    origins: &[DefaultOrigin],
+    prefixes: (&str, &str),
+    findings: &mut Findings,
+) {
+    let (source_prefix, target_prefix) = prefixes;
     let values = payload.values(Kind::Variables);
     for (i, ((item, info), value)) in
         payload.items(Kind::Variables).iter().zip(payload.variables()).zip(values).enumerate()
@@ -438,8 +487,8 @@ fn check_defaults(payload: &Workspace, origins: &[DefaultOrigin], findings: &mut
             continue;
         }
         let path = match origins.get(i) {
-            Some(DefaultOrigin::Target(j)) => child(&item_path("/target", Kind::Variables, *j), DEFAULT_VALUE),
-            _ => child(&item_path("/source", Kind::Variables, i), DEFAULT_VALUE),
+            Some(DefaultOrigin::Target(j)) => child(&item_path(target_prefix, Kind::Variables, *j), DEFAULT_VALUE),
+            _ => child(&item_path(source_prefix, Kind::Variables, i), DEFAULT_VALUE),
         };
         findings.violation(
             IssueCode::InvalidVariableValue,
@@ -505,7 +554,7 @@ fn check_drift(
 }
 
 /// `UNUSED_ACKNOWLEDGEMENT` for every `acknowledge` entry that matched no drift.
-fn report_unused_acknowledgements(acknowledge: &[(Kind, String)], used: &[bool], findings: &mut Findings) {
+pub(crate) fn report_unused_acknowledgements(acknowledge: &[(Kind, String)], used: &[bool], findings: &mut Findings) {
     for (i, ((kind, id), used)) in acknowledge.iter().zip(used).enumerate() {
         if !used {
             findings.warning(

@@ -21,20 +21,23 @@ import {
   throwsPromotionRulesError,
 } from "./helpers.mjs";
 
-const ACTIONS = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix"];
+const ACTIONS = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix", "rollback"];
 /** The table of SPEC.md §1 "defaultPolicy() follows the environments' owners". */
 const OWNERS = {
   developer: { dev: ["edit", "editVariableDefault", "editLocal", "sync"] },
   qa: { test: ["editVariableDefault", "editLocal", "sync"] },
   business: { uat: ["editVariableDefault", "sync"] },
-  devops: { staging: ["editVariableDefault", "editLocal", "sync"], production: ["editVariableDefault", "editLocal", "publish"] },
-  admin: { production: ["publish", "hotfix"] },
+  devops: {
+    staging: ["editVariableDefault", "editLocal", "sync", "rollback"],
+    production: ["editVariableDefault", "editLocal", "publish", "rollback"],
+  },
+  admin: { production: ["publish", "hotfix", "rollback"] },
 };
 const sorted = (list) => [...list].sort();
 
 test("the package exports exactly the API of the spec", () => {
-  assert.deepEqual(Object.keys(api).sort(), ["PromotionRules", "defaultPolicy", "diffWorkspaces", "filterContent", "fingerprint", "manifest"]);
-  for (const name of ["defaultPolicy", "fingerprint", "filterContent", "diffWorkspaces"]) assert.equal(typeof api[name], "function", name);
+  assert.deepEqual(Object.keys(api).sort(), ["PromotionRules", "defaultPolicy", "diffWorkspaces", "filterContent", "fingerprint", "manifest", "verifyAuditChain"]);
+  for (const name of ["defaultPolicy", "fingerprint", "filterContent", "diffWorkspaces", "verifyAuditChain"]) assert.equal(typeof api[name], "function", name);
   assert.equal(typeof PromotionRules, "function");
 });
 
@@ -55,7 +58,7 @@ describe("defaultPolicy()", () => {
     const first = defaultPolicy();
     first.roles.admin.production.push("sync");
     first.environments.length = 0;
-    assert.deepEqual(defaultPolicy().roles.admin.production, ["publish", "hotfix"]);
+    assert.deepEqual(defaultPolicy().roles.admin.production, ["publish", "hotfix", "rollback"]);
     assert.deepEqual(defaultPolicy().environments, CHAIN);
   });
 
