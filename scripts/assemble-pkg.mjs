@@ -126,8 +126,25 @@ const wasm = readFileSync(join(pkg, "web", "promotion_rules_bg.wasm"));
 const sizes = { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length };
 writeFileSync(join(build, "sizes.json"), JSON.stringify(sizes) + "\n");
 console.log(`pkg/: promotion_rules_bg.wasm ${sizes.raw} B raw, ${sizes.gzip} B gzip -9`);
-// The size budget of the shipped .wasm (issue 3): 100 KB gzip -9. A build past it fails.
-const GZIP_BUDGET = 100_000;
+// What the time zones of the gates cost: the bundled IANA database, measured as the gzip size
+// the .wasm would lose without its bytes (issue 11). The zone reader (src/gates/zone.rs) and
+// the zone names' table come on top: ~9 KB gzip, measured once in the README.
+if (process.env.TZDB_FILE) {
+  const tzdb = readFileSync(process.env.TZDB_FILE);
+  const at = wasm.indexOf(tzdb);
+  if (at < 0) {
+    console.log("pkg/: time zones: the bundled database is not stored contiguously; its cost is not measured");
+  } else {
+    const without = Buffer.concat([wasm.subarray(0, at), wasm.subarray(at + tzdb.length)]);
+    const cost = sizes.gzip - gzipSync(without, { level: 9 }).length;
+    sizes.tzdb = { raw: tzdb.length, gzip: cost };
+    writeFileSync(join(build, "sizes.json"), JSON.stringify(sizes) + "\n");
+    console.log(`pkg/: time zones: IANA database ${tzdb.length} B raw, costs ${cost} B of the gzip`);
+  }
+}
+// The size budget of the shipped .wasm: 180 KB gzip -9 with the time-zone database (issue 11,
+// was 100 KB before gates). A build past it fails.
+const GZIP_BUDGET = 180_000;
 if (sizes.gzip > GZIP_BUDGET) {
   console.error(`assemble-pkg: the .wasm is ${sizes.gzip} B gzip, over the budget of ${GZIP_BUDGET} B`);
   process.exit(1);

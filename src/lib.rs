@@ -31,6 +31,7 @@ pub mod diff;
 pub mod environment;
 pub mod error;
 pub mod fingerprint;
+pub mod gates;
 mod input;
 pub mod issue;
 pub mod json;
@@ -54,8 +55,8 @@ pub use json::Limits;
 pub use manifest::Manifest;
 pub use policy::{Action, Actor, CompiledPolicy, InlineSecrets, Policy};
 pub use rules::{
-    Audit, AuditEvent, EditCheck, EditRequest, Hotfix, HotfixDeclaration, PromotionRules, PublishMode, PublishPlan,
-    PublishRequest, SyncPlan, SyncRequest,
+    Approval, Audit, AuditEvent, EditCheck, EditRequest, GateAnswer, GateFields, Hotfix, HotfixDeclaration,
+    PromotionRules, PublishMode, PublishPlan, PublishRequest, SyncPlan, SyncRequest, Verdict,
 };
 pub use variables::VariableType;
 pub use workspace::{Filtered, Kind, Workspace};

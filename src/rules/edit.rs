@@ -218,6 +218,7 @@ impl PromotionRules {
             allowed: decision.allowed,
             codes: decision.codes(),
             fingerprint: fingerprint(&after_value),
+            approvers: None,
         };
         Ok(EditCheck { decision, changes, audit })
     }

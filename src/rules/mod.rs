@@ -2,6 +2,7 @@
 
 pub mod drift;
 pub mod edit;
+pub mod gates;
 pub(crate) mod inline;
 pub mod publish;
 pub mod references;
@@ -18,6 +19,9 @@ use crate::json::Limits;
 use crate::policy::{Action, Actor, CompiledPolicy, Policy};
 
 pub use edit::{EditCheck, EditRequest, HotfixDeclaration};
+pub use gates::{
+    Approval, ApprovalsAnswer, GateAnswer, GateFields, SoakAnswer, UncountedApproval, Verdict, WindowAnswer,
+};
 pub use publish::{Hotfix, PublishMode, PublishPlan, PublishRequest};
 pub use sync::{SyncPlan, SyncRequest};
 
@@ -58,6 +62,9 @@ pub struct Audit {
     pub codes: Vec<IssueCode>,
     /// The payload's (sync), the published content's (publish) or the edited content's (edit).
     pub fingerprint: String,
+    /// The approvers counted by the gate of the environment, when it requires approvals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approvers: Option<Vec<String>>,
 }
 
 /// The rules engine: a policy validated and compiled once, answering every decision.

@@ -13,7 +13,8 @@ use crate::manifest::{ItemPrints, Manifest};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
 use crate::rules::edit::HotfixDeclaration;
-use crate::rules::sync::fingerprint_payload;
+use crate::rules::gates::{GateAnswer, GateFields, GatedPlan};
+use crate::rules::sync::{approvers, authors, changed_items, fingerprint_payload};
 use crate::rules::{Audit, AuditEvent, PromotionRules};
 use crate::workspace::{Kind, Workspace};
 
@@ -30,6 +31,8 @@ pub struct PublishRequest {
     pub base: Option<Manifest>,
     /// A declared hotfix.
     pub hotfix: Option<HotfixDeclaration>,
+    /// Approvals and `now`, for the gate of production.
+    pub gate: GateFields,
 }
 
 impl PublishRequest {
@@ -43,7 +46,12 @@ impl PublishRequest {
     /// `limits`, whose depth the reader has checked already.
     pub(crate) fn from_parsed(value: Value, limits: &Limits) -> Result<PublishRequest> {
         let mut map = into_object(value, "", "the publish request")?;
-        reject_unknown(&map, &["actor", "workspace", "live", "base", "hotfix"], "", "A publish request")?;
+        reject_unknown(
+            &map,
+            &["actor", "workspace", "live", "base", "hotfix", "approvals", "now", "sourceSince"],
+            "",
+            "A publish request",
+        )?;
         let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
         let workspace = Workspace::from_value(
             take_required(&mut map, "workspace", "", "The workspace to publish")?,
@@ -54,7 +62,8 @@ impl PublishRequest {
         let base = take_optional(&mut map, "base").map(|b| Manifest::from_value(b, "/base")).transpose()?;
         let hotfix =
             take_optional(&mut map, "hotfix").map(|h| HotfixDeclaration::from_value(h, "/hotfix")).transpose()?;
-        Ok(PublishRequest { actor, workspace, live, base, hotfix })
+        let gate = GateFields::take(&mut map)?;
+        Ok(PublishRequest { actor, workspace, live, base, hotfix, gate })
     }
 }
 
@@ -96,6 +105,8 @@ pub struct PublishPlan {
     pub hotfixes: Vec<Hotfix>,
     /// Fingerprint of the published promoted content.
     pub fingerprint: String,
+    /// The gate of production: what it requires and what is still missing; `null` without one.
+    pub gates: Option<GateAnswer>,
     /// The audit record.
     pub audit: Audit,
 }
@@ -103,7 +114,7 @@ pub struct PublishPlan {
 impl PromotionRules {
     /// Plans a publish in production.
     pub fn plan_publish(&self, request: PublishRequest) -> Result<PublishPlan> {
-        let PublishRequest { actor, workspace, live, base, hotfix } = request;
+        let PublishRequest { actor, workspace, live, base, hotfix, gate } = request;
         let production = self.require_in_chain(Environment::Production, "")?;
         let mut findings = Findings::default();
         self.require(&mut findings, &actor, Action::Publish, production, "/actor");
@@ -111,6 +122,7 @@ impl PromotionRules {
 
         let mut mode = PublishMode::GoLive;
         let mut hotfixes = Vec::new();
+        let prints = ItemPrints::of(&workspace);
         match &base {
             None => findings.warning(
                 IssueCode::NoBaseManifest,
@@ -118,7 +130,6 @@ impl PromotionRules {
                 Some("/base".into()),
             ),
             Some(base) => {
-                let prints = ItemPrints::of(&workspace);
                 let changes = in_place_changes(&workspace, &prints, base);
                 match &hotfix {
                     None => {
@@ -158,6 +169,29 @@ impl PromotionRules {
         }
 
         let fingerprint = fingerprint_payload(&workspace);
+        // What the publish adds or modifies: against what is live, else against what was synced
+        // in, else (nothing to compare with) every item.
+        let changed: Vec<(Kind, usize)> = match (&live, &base) {
+            (Some(live), _) => changed_items(&workspace, &prints, live, &ItemPrints::of(live)),
+            (None, Some(base)) => in_place_changes(&workspace, &prints, base)
+                .into_iter()
+                .filter_map(|change| Some((change.kind, change.index?)))
+                .collect(),
+            (None, None) => Kind::PROMOTED
+                .iter()
+                .flat_map(|&kind| (0..workspace.items(kind).len()).map(move |i| (kind, i)))
+                .collect(),
+        };
+        let authors = authors(&workspace, &changed);
+        let gated = GatedPlan {
+            environment: production,
+            fingerprint: &fingerprint,
+            actor: &actor,
+            authors: &authors,
+            soaks: false,
+            hotfix: mode == PublishMode::Hotfix,
+        };
+        let gates = self.check_gate(&gated, &gate, &mut findings)?;
         let changes = live.map(|live| diff_workspaces(&live.into_payload(), &workspace.into_payload()));
         let decision = findings.into_decision();
         let audit = Audit {
@@ -169,7 +203,8 @@ impl PromotionRules {
             allowed: decision.allowed,
             codes: decision.codes(),
             fingerprint: fingerprint.clone(),
+            approvers: approvers(&gates),
         };
-        Ok(PublishPlan { decision, mode, changes, hotfixes, fingerprint, audit })
+        Ok(PublishPlan { decision, mode, changes, hotfixes, fingerprint, gates, audit })
     }
 }

@@ -13,6 +13,7 @@ use crate::json::{check_depth, child, index, Limits};
 use crate::manifest::{ItemPrints, Manifest};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
+use crate::rules::gates::{Authored, GateAnswer, GateFields, GatedPlan};
 use crate::rules::{inline, item_path, references, Audit, AuditEvent, PromotionRules};
 use crate::variables::{self, default_value, DefaultOrigin, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
@@ -34,6 +35,8 @@ pub struct SyncRequest {
     pub base: Option<Manifest>,
     /// `kind/id` entries whose drift the actor accepts.
     pub acknowledge: Vec<(Kind, String)>,
+    /// Approvals, `now` and `sourceSince`, for the gate of the target.
+    pub gate: GateFields,
 }
 
 impl SyncRequest {
@@ -49,7 +52,7 @@ impl SyncRequest {
         let mut map = into_object(value, "", "the sync request")?;
         reject_unknown(
             &map,
-            &["actor", "from", "to", "source", "target", "base", "acknowledge"],
+            &["actor", "from", "to", "source", "target", "base", "acknowledge", "approvals", "now", "sourceSince"],
             "",
             "A sync request",
         )?;
@@ -65,7 +68,8 @@ impl SyncRequest {
             None => Vec::new(),
             Some(list) => read_acknowledgements(list, "/acknowledge")?,
         };
-        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge })
+        let gate = GateFields::take(&mut map)?;
+        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge, gate })
     }
 }
 
@@ -126,6 +130,8 @@ pub struct SyncPlan {
     pub target_fingerprint: String,
     /// Fingerprint of the normalised policy.
     pub policy_fingerprint: String,
+    /// The gate of the target: what it requires and what is still missing; `null` without one.
+    pub gates: Option<GateAnswer>,
     /// The audit record.
     pub audit: Audit,
 }
@@ -133,7 +139,7 @@ pub struct SyncPlan {
 impl PromotionRules {
     /// Plans a sync: every rule of the spec, in order; a refusal is an answer with violations.
     pub fn plan_sync(&self, request: SyncRequest) -> Result<SyncPlan> {
-        let SyncRequest { actor, from, to, mut source, target, base, acknowledge } = request;
+        let SyncRequest { actor, from, to, mut source, target, base, acknowledge, gate } = request;
         self.require_in_chain(from, "/from")?;
         self.require_in_chain(to, "/to")?;
         let target = target.unwrap_or_default();
@@ -211,9 +217,11 @@ impl PromotionRules {
         }
 
         // 7. Separation of duties.
+        let changed = changed_items(&source, &payload_prints, &target, &target_prints);
         if self.policy().no_self_promotion(to) {
-            check_self_promotion(&actor, &source, &payload_prints, &target, &target_prints, to, &mut findings);
+            check_self_promotion(&actor, &source, &changed, to, &mut findings);
         }
+        let authors = authors(&source, &changed);
 
         let manifest = payload_prints.manifest(&source);
         let excluded = source.excluded();
@@ -224,13 +232,24 @@ impl PromotionRules {
             variables.defaults_kept = Some(merge.defaults_kept);
             variables.defaults_reset = Some(merge.defaults_reset);
         }
-        if !secret_ids.is_empty() {
-            scrub(&secret_ids, &mut findings, &mut changes);
-        }
         let prefix_redacted =
             SHARED_PREFIX.iter().any(|kind| kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true));
         let fingerprint =
             if prefix_redacted { fingerprint(&payload) } else { finish_payload_print(shared_prefix, &payload) };
+
+        // 8. The gate of the target.
+        let gated = GatedPlan {
+            environment: to,
+            fingerprint: &fingerprint,
+            actor: &actor,
+            authors: &authors,
+            soaks: true,
+            hotfix: false,
+        };
+        let gates = self.check_gate(&gated, &gate, &mut findings)?;
+        if !secret_ids.is_empty() {
+            scrub(&secret_ids, &mut findings, &mut changes);
+        }
         let decision = findings.into_decision();
         let audit = Audit {
             event: AuditEvent::Sync,
@@ -241,6 +260,7 @@ impl PromotionRules {
             allowed: decision.allowed,
             codes: decision.codes(),
             fingerprint: fingerprint.clone(),
+            approvers: approvers(&gates),
         };
         Ok(SyncPlan {
             decision,
@@ -254,6 +274,7 @@ impl PromotionRules {
             source_fingerprint,
             target_fingerprint: crate::fingerprint::fingerprint(&target_payload),
             policy_fingerprint: self.policy().fingerprint().to_owned(),
+            gates,
             audit,
         })
     }
@@ -445,29 +466,61 @@ fn report_unused_acknowledgements(acknowledge: &[(Kind, String)], used: &[bool],
 fn check_self_promotion(
     actor: &Actor,
     payload: &Workspace,
-    payload_prints: &ItemPrints,
-    target: &Workspace,
-    target_prints: &ItemPrints,
+    changed: &[(Kind, usize)],
     to: Environment,
     findings: &mut Findings,
 ) {
+    for &(kind, i) in changed {
+        let Some(item) = payload.items(kind).get(i) else { continue };
+        if item.updated_by.as_deref() == Some(actor.id.as_str()) {
+            findings.violation(
+                IssueCode::SelfPromotion,
+                format!(
+                    "{kind}/{} was last edited by {}, who may not promote their own work into {to}; ask someone else to sync.",
+                    item.id, actor.id
+                ),
+                Some(child(&item_path("/source", kind, i), "updatedBy")),
+            );
+        }
+    }
+}
+
+/// The items of `after` that differ from their copy in `before` or that `before` lacks: what
+/// a plan adds or modifies, as (kind, index in `after`).
+pub(crate) fn changed_items(
+    after: &Workspace,
+    after_prints: &ItemPrints,
+    before: &Workspace,
+    before_prints: &ItemPrints,
+) -> Vec<(Kind, usize)> {
+    let mut changed = Vec::new();
     for kind in Kind::PROMOTED {
-        let in_target = IdIndex::of(target, kind);
-        let target_prints = target_prints.of_kind(kind);
-        for (i, (item, print)) in payload.items(kind).iter().zip(payload_prints.of_kind(kind)).enumerate() {
-            let changes = in_target.get(&item.id).and_then(|j| target_prints.get(j)) != Some(print);
-            if changes && item.updated_by.as_deref() == Some(actor.id.as_str()) {
-                findings.violation(
-                    IssueCode::SelfPromotion,
-                    format!(
-                        "{kind}/{} was last edited by {}, who may not promote their own work into {to}; ask someone else to sync.",
-                        item.id, actor.id
-                    ),
-                    Some(child(&item_path("/source", kind, i), "updatedBy")),
-                );
+        let in_before = IdIndex::of(before, kind);
+        let before_prints = before_prints.of_kind(kind);
+        for (i, (item, print)) in after.items(kind).iter().zip(after_prints.of_kind(kind)).enumerate() {
+            if in_before.get(&item.id).and_then(|j| before_prints.get(j)) != Some(print) {
+                changed.push((kind, i));
             }
         }
     }
+    changed
+}
+
+/// The authors (`updatedBy`) of the given items of a workspace: they may not approve.
+pub(crate) fn authors(workspace: &Workspace, items: &[(Kind, usize)]) -> Vec<Authored> {
+    items
+        .iter()
+        .filter_map(|&(kind, i)| {
+            let item = workspace.items(kind).get(i)?;
+            let by = item.updated_by.clone()?;
+            Some(Authored { label: format!("{kind}/{}", item.id), by })
+        })
+        .collect()
+}
+
+/// The counted approvers for the audit record, when the gate requires approvals.
+pub(crate) fn approvers(gates: &Option<GateAnswer>) -> Option<Vec<String>> {
+    gates.as_ref().and_then(|g| g.approvals.as_ref()).map(|a| a.counted.clone())
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
