@@ -57,6 +57,7 @@ fn run() -> Result<(), String> {
             live: None,
             base: Some(manifest),
             hotfix: None,
+            gate: Default::default(),
         })
         .map_err(|e| e.to_string())?;
     println!(
