@@ -34,4 +34,8 @@ export const initSyncNeedsTheModule = initSync(); // WRONG: bytes or a module
 export function badErrorCode(error: PromotionRulesError): boolean {
   return error.code === "INVALID_JSON"; // WRONG: not an ErrorCode
 }
+export const gatesMayBeNull = plan.gates.environment; // WRONG: null without a gate
+export const badDecision = rules.planSync({ actor: dana, from: "dev", to: "test", source: {}, approvals: [{ actor: dana, environment: "test", fingerprint: plan.fingerprint, decision: "maybe" }] }); // WRONG: approve | reject
+export const badWeekday: Policy = { gates: { test: { windows: { timeZone: "UTC", allow: [{ days: ["funday"], from: "09:00", to: "17:00" }] } } } }; // WRONG: not a Weekday
+export const nextAllowedMayBeAbsent: string = published.gates?.window?.nextAllowedAt; // WRONG: possibly undefined
 export const unused = PromotionRulez;
