@@ -451,3 +451,134 @@ test("a large workspace (5,000 more items) is planned in the worker and stays re
   await shot(page, "17-large-workspace-planned", false);
   await assertClean(page);
 });
+
+/* ---------------- gates ---------------- */
+
+async function useGatesPolicy(page) {
+  await page.click("#tab-data");
+  await page.click('[data-input="policy"]');
+  await page.click("#policy-sample-gates");
+  await expectText(page.locator('[data-gate="uat"]'), /Gate: 2 approvals \(business\)/, "the gate on the UAT card");
+  await expectText(page.locator('[data-gate="production"]'), /soak PT24H · windows Europe\/Rome/, "the gate on the PRODUCTION card");
+  await page.click("#tab-sync");
+}
+
+async function setNow(page, id, instant) {
+  await page.fill(`#${id}`, instant);
+  await page.press(`#${id}`, "Enter");
+  await page.locator(`#${id}`).blur();
+}
+
+test("gates: a quorum bound to the plan, stale after an edit in DEV, a rejection, a freeze, a hotfix bypass", async (t) => {
+  const page = await openApp(t);
+  await useGatesPolicy(page);
+
+  await t.test("quinn's approval opens DEV → TEST; dana's edit in DEV makes it stale", async () => {
+    await expectText(page.locator("#sync-banner"), /Blocked: this sync DEV → TEST/, "needs an approval");
+    assert.deepEqual(await codes(page, "#sync-result", "violation"), ["APPROVALS_MISSING"]);
+    await expectText(page.locator("#sync-gate-approvals"), /0 of 1 counted, from qa: 1 more needed/, "what is missing");
+    await actAs(page, "quinn");
+    await expectText(page.locator("#sync-gate-approve"), /Approve as quinn/, "approve as quinn");
+    await page.click("#sync-gate-approve");
+    // In quinn's own preview quinn is the actor, who may not approve: it counts for dana's sync.
+    await expectText(page.locator('#sync-gate-approvals [data-approver="quinn"]'), /not counted: the actor or an author/, "quinn in quinn's preview");
+    await actAs(page, "dana");
+    await expectText(page.locator("#sync-banner"), /Allowed: dana may sync DEV → TEST/, "quorum reached");
+    await expectText(page.locator('#sync-gate-approvals [data-approver="quinn"]'), /approved: counted/, "quinn counted");
+    await shot(page, "18-gate-quorum-reached");
+    // dana changes DEV: the plan's fingerprint changes, so quinn's review no longer counts.
+    await page.click("#try-edit-dev");
+    await page.selectOption("#edit-item", "triage-agent");
+    await page.selectOption("#edit-field", "tone");
+    await page.fill("#edit-value", "cheerful");
+    await page.click("#edit-set");
+    await expectText(page.locator("#edit-banner"), /Allowed: dana may make this edit in DEV/, "edit allowed");
+    await page.click("#edit-save");
+    await page.click("#tab-sync");
+    await expectText(page.locator('#sync-gate-approvals [data-approver="quinn"]'), /stale: the plan changed after the review/, "quinn's review is stale");
+    assert.deepEqual(await codes(page, "#sync-result", "violation"), ["APPROVALS_MISSING"]);
+    assert.ok((await codes(page, "#sync-result", "warning")).includes("STALE_APPROVAL"));
+    await shot(page, "19-gate-stale-approval");
+    // quinn reviews the new plan; dana applies it.
+    await actAs(page, "quinn");
+    await page.click("#sync-gate-approve");
+    await actAs(page, "dana");
+    await expectText(page.locator("#sync-banner"), /Allowed: dana may sync DEV → TEST/, "approved again");
+    await page.click("#apply-sync");
+    await expectText(page.locator("#sync-applied"), /Applied DEV → TEST/, "applied");
+  });
+
+  await t.test("two business approvals open TEST → UAT; a rejection closes it again", async () => {
+    await actAs(page, "quinn");
+    await expectText(page.locator("#sync-gate-approvals"), /0 of 2 counted, from business: 2 more needed/, "two needed");
+    await actAs(page, "bea");
+    await page.click("#sync-gate-approve");
+    // Someone else with the business role: bo.
+    await page.fill("#actor-id", "bo");
+    await expectText(page.locator("#sync-gate-approve"), /Approve as bo/, "approve as bo");
+    await page.click("#sync-gate-approve");
+    await actAs(page, "quinn");
+    await expectText(page.locator("#sync-banner"), /Allowed: quinn may sync TEST → UAT/, "quorum of two");
+    await expectText(page.locator("#sync-gate-approvals"), /2 of 2 counted, from business: quorum reached/, "quorum reached");
+    // bea changes her mind: her last entry stands.
+    await actAs(page, "bea");
+    await page.fill("#sync-gate-comment", "the tone is not ours");
+    await page.click("#sync-gate-reject");
+    await actAs(page, "quinn");
+    await expectText(page.locator("#sync-banner"), /Blocked: this sync TEST → UAT/, "rejected");
+    assert.deepEqual((await codes(page, "#sync-result", "violation")).sort(), ["APPROVALS_MISSING", "APPROVAL_REJECTED"]);
+    await expectText(page.locator('#sync-result .issue[data-code="APPROVAL_REJECTED"]'), /bea rejected this plan for uat \("the tone is not ours"\)/, "the rejection and its comment");
+    await expectText(page.locator('#sync-gate-approvals [data-approver="bea"]'), /rejected/, "bea rejected");
+    await shot(page, "20-gate-rejected");
+  });
+
+  await t.test("the year-end freeze closes STAGING → PRODUCTION until 7 January 09:00 in Rome", async () => {
+    await actAs(page, "omar");
+    await page.selectOption("#sync-from", "staging");
+    await setNow(page, "sync-now", "2026-12-21T10:00:00+01:00");
+    await actAs(page, "ada");
+    await page.click("#sync-gate-approve");
+    await actAs(page, "omar");
+    await expectText(page.locator("#sync-banner"), /Blocked: this sync STAGING → PRODUCTION/, "frozen");
+    assert.deepEqual(await codes(page, "#sync-result", "violation"), ["OUTSIDE_PROMOTION_WINDOW"]);
+    assert.equal(await page.locator("#sync-gate-next").getAttribute("data-next"), "2027-01-07T09:00:00+01:00");
+    await expectText(page.locator("#sync-gate-next"), /Thu, 7 Jan 2027.*09:00 Europe\/Rome \(.*your time\)/, "next allowed time in the zone and locally");
+    await expectText(page.locator("#sync-gate-window"), /closed — year-end freeze/, "the reason");
+    await expectText(page.locator("#sync-gate-soak"), /PT24H.*met/, "soak met");
+    await shot(page, "21-gate-freeze");
+    // A Tuesday at 10:00 in Rome: open.
+    await setNow(page, "sync-now", "2026-11-24T10:00:00+01:00");
+    await expectText(page.locator("#sync-banner"), /Allowed: omar may sync STAGING → PRODUCTION/, "open on Tuesday");
+    await page.click("#record-base");
+    await expectText(page.locator("#sync-base"), /Recorded/, "production's base recorded");
+  });
+
+  await t.test("a declared hotfix passes the closed window on Saturday night, with omar's approval", async () => {
+    await actAs(page, "ada");
+    await page.click("#tab-publish");
+    await setNow(page, "publish-now", "2026-11-28T21:00:00+01:00");
+    await page.click("#edit-in-place");
+    await page.selectOption("#edit-item", "triage-agent");
+    await page.selectOption("#edit-field", "tone");
+    await page.fill("#edit-value", "calm");
+    await page.fill("#edit-reason", "Checkout is down; reassure customers.");
+    await page.click("#edit-set");
+    await expectText(page.locator("#edit-banner"), /Allowed: ada may make this edit in PRODUCTION \(hotfix\)/, "hotfix edit");
+    await page.click("#edit-save");
+    await page.click("#goto-publish-hotfix");
+    await expectText(page.locator("#publish-gate-window"), /closed, bypassed by the declared hotfix/, "bypassed");
+    assert.deepEqual(await codes(page, "#publish-result", "violation"), ["APPROVALS_MISSING"]);
+    await actAs(page, "omar");
+    await page.click("#publish-gate-approve");
+    await actAs(page, "ada");
+    await expectText(page.locator("#publish-banner"), /Allowed: hotfix by ada/, "hotfix allowed");
+    assert.ok((await codes(page, "#publish-result", "warning")).includes("WINDOW_BYPASSED"));
+    await shot(page, "22-gate-hotfix-bypass");
+    // A go-live is no hotfix: the window holds.
+    await page.check("#mode-golive");
+    await expectText(page.locator("#publish-banner"), /Blocked/, "go-live blocked");
+    assert.ok((await codes(page, "#publish-result", "violation")).includes("OUTSIDE_PROMOTION_WINDOW"));
+  });
+
+  await assertClean(page);
+});

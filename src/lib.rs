@@ -34,6 +34,7 @@ pub mod diff;
 pub mod environment;
 pub mod error;
 pub mod fingerprint;
+pub mod gates;
 mod input;
 pub mod issue;
 pub mod json;
@@ -61,9 +62,9 @@ pub use limits::Limits;
 pub use manifest::Manifest;
 pub use policy::{Action, Actor, CompiledPolicy, InlineSecrets, Policy};
 pub use rules::{
-    Audit, AuditEvent, Closure, EditCheck, EditRequest, Hotfix, HotfixDeclaration, PromotionRules, PublishMode,
-    PublishPlan, PublishRequest, PulledIn, RollbackMode, RollbackPlan, RollbackRequest, Selection, SyncPlan,
-    SyncRequest,
+    Approval, Audit, AuditEvent, Closure, EditCheck, EditRequest, GateAnswer, GateFields, Hotfix, HotfixDeclaration,
+    PromotionRules, PublishMode, PublishPlan, PublishRequest, PulledIn, RollbackMode, RollbackPlan, RollbackRequest,
+    Selection, SyncPlan, SyncRequest, Verdict,
 };
 pub use variables::VariableType;
 pub use workspace::{Filtered, Kind, Workspace};

@@ -241,6 +241,7 @@ pub fn check_sync(rules: &PromotionRules, request: &Value, plan: &SyncPlan) {
     for code in plan.decision.violations.iter().map(|v| v.code) {
         assert!(audit.codes.contains(&code), "audit codes miss {code:?}");
     }
+    check_gate(request, plan.gates.as_ref(), &plan.audit, &plan.decision);
     let written = serializes(plan);
     check_no_credential_echoed(
         request,
@@ -271,6 +272,7 @@ pub fn check_publish(rules: &PromotionRules, request: &Value, plan: &PublishPlan
         check_changes(changes, live, workspace);
     }
     assert_eq!(plan.audit.allowed, plan.decision.allowed, "audit.allowed");
+    check_gate(request, plan.gates.as_ref(), &plan.audit, &plan.decision);
     serializes(plan);
 }
 
@@ -360,4 +362,49 @@ pub fn check_policy(rules: &PromotionRules) {
     assert_eq!(again.policy().policy(), rules.policy().policy(), "normalisation is not idempotent");
     assert_eq!(again.policy().fingerprint(), rules.policy().fingerprint(), "policy fingerprint changes");
     serializes(rules.policy().policy());
+}
+
+/// The invariants of a gate answer: the quorum arithmetic, the audit's approvers, no counted
+/// approval by the acting actor, a closed window refused (or bypassed) with a next allowed time
+/// that is not in the past.
+pub fn check_gate(
+    request: &Value,
+    gates: Option<&promotion_rules::GateAnswer>,
+    audit: &promotion_rules::Audit,
+    decision: &promotion_rules::Decision,
+) {
+    let codes: Vec<&str> = decision.violations.iter().map(|v| v.code.as_str()).collect();
+    let Some(gate) = gates else {
+        assert!(audit.approvers.is_none(), "approvers without a gate");
+        return;
+    };
+    match &gate.approvals {
+        None => assert!(audit.approvers.is_none(), "approvers without an approval rule"),
+        Some(approvals) => {
+            assert_eq!(audit.approvers.as_ref(), Some(&approvals.counted), "audit.approvers");
+            let counted = u32::try_from(approvals.counted.len()).unwrap_or(u32::MAX);
+            assert_eq!(approvals.missing, approvals.required.saturating_sub(counted), "missing");
+            assert_eq!(approvals.missing > 0, codes.contains(&"APPROVALS_MISSING"), "APPROVALS_MISSING");
+            assert_eq!(!approvals.rejected.is_empty(), codes.contains(&"APPROVAL_REJECTED"), "APPROVAL_REJECTED");
+            let acting = request.get("actor").and_then(|a| a.get("id")).and_then(Value::as_str);
+            for id in approvals.counted.iter().chain(&approvals.rejected) {
+                assert_ne!(Some(id.as_str()), acting, "the acting actor counted as an approver");
+            }
+        }
+    }
+    if let Some(soak) = &gate.soak {
+        assert_eq!(!soak.met, codes.contains(&"SOAK_NOT_MET"), "SOAK_NOT_MET");
+    }
+    if let Some(window) = &gate.window {
+        assert!(gate.tzdb.is_some(), "a window without tzdb");
+        let refused = codes.contains(&"OUTSIDE_PROMOTION_WINDOW");
+        assert_eq!(window.open || window.bypassed, !refused, "OUTSIDE_PROMOTION_WINDOW");
+        if let (Some(next), Some(now)) = (&window.next_allowed_at, request.get("now").and_then(Value::as_str)) {
+            assert!(!window.open, "nextAllowedAt on an open window");
+            let (next, now) =
+                (promotion_rules::gates::Instant::parse(next), promotion_rules::gates::Instant::parse(now));
+            let (Some(next), Some(now)) = (next, now) else { panic!("unreadable instants in a gate answer") };
+            assert!(next.timestamp >= now.timestamp, "nextAllowedAt before now");
+        }
+    }
 }

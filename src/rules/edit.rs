@@ -238,6 +238,7 @@ impl PromotionRules {
             codes: decision.codes(),
             fingerprint: fingerprint(&after_value),
             previous: previous_audit,
+            approvers: None,
         };
         Ok(EditCheck { decision, changes, audit })
     }

@@ -2,6 +2,7 @@
 
 pub mod drift;
 pub mod edit;
+pub mod gates;
 pub(crate) mod inline;
 pub mod merge;
 pub mod publish;
@@ -23,6 +24,9 @@ use crate::limits::Limits;
 use crate::policy::{Action, Actor, CompiledPolicy, Policy};
 
 pub use edit::{EditCheck, EditRequest, HotfixDeclaration};
+pub use gates::{
+    Approval, ApprovalsAnswer, GateAnswer, GateFields, SoakAnswer, UncountedApproval, Verdict, WindowAnswer,
+};
 pub use publish::{Hotfix, PublishMode, PublishPlan, PublishRequest};
 pub use rollback::{RollbackMode, RollbackPlan, RollbackRequest};
 pub use selection::{Closure, PulledIn, Selection};
@@ -84,6 +88,9 @@ pub struct Audit {
     /// the link of the tamper-evident chain that [`crate::audit_chain::verify_audit_chain`] checks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
+    /// The approvers counted by the gate of the environment, when it requires approvals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approvers: Option<Vec<String>>,
 }
 
 /// The rules engine: a policy validated and compiled once, answering every decision.

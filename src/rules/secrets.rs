@@ -451,7 +451,7 @@ mod tests {
 
     fn pad(prefix: &str, n: usize, fill: char) -> String {
         let mut s = prefix.to_owned();
-        s.extend(std::iter::repeat(fill).take(n));
+        s.extend(std::iter::repeat_n(fill, n));
         s
     }
 

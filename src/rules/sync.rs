@@ -15,6 +15,7 @@ use crate::manifest::{ItemPrints, Manifest};
 use crate::pointer::{child, index};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
+use crate::rules::gates::{Authored, GateAnswer, GateFields, GatedPlan};
 use crate::rules::merge::{self, DefaultOrigin};
 use crate::rules::selection::{self, Closure, Selection};
 use crate::rules::{inline, item_path, read_previous_audit, references, Audit, AuditEvent, PromotionRules};
@@ -44,6 +45,8 @@ pub struct SyncRequest {
     pub select: Option<Vec<(Kind, String)>>,
     /// What a selective sync does with a dependency left out of `select`.
     pub closure: Closure,
+    /// Approvals, `now` and `sourceSince`, for the gate of the target.
+    pub gate: GateFields,
 }
 
 impl SyncRequest {
@@ -59,7 +62,21 @@ impl SyncRequest {
         let mut map = into_object(value, "", "the sync request")?;
         reject_unknown(
             &map,
-            &["actor", "from", "to", "source", "target", "base", "acknowledge", "previousAudit", "select", "closure"],
+            &[
+                "actor",
+                "from",
+                "to",
+                "source",
+                "target",
+                "base",
+                "acknowledge",
+                "previousAudit",
+                "select",
+                "closure",
+                "approvals",
+                "now",
+                "sourceSince",
+            ],
             "",
             "A sync request",
         )?;
@@ -96,7 +113,8 @@ impl SyncRequest {
                 })?
             }
         };
-        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge, previous_audit, select, closure })
+        let gate = GateFields::take(&mut map)?;
+        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge, previous_audit, select, closure, gate })
     }
 }
 
@@ -171,6 +189,8 @@ pub struct SyncPlan {
     pub target_fingerprint: String,
     /// Fingerprint of the normalised policy.
     pub policy_fingerprint: String,
+    /// The gate of the target: what it requires and what is still missing; `null` without one.
+    pub gates: Option<GateAnswer>,
     /// The audit record.
     pub audit: Audit,
     /// What a selective sync promotes: the requested items and the dependencies pulled in.
@@ -208,8 +228,19 @@ impl PromotionRules {
 
     /// [`PromotionRules::plan_sync`], and the source's canonical text the payload shares.
     pub(crate) fn plan_sync_with_text(&self, request: SyncRequest) -> Result<(SyncPlan, PayloadText)> {
-        let SyncRequest { actor, from, to, mut source, target, base, acknowledge, previous_audit, select, closure } =
-            request;
+        let SyncRequest {
+            actor,
+            from,
+            to,
+            mut source,
+            target,
+            base,
+            acknowledge,
+            previous_audit,
+            select,
+            closure,
+            gate,
+        } = request;
         self.require_in_chain(from, "/from")?;
         self.require_in_chain(to, "/to")?;
         let target = target.unwrap_or_default();
@@ -294,9 +325,11 @@ impl PromotionRules {
         }
 
         // 7. Separation of duties.
+        let changed = changed_items(&source, &payload_prints, &target, &target_prints);
         if self.policy().no_self_promotion(to) {
-            check_self_promotion(&actor, &source, &payload_prints, &target, &target_prints, to, &mut findings);
+            check_self_promotion(&actor, &source, &changed, to, &mut findings);
         }
+        let authors = authors(&source, &changed);
 
         // The answer: blocked inline secrets redacted. One used as an identifier (an id, a name,
         // a reference, a usage entry) is redacted too, and the answer's manifest, messages and
@@ -329,9 +362,6 @@ impl PromotionRules {
             variables.defaults_kept = Some(merge.defaults_kept);
             variables.defaults_reset = Some(merge.defaults_reset);
         }
-        if !secret_ids.is_empty() {
-            scrub(&secret_ids, &mut findings, &mut changes);
-        }
         let prefix_redacted =
             SHARED_PREFIX.iter().any(|kind| kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true));
         let workflows_redacted = Kind::Workflows.promoted_index().and_then(|k| redacted.get(k)) == Some(&true);
@@ -342,6 +372,20 @@ impl PromotionRules {
             finish_payload_print(shared_prefix, &payload, source_workflows)
         };
         let selection = selected.map(|selected| selected.finish(&mut findings));
+
+        // 8. The gate of the target.
+        let gated = GatedPlan {
+            environment: to,
+            fingerprint: &fingerprint,
+            actor: &actor,
+            authors: &authors,
+            soaks: true,
+            hotfix: false,
+        };
+        let gates = self.check_gate(&gated, &gate, &mut findings)?;
+        if !secret_ids.is_empty() {
+            scrub(&secret_ids, &mut findings, &mut changes);
+        }
         let decision = findings.into_decision();
         let audit = Audit {
             event: AuditEvent::Sync,
@@ -353,6 +397,7 @@ impl PromotionRules {
             codes: decision.codes(),
             fingerprint: fingerprint.clone(),
             previous: previous_audit,
+            approvers: approvers(&gates),
         };
         let unchanged = redacted.map(|redacted| !redacted);
         let plan = SyncPlan {
@@ -367,6 +412,7 @@ impl PromotionRules {
             source_fingerprint,
             target_fingerprint: target_text.fingerprint(),
             policy_fingerprint: self.policy().fingerprint().to_owned(),
+            gates,
             audit,
             selection,
         };
@@ -569,29 +615,61 @@ pub(crate) fn report_unused_acknowledgements(acknowledge: &[(Kind, String)], use
 fn check_self_promotion(
     actor: &Actor,
     payload: &Workspace,
-    payload_prints: &ItemPrints,
-    target: &Workspace,
-    target_prints: &ItemPrints,
+    changed: &[(Kind, usize)],
     to: Environment,
     findings: &mut Findings,
 ) {
+    for &(kind, i) in changed {
+        let Some(item) = payload.items(kind).get(i) else { continue };
+        if item.updated_by.as_deref() == Some(actor.id.as_str()) {
+            findings.violation(
+                IssueCode::SelfPromotion,
+                format!(
+                    "{kind}/{} was last edited by {}, who may not promote their own work into {to}; ask someone else to sync.",
+                    item.id, actor.id
+                ),
+                Some(child(&item_path("/source", kind, i), "updatedBy")),
+            );
+        }
+    }
+}
+
+/// The items of `after` that differ from their copy in `before` or that `before` lacks: what
+/// a plan adds or modifies, as (kind, index in `after`).
+pub(crate) fn changed_items(
+    after: &Workspace,
+    after_prints: &ItemPrints,
+    before: &Workspace,
+    before_prints: &ItemPrints,
+) -> Vec<(Kind, usize)> {
+    let mut changed = Vec::new();
     for kind in Kind::PROMOTED {
-        let in_target = IdIndex::of(target, kind);
-        let target_prints = target_prints.of_kind(kind);
-        for (i, (item, print)) in payload.items(kind).iter().zip(payload_prints.of_kind(kind)).enumerate() {
-            let changes = in_target.get(&item.id).and_then(|j| target_prints.get(j)) != Some(print);
-            if changes && item.updated_by.as_deref() == Some(actor.id.as_str()) {
-                findings.violation(
-                    IssueCode::SelfPromotion,
-                    format!(
-                        "{kind}/{} was last edited by {}, who may not promote their own work into {to}; ask someone else to sync.",
-                        item.id, actor.id
-                    ),
-                    Some(child(&item_path("/source", kind, i), "updatedBy")),
-                );
+        let in_before = IdIndex::of(before, kind);
+        let before_prints = before_prints.of_kind(kind);
+        for (i, (item, print)) in after.items(kind).iter().zip(after_prints.of_kind(kind)).enumerate() {
+            if in_before.get(&item.id).and_then(|j| before_prints.get(j)) != Some(print) {
+                changed.push((kind, i));
             }
         }
     }
+    changed
+}
+
+/// The authors (`updatedBy`) of the given items of a workspace: they may not approve.
+pub(crate) fn authors(workspace: &Workspace, items: &[(Kind, usize)]) -> Vec<Authored> {
+    items
+        .iter()
+        .filter_map(|&(kind, i)| {
+            let item = workspace.items(kind).get(i)?;
+            let by = item.updated_by.clone()?;
+            Some(Authored { label: format!("{kind}/{}", item.id), by })
+        })
+        .collect()
+}
+
+/// The counted approvers for the audit record, when the gate requires approvals.
+pub(crate) fn approvers(gates: &Option<GateAnswer>) -> Option<Vec<String>> {
+    gates.as_ref().and_then(|g| g.approvals.as_ref()).map(|a| a.counted.clone())
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

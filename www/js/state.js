@@ -67,6 +67,9 @@ export const state = {
   hotfixes: [], // published hotfix records
   log: [], // audit records of applied actions
   actor: { id: "dana", roles: ["developer"] },
+  approvals: [], // reviews given in this session (gates), oldest first
+  now: "", // what-if instant for the gates ("" = the browser's clock)
+  since: {}, // env -> when it received its current content (RFC 3339)
   sync: { from: "dev", to: "test", acknowledge: [] },
 };
 
