@@ -12,7 +12,6 @@
 //! - Removing records at the end leaves a valid, shorter chain: keep the `head` somewhere the
 //!   log's writer cannot change it (a second store, a signed receipt) and compare.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -21,8 +20,7 @@ use crate::input::type_name;
 use crate::pointer::index;
 
 /// The answer of `verifyAuditChain(records)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditChain {
     /// True when every link holds.
     pub valid: bool,
@@ -33,7 +31,6 @@ pub struct AuditChain {
     pub head: Option<String>,
     /// The index of the first record whose `previous` is not the fingerprint of the record
     /// before it (record 0: that carries a `previous` at all); absent when valid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub broken_at: Option<usize>,
 }
 

@@ -21,7 +21,7 @@
 //!   removals and changes first, then additions. This stays correct whatever
 //!   the iteration order of `serde_json::Map` is.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
@@ -46,8 +46,7 @@ pub const LOCAL_KINDS: [&str; 6] = ["conversations", "analytics", "evaluators", 
 pub const VARIABLES: &str = "variables";
 
 /// The changes between two workspace documents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeSet {
     /// Totals over all six item kinds.
     pub summary: Summary,
@@ -60,8 +59,7 @@ pub struct ChangeSet {
 }
 
 /// Item counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
     pub added: usize,
     pub modified: usize,
@@ -70,8 +68,7 @@ pub struct Summary {
 }
 
 /// The changes of one item kind.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KindChanges {
     /// Ids in `after` order.
     pub added: Vec<String>,
@@ -81,10 +78,8 @@ pub struct KindChanges {
     pub removed: Vec<String>,
     pub unchanged: usize,
     /// `Some` (possibly empty) for `variables` only; filled by a sync.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults_kept: Option<Vec<String>>,
     /// `Some` (possibly empty) for `variables` only; filled by a sync.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults_reset: Option<Vec<String>>,
 }
 
@@ -99,8 +94,7 @@ impl KindChanges {
 
 /// A modified item and the JSON Pointers (relative to the item) of its
 /// deepest changed members, in patch order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModifiedItem {
     pub id: String,
     pub fields: Vec<String>,
@@ -108,7 +102,8 @@ pub struct ModifiedItem {
 
 /// One RFC 6902 operation. [`diff_workspaces`] emits `add`, `remove`,
 /// `replace` and `move`; [`apply_patch`] also accepts `copy` and `test`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Read from JSON (`{"op": "add", "path": …}`) with serde, to apply a patch that came as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 pub enum PatchOperation {
     Add { path: String, value: Value },
@@ -255,17 +250,6 @@ impl std::ops::Index<&str> for KindMap {
     /// The changes of a kind; an unknown kind has none (never panics).
     fn index(&self, kind: &str) -> &KindChanges {
         self.get(kind).unwrap_or(&NO_CHANGES)
-    }
-}
-
-impl Serialize for KindMap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.len()))?;
-        for (kind, changes) in self.iter() {
-            map.serialize_entry(kind, changes)?;
-        }
-        map.end()
     }
 }
 
@@ -690,7 +674,7 @@ mod tests {
     use serde_json::json;
 
     fn ops(patch: &[PatchOperation]) -> Value {
-        serde_json::to_value(patch).unwrap()
+        crate::json::parse(&crate::write::to_json(&patch)).unwrap()
     }
 
     fn check_patch(before: &Value, after: &Value) -> ChangeSet {
@@ -862,7 +846,7 @@ mod tests {
         assert_eq!(variables.defaults_kept, Some(vec![]));
         assert_eq!(variables.defaults_reset, Some(vec![]));
 
-        let json = serde_json::to_value(&changes).unwrap();
+        let json = crate::json::parse(&crate::write::to_json(&changes)).unwrap();
         assert_eq!(json["kinds"]["variables"]["defaultsKept"], json!([]));
         assert_eq!(json["kinds"]["variables"]["defaultsReset"], json!([]));
         for (kind, _) in ITEM_KINDS.iter().filter(|(k, _)| *k != VARIABLES) {
@@ -875,7 +859,7 @@ mod tests {
     fn change_set_json_matches_the_spec_shape() {
         let before = json!({"agents": [{"id": "a", "x": 1}], "issues": 1});
         let after = json!({"agents": [{"id": "a", "x": 2}, {"id": "b"}], "issues": 2});
-        let json = serde_json::to_value(diff_workspaces(&before, &after)).unwrap();
+        let json = crate::json::parse(&crate::write::to_json(&diff_workspaces(&before, &after))).unwrap();
         let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
         assert_eq!(keys(&json), ["kinds", "local", "patch", "summary"]);
         assert_eq!(json["summary"], json!({"added": 1, "modified": 1, "removed": 0, "unchanged": 0}));

@@ -18,10 +18,8 @@
 //! value never builds its canonical text in memory.
 //!
 //! Fingerprints agree with JavaScript for equal *values*. For equal JSON
-//! *text* to agree too, the text must be parsed into the same doubles as
-//! `JSON.parse` does, which `serde_json` only guarantees with its
-//! `float_roundtrip` feature: without it, `333333333.33333329` or even
-//! `123456789012345680000` is read one ULP off and fingerprints differently.
+//! *text* to agree too, the text must be read into the same doubles as
+//! `JSON.parse` reads, which the crate's reader ([`crate::json`]) does.
 //!
 //! [RFC 8785]: https://www.rfc-editor.org/rfc/rfc8785
 

@@ -1,14 +1,11 @@
 //! Violations and warnings: the stable codes of every answer.
 
-use serde::Serialize;
-
 /// The stable code of a violation or warning.
 ///
 /// Every code is a `SCREAMING_SNAKE` string in JSON. The same code may be a violation in one
 /// answer and a warning in another (an acknowledged `WOULD_REVERT_HOTFIX`, an `INLINE_SECRET`
 /// under `inlineSecrets: "warn"`, a `DANGLING_REFERENCE` to a guardrail of the target).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum IssueCode {
     /// A sync must go to the environment right after its source.
     NotNextEnvironment,
@@ -139,14 +136,13 @@ impl std::fmt::Display for IssueCode {
 }
 
 /// A violation or a warning: a code, a sentence that says what to do, and where.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     /// The stable code.
     pub code: IssueCode,
     /// What happened and what to do, in one sentence.
     pub message: String,
     /// JSON Pointer into the request, where one applies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
 
@@ -158,7 +154,7 @@ impl Issue {
 }
 
 /// The answer every decision shares: allowed when there is no violation.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Decision {
     /// True exactly when `violations` is empty.
     pub allowed: bool,

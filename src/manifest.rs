@@ -3,7 +3,6 @@
 //! A sync answers the manifest of its payload; the caller stores it and sends it back as `base`
 //! with the next sync or publish, which is how in-place changes (hotfixes) are recognised.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
@@ -20,16 +19,6 @@ use crate::workspace::{IdIndex, Kind, Workspace};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
     kinds: [Map<String, Value>; 6],
-}
-
-impl Serialize for Manifest {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.kinds.len()))?;
-        for (kind, ids) in Kind::PROMOTED.iter().zip(&self.kinds) {
-            map.serialize_entry(kind.as_str(), ids)?;
-        }
-        map.end()
-    }
 }
 
 impl Manifest {

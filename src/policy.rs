@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::environment::{Chain, ChainError, Environment, EnvironmentSet};
@@ -82,15 +81,8 @@ impl fmt::Display for Action {
     }
 }
 
-impl Serialize for Action {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
 /// What the policy does with an inline secret found in promoted content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InlineSecrets {
     /// A violation: the sync is refused and the value is redacted from the payload (the default).
     #[default]
@@ -100,7 +92,7 @@ pub enum InlineSecrets {
 }
 
 /// Who acts: an id (written in audits, compared with `updatedBy`) and the roles it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     /// The actor's id, e.g. `"dana"`.
     pub id: String,
@@ -157,8 +149,7 @@ pub const DEFAULT_POLICY_JSON: &str = r#"{
 ///
 /// Serialises to the policy JSON of the spec; [`Policy::fingerprint`] hashes this form, so two
 /// policies that mean the same thing have the same fingerprint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     /// The chain, dev first and production last.
     pub environments: Chain,
@@ -170,7 +161,6 @@ pub struct Policy {
     pub inline_secrets: InlineSecrets,
     /// Approval quorums, soak times and promotion windows per environment; absent when empty,
     /// so that a policy without gates normalises (and fingerprints) as before gates existed.
-    #[serde(skip_serializing_if = "Gates::is_empty")]
     pub gates: Gates,
 }
 
@@ -369,12 +359,6 @@ impl Grants {
     }
 }
 
-impl Serialize for Grants {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        self.to_value().serialize(serializer)
-    }
-}
-
 fn read_actions(value: Value, env: Environment, chain: Chain, path: &str) -> Result<Vec<Action>> {
     let names = into_strings(value, path, "action names")?;
     let mut actions = Vec::with_capacity(names.len());
@@ -494,6 +478,6 @@ mod tests {
     #[test]
     fn the_policy_json_is_what_serde_writes() {
         let policy = Policy::default_policy();
-        assert_eq!(policy.to_value(), serde_json::to_value(&policy).unwrap());
+        assert_eq!(policy.to_value(), crate::json::parse(&crate::write::to_json(&policy)).unwrap());
     }
 }

@@ -1,6 +1,5 @@
 //! Variables: a structure that travels by sync, and a default value that belongs to each environment.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
@@ -8,8 +7,7 @@ use crate::input::type_name;
 use crate::pointer::{child, index};
 
 /// The type a variable's default value must fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VariableType {
     /// A JSON string.
     String,

@@ -5,7 +5,6 @@
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
@@ -121,12 +120,6 @@ impl fmt::Display for Kind {
     }
 }
 
-impl Serialize for Kind {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
 /// A dependency of an item: `{ "kind": "...", "id": "..." }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
@@ -208,7 +201,7 @@ pub struct Workspace {
 }
 
 /// What the allow-list filter keeps and what it leaves behind.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Filtered {
     /// The promoted kinds, all six keys present.
     pub payload: Value,

@@ -50,7 +50,10 @@ fn every_code_is_written_the_same_in_rust_and_in_json() {
     let names: Vec<&str> = IssueCode::ALL.iter().map(|code| code.as_str()).collect();
     assert_eq!(names, [SPEC_CODES.as_slice(), GATE_CODES.as_slice()].concat());
     for code in IssueCode::ALL {
-        assert_eq!(serde_json::to_value(code).unwrap(), json!(code.as_str()));
+        assert_eq!(
+            promotion_rules::json::parse(&promotion_rules::write::to_json(&code)).unwrap(),
+            json!(code.as_str())
+        );
         assert_eq!(code.to_string(), code.as_str());
     }
     for (code, name) in [
@@ -58,7 +61,7 @@ fn every_code_is_written_the_same_in_rust_and_in_json() {
         (ErrorCode::InvalidPolicy, "INVALID_POLICY"),
         (ErrorCode::LimitExceeded, "LIMIT_EXCEEDED"),
     ] {
-        assert_eq!((code.as_str(), serde_json::to_value(code).unwrap()), (name, json!(name)));
+        assert_eq!((code.as_str(), code.to_string()), (name, name.to_owned()));
     }
 }
 

@@ -524,8 +524,8 @@ fn into_production_manifest_of(workspace: &Value) -> Value {
 
 #[test]
 fn a_sync_plan_is_deterministic() {
-    let first = serde_json::to_string(&dev_to_test()).unwrap();
-    let second = serde_json::to_string(&dev_to_test()).unwrap();
+    let first = promotion_rules::write::to_json(&dev_to_test());
+    let second = promotion_rules::write::to_json(&dev_to_test());
     assert_eq!(first, second);
 }
 

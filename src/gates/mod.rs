@@ -193,9 +193,3 @@ fn read_approvals(value: Value, path: &str) -> Result<ApprovalRule> {
     roles.dedup();
     Ok(ApprovalRule { required, roles })
 }
-
-impl serde::Serialize for Gates {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        self.to_value().serialize(serializer)
-    }
-}

@@ -1,6 +1,5 @@
 //! Edit check: may this actor change this environment's workspace from `before` to `after`?
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::diff::{diff_workspaces, ChangeSet};
@@ -20,7 +19,7 @@ use crate::variables::{default_value, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// A hotfix declaration: `{ "reason": "…" }`, the reason non-empty.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HotfixDeclaration {
     /// Why production must change now.
     pub reason: String,
@@ -98,10 +97,9 @@ impl EditRequest {
 }
 
 /// `checkEdit`'s answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EditCheck {
     /// `allowed`, `violations`, `warnings`.
-    #[serde(flatten)]
     pub decision: Decision,
     /// From `before` to `after`.
     pub changes: ChangeSet,

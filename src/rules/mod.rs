@@ -12,7 +12,6 @@ pub mod secrets;
 pub mod selection;
 pub mod sync;
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::environment::Environment;
@@ -33,19 +32,15 @@ pub use selection::{Closure, PulledIn, Selection};
 pub use sync::{SyncPlan, SyncRequest};
 
 /// The kind of event an [`Audit`] record describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditEvent {
     /// A sync from one environment to the next.
-    #[serde(rename = "workspace.sync")]
     Sync,
     /// A publish in production.
-    #[serde(rename = "workspace.publish")]
     Publish,
     /// An edit in one environment.
-    #[serde(rename = "workspace.edit")]
     Edit,
     /// A rollback to an earlier version in one environment.
-    #[serde(rename = "workspace.rollback")]
     Rollback,
 }
 
@@ -62,21 +57,17 @@ impl AuditEvent {
 }
 
 /// The record a back end stores with every decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Audit {
     /// What happened.
     pub event: AuditEvent,
     /// The acting actor's id.
     pub actor: String,
     /// Source environment (sync).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<Environment>,
     /// Target environment (sync).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<Environment>,
     /// The environment (edit, publish).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<Environment>,
     /// Whether the decision allowed it.
     pub allowed: bool,
@@ -86,10 +77,8 @@ pub struct Audit {
     pub fingerprint: String,
     /// The fingerprint of the audit record before this one (the request's `previousAudit`):
     /// the link of the tamper-evident chain that [`crate::audit_chain::verify_audit_chain`] checks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     /// The approvers counted by the gate of the environment, when it requires approvals.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approvers: Option<Vec<String>>,
 }
 

@@ -1,6 +1,5 @@
 //! Publish: go live in production, or publish a declared hotfix.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::diff::{diff_workspaces, ChangeSet};
@@ -72,8 +71,7 @@ impl PublishRequest {
 }
 
 /// Go-live (production equals what was synced in) or hotfix (declared in-place changes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublishMode {
     /// What is published is what was synced in.
     GoLive,
@@ -82,7 +80,7 @@ pub enum PublishMode {
 }
 
 /// An item published by hotfix: it is not propagated and must be recreated in dev.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hotfix {
     /// Its kind.
     pub kind: Kind,
@@ -95,15 +93,13 @@ pub struct Hotfix {
 }
 
 /// `planPublish`'s answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PublishPlan {
     /// `allowed`, `violations`, `warnings`.
-    #[serde(flatten)]
     pub decision: Decision,
     /// `goLive` or `hotfix`.
     pub mode: PublishMode,
     /// From `live` to the workspace (the documents as given), when `live` is given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<ChangeSet>,
     /// The items published by hotfix, to recreate in dev.
     pub hotfixes: Vec<Hotfix>,

@@ -1,7 +1,6 @@
 //! Rollback: restore an earlier version (e.g. a published snapshot) in an environment, with a
 //! preview of what changes and without silently dropping what was changed in place since.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::diff::{diff_workspaces, ChangeSet};
@@ -100,19 +99,16 @@ impl RollbackRequest {
 
 /// The mode of a [`RollbackPlan`]: always `"rollback"`, so that a front end that shows publish
 /// and rollback plans side by side tells them apart by `mode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RollbackMode {
     /// An earlier version is restored.
     Rollback,
 }
 
 /// `planRollback`'s answer: the decision and what the environment will hold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RollbackPlan {
     /// `allowed`, `violations`, `warnings`.
-    #[serde(flatten)]
     pub decision: Decision,
     /// `rollback`.
     pub mode: RollbackMode,

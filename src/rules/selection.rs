@@ -16,8 +16,6 @@
 //! The rules then run on the resulting payload as on any sync; [`Selected::remap`] turns the
 //! pointers they write into the pointers of the request (`/source/…` or `/target/…`).
 
-use serde::Serialize;
-
 use crate::error::{Error, Result};
 use crate::issue::{Findings, Issue, IssueCode};
 use crate::manifest::same_item;
@@ -48,7 +46,7 @@ impl Closure {
 }
 
 /// An item pulled into a selection, and the item whose `uses` (or removal) needed it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PulledIn {
     /// `kind/id` of the pulled-in item.
     pub item: String,
@@ -57,8 +55,7 @@ pub struct PulledIn {
 }
 
 /// The answer's `selection`: what was asked for, and what came along.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
     /// The selected `kind/id` entries, in request order, each once.
     pub requested: Vec<String>,

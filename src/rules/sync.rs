@@ -1,6 +1,5 @@
 //! Sync: promote one environment's content to the next one of the chain.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::diff::{diff_workspaces_knowing, ChangeSet};
@@ -163,11 +162,9 @@ pub(crate) fn read_acknowledgements(value: Value, path: &str) -> Result<Vec<(Kin
 }
 
 /// `planSync`'s answer: the decision, what the target will hold, and what to store for next time.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SyncPlan {
     /// `allowed`, `violations`, `warnings`.
-    #[serde(flatten)]
     pub decision: Decision,
     /// The source environment.
     pub from: Environment,
@@ -194,7 +191,6 @@ pub struct SyncPlan {
     /// The audit record.
     pub audit: Audit,
     /// What a selective sync promotes: the requested items and the dependencies pulled in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selection: Option<Selection>,
 }
 

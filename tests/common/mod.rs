@@ -148,6 +148,6 @@ pub fn after_sync(target: &Value, payload: &Value) -> Value {
 }
 
 /// The plan as the JSON a JS caller would receive.
-pub fn answer<T: serde::Serialize>(plan: &T) -> Value {
-    serde_json::to_value(plan).unwrap()
+pub fn answer<T: promotion_rules::write::WriteJson + ?Sized>(plan: &T) -> Value {
+    promotion_rules::json::parse(&promotion_rules::write::to_json(&plan)).unwrap()
 }
