@@ -27,23 +27,7 @@ use serde_json::{Map, Value};
 use crate::error::Error;
 use crate::limits::Limits;
 use crate::pointer::{push_index, push_token};
-use crate::workspace::Workspace;
-
-/// The item kinds and the member that identifies their items.
-pub const ITEM_KINDS: [(&str, &str); 6] = [
-    ("agents", "id"),
-    ("workflows", "id"),
-    ("knowledgeBase", "id"),
-    ("integrations", "id"),
-    ("channels", "id"),
-    ("variables", "name"),
-];
-
-/// The environment-local kinds: any JSON, never itemised.
-pub const LOCAL_KINDS: [&str; 6] = ["conversations", "analytics", "evaluators", "guardrails", "issues", "secrets"];
-
-/// The item kind whose changes also carry `defaultsKept` / `defaultsReset`.
-pub const VARIABLES: &str = "variables";
+use crate::workspace::{Kind, Workspace};
 
 /// The changes between two workspace documents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +36,7 @@ pub struct ChangeSet {
     pub summary: Summary,
     /// Always all six item kinds.
     pub kinds: KindMap,
-    /// Local kinds whose value differs, in [`LOCAL_KINDS`] order.
+    /// Local kinds whose value differs, in [`Kind::LOCAL`] order.
     pub local: Vec<&'static str>,
     /// Turns `before` into `after` (RFC 6902, applied in order).
     pub patch: Vec<PatchOperation>,
@@ -85,9 +69,9 @@ pub struct KindChanges {
 
 impl KindChanges {
     /// No changes; `defaultsKept` / `defaultsReset` are empty lists for
-    /// [`VARIABLES`] and absent for the other kinds.
+    /// variables and absent for the other kinds.
     pub fn empty(kind: &str) -> Self {
-        let defaults = (kind == VARIABLES).then(Vec::new);
+        let defaults = (kind == Kind::Variables.as_str()).then(Vec::new);
         KindChanges { defaults_kept: defaults.clone(), defaults_reset: defaults, ..KindChanges::default() }
     }
 }
@@ -185,7 +169,7 @@ pub(crate) fn diff_workspaces_knowing(before: &Value, after: &Value, known_equal
     ChangeSet { summary, kinds, local, patch }
 }
 
-/// The changes of each item kind, by kind name, in [`ITEM_KINDS`] order.
+/// The changes of each item kind, by kind name, in [`Kind::PROMOTED`] order.
 ///
 /// A fixed array rather than a `BTreeMap`: the WebAssembly build carries one map type less.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -204,7 +188,7 @@ static NO_CHANGES: KindChanges = KindChanges {
 
 impl KindMap {
     fn slot(kind: &str) -> Option<usize> {
-        ITEM_KINDS.iter().position(|(k, _)| *k == kind)
+        Kind::parse(kind).and_then(Kind::promoted_index)
     }
 
     /// The changes of a kind.
@@ -223,9 +207,9 @@ impl KindMap {
         }
     }
 
-    /// `(kind, changes)` in [`ITEM_KINDS`] order.
+    /// `(kind, changes)` in [`Kind::PROMOTED`] order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &KindChanges)> {
-        ITEM_KINDS.iter().zip(&self.slots).filter_map(|((kind, _), slot)| slot.as_ref().map(|c| (*kind, c)))
+        Kind::PROMOTED.iter().zip(&self.slots).filter_map(|(kind, slot)| slot.as_ref().map(|c| (kind.as_str(), c)))
     }
 
     /// The changes of every kind.
@@ -262,9 +246,10 @@ fn diff_documents(
     known_equal: KnownEqual<'_>,
 ) -> (Kinds, Vec<&'static str>) {
     let mut kinds = Kinds::default();
-    let mut local_changed = [false; LOCAL_KINDS.len()];
+    let mut local_changed = [false; Kind::LOCAL.len()];
     let mut mark_local = |key: &str| {
-        if let Some(flag) = LOCAL_KINDS.iter().position(|k| *k == key).and_then(|i| local_changed.get_mut(i)) {
+        let local = Kind::LOCAL.iter().position(|kind| kind.as_str() == key);
+        if let Some(flag) = local.and_then(|i| local_changed.get_mut(i)) {
             *flag = true;
         }
     };
@@ -298,18 +283,21 @@ fn diff_documents(
             mark_local(key);
         }
     }
-    for (kind, id_key) in ITEM_KINDS {
-        if kinds.get(kind).is_none() {
-            let (old, new) = (items_of(before.get(kind)), items_of(after.get(kind)));
-            kinds.insert(kind, count_items(kind, id_key, old, new));
+    for kind in Kind::PROMOTED {
+        let key = kind.as_str();
+        if kinds.get(key).is_none() {
+            let (old, new) = (items_of(before.get(key)), items_of(after.get(key)));
+            kinds.insert(key, count_items(key, kind.id_key(), old, new));
         }
     }
-    let local = LOCAL_KINDS.iter().zip(local_changed).filter_map(|(kind, changed)| changed.then_some(*kind)).collect();
+    let local =
+        Kind::LOCAL.iter().zip(local_changed).filter_map(|(kind, changed)| changed.then_some(kind.as_str())).collect();
     (kinds, local)
 }
 
+/// The name and id member of a promoted kind's key.
 fn item_kind(key: &str) -> Option<(&'static str, &'static str)> {
-    ITEM_KINDS.iter().find(|(kind, _)| *kind == key).copied()
+    Kind::parse(key).filter(|kind| kind.is_promoted()).map(|kind| (kind.as_str(), kind.id_key()))
 }
 
 /// The key of each item (`None` for an anonymous one: no string key, or a
@@ -670,6 +658,25 @@ fn json_equal(a: &Value, b: &Value) -> bool {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    /// The item kinds and the member that identifies their items.
+    const ITEM_KINDS: [(&str, &str); 6] = [
+        ("agents", "id"),
+        ("workflows", "id"),
+        ("knowledgeBase", "id"),
+        ("integrations", "id"),
+        ("channels", "id"),
+        ("variables", "name"),
+    ];
+    const LOCAL_KINDS: [&str; 6] = ["conversations", "analytics", "evaluators", "guardrails", "issues", "secrets"];
+    const VARIABLES: &str = "variables";
+
+    #[test]
+    fn the_tables_of_these_tests_are_the_kinds_of_the_crate() {
+        let promoted: Vec<(&str, &str)> = Kind::PROMOTED.iter().map(|k| (k.as_str(), k.id_key())).collect();
+        assert_eq!(promoted, ITEM_KINDS.to_vec());
+        assert_eq!(Kind::LOCAL.map(Kind::as_str), LOCAL_KINDS);
+    }
     use proptest::prelude::*;
     use serde_json::json;
 

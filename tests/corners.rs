@@ -23,7 +23,7 @@ const NAMES: [&str; 3] = ["A", "B", "C"];
 const KEY: &str = "sk-abcdefghijklmnopqrstuvwx";
 
 fn config(cases: u32) -> Config {
-    Config { cases, failure_persistence: None, ..Config::default() }
+    Config { cases: common::cases(cases), failure_persistence: None, ..Config::default() }
 }
 
 // ---- the examples of the report ------------------------------------------------------------------

@@ -34,7 +34,7 @@ const REFERABLE: [&str; 10] = [
 ];
 
 fn config(cases: u32) -> Config {
-    Config { cases, failure_persistence: None, ..Config::default() }
+    Config { cases: common::cases(cases), failure_persistence: None, ..Config::default() }
 }
 
 fn leaf() -> impl Strategy<Value = Value> {

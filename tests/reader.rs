@@ -10,6 +10,11 @@ use promotion_rules::ErrorCode;
 use proptest::prelude::*;
 use serde_json::Value;
 
+/// 2,000 cases, or fewer when `PROPTEST_CASES` caps them (`make check`).
+fn cases(wanted: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).map_or(wanted, |cap: u32| wanted.min(cap))
+}
+
 /// JSON text, possibly with duplicate keys, escapes, deep nesting and big numbers; at the
 /// top and second level the keys of a sync request and of workspace kinds.
 fn text(level: u32) -> BoxedStrategy<String> {
@@ -113,7 +118,7 @@ fn skipped_kinds_keep_their_shape_and_their_errors() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
 
     #[test]
     fn skipping_gives_the_same_errors_and_the_shapes_of_skipped_members(

@@ -151,3 +151,9 @@ pub fn after_sync(target: &Value, payload: &Value) -> Value {
 pub fn answer<T: promotion_rules::write::WriteJson + ?Sized>(plan: &T) -> Value {
     promotion_rules::json::parse(&promotion_rules::write::to_json(&plan)).unwrap()
 }
+
+/// `wanted` proptest cases, or fewer when `PROPTEST_CASES` caps them (`make check`, the fast loop).
+pub fn cases(wanted: u32) -> u32 {
+    let cap = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(u32::MAX);
+    wanted.min(cap)
+}
