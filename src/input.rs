@@ -88,3 +88,14 @@ pub(crate) fn environment_in(chain: Chain, name: &str, path: &str) -> Result<Env
     }
     Ok(env)
 }
+
+/// Reads an environment name (chain membership is checked by the engine).
+pub(crate) fn read_environment(value: Value, path: &str) -> Result<Environment> {
+    let name = into_string(value, path, "an environment name")?;
+    Environment::parse(&name).ok_or_else(|| {
+        Error::invalid_input(
+            path,
+            format!("\"{name}\" is not an environment; use one of dev, test, uat, staging, production."),
+        )
+    })
+}

@@ -361,6 +361,11 @@ impl Workspace {
         &self.payload
     }
 
+    /// Fingerprint of the promoted content (`filterContent(workspace).payload`), without copying it.
+    pub fn payload_fingerprint(&self) -> String {
+        crate::fingerprint::fingerprint_object(&self.payload)
+    }
+
     /// Consumes the workspace, keeping the promoted content only.
     pub fn into_payload(self) -> Value {
         Value::Object(self.payload)

@@ -9,11 +9,11 @@ use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::gates::instant::{format_rfc3339, Timestamp};
 use crate::gates::{format_duration, tzdb_version, Instant};
+use crate::input::read_environment;
 use crate::input::{into_object, into_string, reject_unknown, take_optional, take_required};
 use crate::issue::{Findings, IssueCode};
 use crate::pointer::{child, index};
 use crate::policy::Actor;
-use crate::rules::sync::read_environment;
 use crate::rules::PromotionRules;
 
 /// The fields of a sync or publish request that gates read.

@@ -14,7 +14,7 @@ use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
 use crate::rules::edit::HotfixDeclaration;
 use crate::rules::gates::{GateAnswer, GateFields, GatedPlan};
-use crate::rules::sync::{approvers, authors, changed_items, fingerprint_payload};
+use crate::rules::sync::{approvers, authors, changed_items};
 use crate::rules::{read_previous_audit, Audit, AuditEvent, PromotionRules};
 use crate::workspace::{Kind, Workspace};
 
@@ -168,7 +168,7 @@ impl PromotionRules {
             }
         }
 
-        let fingerprint = fingerprint_payload(&workspace);
+        let fingerprint = workspace.payload_fingerprint();
         // What the publish adds or modifies: against what is live, else against what was synced
         // in, else (nothing to compare with) every item.
         let changed: Vec<(Kind, usize)> = match (&live, &base) {

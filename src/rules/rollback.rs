@@ -7,6 +7,7 @@ use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::fingerprint::fingerprint;
+use crate::input::read_environment;
 use crate::input::{into_object, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
 use crate::json::check_depth;
@@ -17,8 +18,7 @@ use crate::rules::drift::in_place_changes;
 use crate::rules::gates::{GateAnswer, GateFields, GatedPlan};
 use crate::rules::merge;
 use crate::rules::sync::{
-    approvers, authors, changed_items, check_defaults, fingerprint_payload, read_acknowledgements, read_environment,
-    report_unused_acknowledgements, scrub,
+    approvers, authors, changed_items, check_defaults, read_acknowledgements, report_unused_acknowledgements, scrub,
 };
 use crate::rules::{inline, read_previous_audit, references, Audit, AuditEvent, PromotionRules};
 use crate::workspace::{IdIndex, Kind, Workspace};
@@ -153,7 +153,7 @@ impl PromotionRules {
         let mut findings = Findings::default();
         self.require(&mut findings, &actor, Action::Rollback, env, "/actor");
         findings.warnings.extend(version.unknown_kind_warnings("/version"));
-        let version_fingerprint = fingerprint_payload(&version);
+        let version_fingerprint = version.payload_fingerprint();
 
         // The payload: the version, with the environment's defaults kept.
         let merge = merge::merge(&version, &workspace, "/version/variables");

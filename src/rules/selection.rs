@@ -21,7 +21,6 @@ use crate::issue::{Findings, Issue, IssueCode};
 use crate::manifest::same_item;
 use crate::pointer::index;
 use crate::rules::item_path;
-use crate::rules::sync::fingerprint_payload;
 use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// What to do with a dependency that the selection leaves out.
@@ -135,7 +134,7 @@ pub(crate) fn apply(
     select: &[(Kind, String)],
     closure: Closure,
 ) -> Result<Selected> {
-    let source_fingerprint = fingerprint_payload(source);
+    let source_fingerprint = source.payload_fingerprint();
     let (origins, selection, refused) = search(source, target, select, closure)?;
     for (kind, slot) in Kind::PROMOTED.into_iter().zip(&origins) {
         let mut values = Vec::with_capacity(slot.len());

@@ -6,6 +6,7 @@ use crate::diff::{diff_workspaces_knowing, ChangeSet};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::fingerprint::{fingerprint, CanonicalText, ObjectPrint};
+use crate::input::read_environment;
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
 use crate::json::check_depth;
@@ -129,17 +130,6 @@ pub fn counted_in_sync_request(parent: Option<&str>, key: &str) -> bool {
         Some("target") => !promoted && !matches!(kind, Some(Kind::Secrets | Kind::Guardrails | Kind::Evaluators)),
         _ => false,
     }
-}
-
-/// Reads an environment name (chain membership is checked by the engine).
-pub(crate) fn read_environment(value: Value, path: &str) -> Result<Environment> {
-    let name = into_string(value, path, "an environment name")?;
-    Environment::parse(&name).ok_or_else(|| {
-        Error::invalid_input(
-            path,
-            format!("\"{name}\" is not an environment; use one of dev, test, uat, staging, production."),
-        )
-    })
 }
 
 /// Reads `["kind/id", …]`.
@@ -506,11 +496,6 @@ fn finish_payload_print(prefix: Option<sha2::Sha256>, payload: &Value, source: O
     }
 }
 
-/// Fingerprint of a workspace's promoted content, without copying it.
-pub(crate) fn fingerprint_payload(workspace: &Workspace) -> String {
-    crate::fingerprint::fingerprint_object(workspace.payload())
-}
-
 /// Every default value of the payload must fit its type (`INVALID_VARIABLE_VALUE`); `prefixes`
 /// are the pointers of the payload's origin and of the workspace whose defaults it keeps.
 pub(crate) fn check_defaults(
@@ -708,7 +693,7 @@ mod tests {
         let source = Workspace::from_value(crate::json::parse(&text).unwrap(), "", &Limits::DEFAULT).unwrap();
         let source_text = CanonicalText::of_object(source.payload());
         let (prefix, print) = source_prints(&source_text);
-        assert_eq!(print, fingerprint_payload(&source));
+        assert_eq!(print, Workspace::payload_fingerprint(&source));
         let same = Value::Object(source.payload().clone());
         assert_eq!(finish_payload_print(prefix.clone(), &same, Some(&source_text)), print);
         let mut changed = source.payload().clone();
