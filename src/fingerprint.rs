@@ -436,6 +436,10 @@ fn write_object_except<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, 
 /// Whether the map iterates its keys in strictly increasing UTF-16 order, judged cheaply:
 /// strictly increasing bytes and no byte from 0xEE up (see [`write_object`]).
 fn in_utf16_order(members: &Map<String, Value>) -> bool {
+    if map_sorts_keys() {
+        // A sorted map iterates in strictly increasing byte order: only the bytes need a look.
+        return members.keys().all(|key| key.bytes().all(|b| b < 0xEE));
+    }
     let mut previous: Option<&[u8]> = None;
     for key in members.keys() {
         let key = key.as_bytes();
@@ -452,6 +456,19 @@ fn in_utf16_order(members: &Map<String, Value>) -> bool {
         previous = Some(key);
     }
     true
+}
+
+/// Whether `serde_json::Map` is a sorted map here (a `BTreeMap`, the default) rather than one
+/// that keeps insertion order (its `preserve_order` feature, which any crate of a build may turn
+/// on): asked once, of a two-member map.
+fn map_sorts_keys() -> bool {
+    static SORTS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SORTS.get_or_init(|| {
+        let mut map = Map::new();
+        map.insert("b".to_owned(), Value::Null);
+        map.insert("a".to_owned(), Value::Null);
+        map.keys().next().map(String::as_str) == Some("a")
+    })
 }
 
 /// A number as ECMAScript prints the double it denotes (RFC 8785 §3.2.2.3).
