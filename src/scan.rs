@@ -42,6 +42,35 @@ pub(crate) fn plain_len(bytes: &[u8]) -> usize {
     at + bytes.get(at..).unwrap_or_default().iter().take_while(|&&b| is_plain(b)).count()
 }
 
+/// Whether `bytes` holds any of the four bytes `needles`, tested eight bytes at a time.
+pub(crate) fn holds_any(bytes: &[u8], needles: [u8; 4]) -> bool {
+    let [a, b, c, d] = needles.map(|needle| ONES * u64::from(needle));
+    let mut words = bytes.chunks_exact(8);
+    for chunk in words.by_ref() {
+        let Ok(word) = <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes) else { break };
+        if has_zero_byte(word ^ a) || has_zero_byte(word ^ b) || has_zero_byte(word ^ c) || has_zero_byte(word ^ d) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|byte| needles.contains(byte))
+}
+
+/// `a` and `b` in lexicographic byte order (`str`'s order), compared eight bytes at a time:
+/// ids sharing a long prefix (`agent-00017`) are sorted and searched without `memcmp`, which
+/// the WebAssembly build runs byte by byte.
+pub(crate) fn compare_bytes(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    let mut at = 0;
+    for (x, y) in x.by_ref().zip(y.by_ref()) {
+        let word = |chunk: &[u8]| <[u8; 8]>::try_from(chunk).map(u64::from_be_bytes).unwrap_or(0);
+        match word(x).cmp(&word(y)) {
+            std::cmp::Ordering::Equal => at += 8,
+            unequal => return unequal,
+        }
+    }
+    a.get(at..).unwrap_or_default().iter().cmp(b.get(at..).unwrap_or_default().iter())
+}
+
 /// Whether `a` and `b` hold the same bytes, compared eight at a time: the WebAssembly build's
 /// `memcmp` goes byte by byte.
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
@@ -89,7 +118,38 @@ mod tests {
         }
     }
 
+    #[test]
+    fn any_of_four_bytes_is_found_wherever_it_sits() {
+        for at in 0..20 {
+            for needle in [b'-', b'_', b'K', b'J'] {
+                let mut bytes = vec![b'a'; 20];
+                assert!(!holds_any(&bytes, [b'-', b'_', b'K', b'J']));
+                bytes[at] = needle;
+                assert!(holds_any(&bytes, [b'-', b'_', b'K', b'J']), "{needle} at {at}");
+                assert!(!holds_any(&bytes, [b'x', b'y', b'z', b'w']));
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn bytes_compare_as_strings_do(
+            a in "[a-c0-2\u{e9}-]{0,20}",
+            b in "[a-c0-2\u{e9}-]{0,20}",
+        ) {
+            prop_assert_eq!(compare_bytes(a.as_bytes(), b.as_bytes()), a.cmp(&b));
+            let prefix = format!("agent-0000{a}");
+            prop_assert_eq!(compare_bytes(prefix.as_bytes(), b.as_bytes()), prefix.as_str().cmp(b.as_str()));
+        }
+
+        #[test]
+        fn any_of_four_is_found_as_a_byte_by_byte_search_finds_it(
+            bytes in prop::collection::vec(any::<u8>(), 0..64),
+            needles in any::<[u8; 4]>(),
+        ) {
+            prop_assert_eq!(holds_any(&bytes, needles), bytes.iter().any(|b| needles.contains(b)));
+        }
+
         #[test]
         fn the_run_is_the_one_a_byte_by_byte_scan_finds(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
             prop_assert_eq!(plain_len(&bytes), byte_by_byte(&bytes));

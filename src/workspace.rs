@@ -148,7 +148,9 @@ impl<'a> IdIndex<'a> {
     /// Indexes ids given in list order.
     pub fn new(ids: impl Iterator<Item = &'a str>) -> IdIndex<'a> {
         let mut entries: Vec<(&str, usize)> = ids.enumerate().map(|(i, id)| (id, i)).collect();
-        crate::sorting::sort_by(&mut entries, |a, b| a < b);
+        crate::sorting::sort_by(&mut entries, |(a, i), (b, j)| {
+            crate::scan::compare_bytes(a.as_bytes(), b.as_bytes()).then(i.cmp(j)).is_lt()
+        });
         IdIndex { entries }
     }
 
@@ -159,7 +161,9 @@ impl<'a> IdIndex<'a> {
 
     /// The position of `id` (its first position, should it repeat).
     pub fn get(&self, id: &str) -> Option<usize> {
-        let start = self.entries.partition_point(|(entry, _)| *entry < id);
+        let start = self
+            .entries
+            .partition_point(|(entry, _)| crate::scan::compare_bytes(entry.as_bytes(), id.as_bytes()).is_lt());
         self.entries.get(start).filter(|(entry, _)| *entry == id).map(|(_, position)| *position)
     }
 
