@@ -55,20 +55,12 @@ pub(crate) fn holds_any(bytes: &[u8], needles: [u8; 4]) -> bool {
     words.remainder().iter().any(|byte| needles.contains(byte))
 }
 
-/// `a` and `b` in lexicographic byte order (`str`'s order), compared eight bytes at a time:
-/// ids sharing a long prefix (`agent-00017`) are sorted and searched without `memcmp`, which
-/// the WebAssembly build runs byte by byte.
-pub(crate) fn compare_bytes(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
-    let mut at = 0;
-    for (x, y) in x.by_ref().zip(y.by_ref()) {
-        let word = |chunk: &[u8]| <[u8; 8]>::try_from(chunk).map(u64::from_be_bytes).unwrap_or(0);
-        match word(x).cmp(&word(y)) {
-            std::cmp::Ordering::Equal => at += 8,
-            unequal => return unequal,
-        }
-    }
-    a.get(at..).unwrap_or_default().iter().cmp(b.get(at..).unwrap_or_default().iter())
+/// A total order of ids for sorting and searching them (not the order of `str`): by length,
+/// then by their bytes from the last one back. Generated ids share long prefixes
+/// (`agent-00017`, `agent-00018`) and differ near the end, where this looks first; sorting by
+/// `str` order compares every shared byte, through `memcmp`, byte by byte in WebAssembly.
+pub(crate) fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.bytes().rev().cmp(b.bytes().rev()))
 }
 
 /// Whether `a` and `b` hold the same bytes, compared eight at a time: the WebAssembly build's
@@ -133,13 +125,16 @@ mod tests {
 
     proptest! {
         #[test]
-        fn bytes_compare_as_strings_do(
-            a in "[a-c0-2\u{e9}-]{0,20}",
-            b in "[a-c0-2\u{e9}-]{0,20}",
+        fn the_id_order_is_a_total_order(
+            a in "[a-c0-2\u{e9}-]{0,12}",
+            b in "[a-c0-2\u{e9}-]{0,12}",
+            c in "[a-c0-2\u{e9}-]{0,12}",
         ) {
-            prop_assert_eq!(compare_bytes(a.as_bytes(), b.as_bytes()), a.cmp(&b));
-            let prefix = format!("agent-0000{a}");
-            prop_assert_eq!(compare_bytes(prefix.as_bytes(), b.as_bytes()), prefix.as_str().cmp(b.as_str()));
+            prop_assert_eq!(id_order(&a, &b) == std::cmp::Ordering::Equal, a == b);
+            prop_assert_eq!(id_order(&a, &b), id_order(&b, &a).reverse());
+            if id_order(&a, &b).is_le() && id_order(&b, &c).is_le() {
+                prop_assert!(id_order(&a, &c).is_le());
+            }
         }
 
         #[test]
