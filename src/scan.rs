@@ -60,7 +60,20 @@ pub(crate) fn holds_any(bytes: &[u8], needles: [u8; 4]) -> bool {
 /// (`agent-00017`, `agent-00018`) and differ near the end, where this looks first; sorting by
 /// `str` order compares every shared byte, through `memcmp`, byte by byte in WebAssembly.
 pub(crate) fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.bytes().rev().cmp(b.bytes().rev()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return a.len().cmp(&b.len());
+    }
+    // Eight bytes at a time from the end: as a little-endian word, the last byte weighs most.
+    let (mut x, mut y) = (a.rchunks_exact(8), b.rchunks_exact(8));
+    for (x, y) in x.by_ref().zip(y.by_ref()) {
+        let word = |chunk: &[u8]| <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes).unwrap_or(0);
+        let (x, y) = (word(x), word(y));
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    x.remainder().iter().rev().cmp(y.remainder().iter().rev())
 }
 
 /// Whether `a` and `b` hold the same bytes, compared eight at a time: the WebAssembly build's
@@ -123,14 +136,28 @@ mod tests {
         }
     }
 
+    #[test]
+    fn ids_of_one_length_are_ordered_by_their_last_differing_byte() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        assert_eq!(id_order("agent-00017", "agent-00018"), Less);
+        assert_eq!(id_order("agent-10017", "agent-00018"), Less);
+        assert_eq!(id_order("agent-10018", "agent-00018"), Greater);
+        assert_eq!(id_order("knowledge-base-document-000123", "knowledge-base-document-000123"), Equal);
+        assert_eq!(id_order("x-knowledge-base-document-0001", "y-knowledge-base-document-0001"), Less);
+        assert_eq!(id_order("zz", "aaa"), Less);
+    }
+
     proptest! {
         #[test]
         fn the_id_order_is_a_total_order(
-            a in "[a-c0-2\u{e9}-]{0,12}",
-            b in "[a-c0-2\u{e9}-]{0,12}",
-            c in "[a-c0-2\u{e9}-]{0,12}",
+            a in "[a-c0-2\u{e9}-]{0,20}",
+            b in "[a-c0-2\u{e9}-]{0,20}",
+            c in "[a-c0-2\u{e9}-]{0,20}",
         ) {
             prop_assert_eq!(id_order(&a, &b) == std::cmp::Ordering::Equal, a == b);
+            // By length, then by the bytes from the last one back.
+            let reversed = |s: &str| s.bytes().rev().collect::<Vec<u8>>();
+            prop_assert_eq!(id_order(&a, &b), a.len().cmp(&b.len()).then(reversed(&a).cmp(&reversed(&b))));
             prop_assert_eq!(id_order(&a, &b), id_order(&b, &a).reverse());
             if id_order(&a, &b).is_le() && id_order(&b, &c).is_le() {
                 prop_assert!(id_order(&a, &c).is_le());
