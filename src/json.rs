@@ -179,8 +179,23 @@ pub fn child(base: &str, token: &str) -> String {
 }
 
 /// `base` followed by an array index.
+///
+/// Without `format!`: every item's path is built as items are read, and the formatting
+/// machinery is slow in the size-optimised WebAssembly build.
 pub fn index(base: &str, index: usize) -> String {
-    format!("{base}/{index}")
+    let mut pointer = String::with_capacity(base.len() + 8);
+    pointer.push_str(base);
+    pointer.push('/');
+    push_decimal(&mut pointer, index);
+    pointer
+}
+
+/// Appends the decimal digits of `n`.
+pub(crate) fn push_decimal(out: &mut String, n: usize) {
+    if n >= 10 {
+        push_decimal(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 enum Segment {

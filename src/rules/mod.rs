@@ -241,7 +241,13 @@ impl PromotionRules {
 
 /// `prefix/kind/index`: the pointer of an item in a request.
 pub(crate) fn item_path(prefix: &str, kind: crate::workspace::Kind, index: usize) -> String {
-    format!("{prefix}/{}/{index}", kind.as_str())
+    let mut path = String::with_capacity(prefix.len() + kind.as_str().len() + 8);
+    path.push_str(prefix);
+    path.push('/');
+    path.push_str(kind.as_str());
+    path.push('/');
+    crate::json::push_decimal(&mut path, index);
+    path
 }
 
 /// An `INVALID_INPUT` error for a missing hotfix reason, shared by edit and publish.
