@@ -31,15 +31,21 @@ pub(crate) fn is_plain(b: u8) -> bool {
 #[inline]
 pub(crate) fn plain_len(bytes: &[u8]) -> usize {
     let mut at = 0;
-    let mut words = bytes.chunks_exact(8);
-    for chunk in words.by_ref() {
-        let Ok(word) = <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes) else { break };
+    // Plain loops rather than iterator adapters: most strings (keys, ids) are short, and the
+    // size-optimised build inlines little.
+    while let Some(Ok(word)) = bytes.get(at..at + 8).map(|chunk| <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes)) {
         if has_special_byte(word) {
             break;
         }
         at += 8;
     }
-    at + bytes.get(at..).unwrap_or_default().iter().take_while(|&&b| is_plain(b)).count()
+    while let Some(&b) = bytes.get(at) {
+        if !is_plain(b) {
+            break;
+        }
+        at += 1;
+    }
+    at
 }
 
 /// Whether `bytes` holds any of the four bytes `needles`, tested eight bytes at a time.
