@@ -57,9 +57,10 @@ export function argumentToJson(value, stringIsValue, maxDepth, maxBytes, code) {
 }
 
 /**
- * A string argument that `fingerprint` hashes as a JSON string value, checked as `argumentText`
- * checks it (lone surrogates, the size limit); `undefined` for any other value, which takes the
- * JSON-text path. A long string then skips `JSON.stringify` and the reader.
+ * The UTF-8 bytes of a string argument that `fingerprint` hashes as a JSON string value, checked
+ * as `argumentText` checks it (lone surrogates, the size limit); `undefined` for any other value,
+ * which takes the JSON-text path. A long string then skips `JSON.stringify` and the reader, and
+ * crosses as bytes (see `argumentToJson`).
  */
 export function stringValue(value, maxBytes) {
   if (typeof value !== "string") return undefined;
@@ -67,7 +68,7 @@ export function stringValue(value, maxBytes) {
   if (value.length > maxBytes) {
     throw promotionRulesError("LIMIT_EXCEEDED", "The input holds more string content than the limit; send less content at once.", "");
   }
-  return value;
+  return encoder.encode(value);
 }
 
 /**

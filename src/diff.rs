@@ -305,7 +305,7 @@ fn item_kind(key: &str) -> Option<(&'static str, &'static str)> {
 fn index_items<'a>(items: &'a [Value], id_key: &str) -> (Vec<Option<&'a str>>, Vec<(&'a str, usize)>) {
     let mut ids: Vec<Option<&str>> = items.iter().map(|item| item.as_object()?.get(id_key)?.as_str()).collect();
     let mut index: Vec<(&str, usize)> = ids.iter().enumerate().filter_map(|(i, id)| id.map(|id| (id, i))).collect();
-    crate::sorting::sort_by(&mut index, |a, b| a < b);
+    crate::sorting::sort_by(&mut index, |(a, i), (b, j)| crate::scan::id_order(a, b).then(i.cmp(j)).is_lt());
     // Sorted by (key, index): the first of equal keys is the earliest item.
     index.dedup_by(|later, earlier| {
         let repeated = later.0 == earlier.0;
@@ -320,7 +320,7 @@ fn index_items<'a>(items: &'a [Value], id_key: &str) -> (Vec<Option<&'a str>>, V
 }
 
 fn lookup(index: &[(&str, usize)], id: &str) -> Option<usize> {
-    let found = index.binary_search_by(|(key, _)| (*key).cmp(id)).ok()?;
+    let found = index.binary_search_by(|(key, _)| crate::scan::id_order(key, id)).ok()?;
     index.get(found).map(|(_, i)| *i)
 }
 

@@ -416,7 +416,23 @@ fn write_object_except<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, 
         out.write_str(":");
         write_canonical(value, out);
     };
-    if in_utf16_order(members) {
+    if map_sorts_keys() {
+        // The map iterates in byte (code point) order, which is UTF-16 order but between a
+        // character of U+E000..U+FFFF and one above U+FFFF, both of which need a UTF-8 byte from
+        // 0xEE up. A key without such a byte is in place against every other key, so two keys
+        // out of UTF-16 order have only such keys between them: the runs of such keys are
+        // sorted, everything else is written as the map iterates, in one pass.
+        let mut run: Vec<(&String, &Value)> = Vec::new();
+        for (key, value) in members {
+            if key.bytes().any(|b| b >= 0xEE) {
+                run.push((key, value));
+                continue;
+            }
+            write_run(&mut run, &mut member, out);
+            member(key, value, out);
+        }
+        write_run(&mut run, &mut member, out);
+    } else if in_utf16_order(members) {
         for (key, value) in members {
             member(key, value, out);
         }
@@ -431,9 +447,30 @@ fn write_object_except<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, 
     out.write_str("}");
 }
 
+/// Writes a run of members (see [`write_object_except`]) in UTF-16 order of their keys, and
+/// empties it.
+fn write_run<'m, W: CanonicalSink + ?Sized>(
+    run: &mut Vec<(&'m String, &'m Value)>,
+    member: &mut impl FnMut(&str, &Value, &mut W),
+    out: &mut W,
+) {
+    let utf16_less = |(a, _): &(&String, &Value), (b, _): &(&String, &Value)| a.encode_utf16().lt(b.encode_utf16());
+    if run.windows(2).any(|pair| matches!(pair, [a, b] if utf16_less(b, a))) {
+        out.reordered();
+        crate::sorting::sort_by(run, utf16_less);
+    }
+    for (key, value) in run.drain(..) {
+        member(key, value, out);
+    }
+}
+
 /// Whether the map iterates its keys in strictly increasing UTF-16 order, judged cheaply:
 /// strictly increasing bytes and no byte from 0xEE up (see [`write_object`]).
 fn in_utf16_order(members: &Map<String, Value>) -> bool {
+    if map_sorts_keys() {
+        // A sorted map iterates in strictly increasing byte order: only the bytes need a look.
+        return members.keys().all(|key| key.bytes().all(|b| b < 0xEE));
+    }
     let mut previous: Option<&[u8]> = None;
     for key in members.keys() {
         let key = key.as_bytes();
@@ -450,6 +487,19 @@ fn in_utf16_order(members: &Map<String, Value>) -> bool {
         previous = Some(key);
     }
     true
+}
+
+/// Whether `serde_json::Map` is a sorted map here (a `BTreeMap`, the default) rather than one
+/// that keeps insertion order (its `preserve_order` feature, which any crate of a build may turn
+/// on): asked once, of a two-member map.
+fn map_sorts_keys() -> bool {
+    static SORTS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SORTS.get_or_init(|| {
+        let mut map = Map::new();
+        map.insert("b".to_owned(), Value::Null);
+        map.insert("a".to_owned(), Value::Null);
+        map.keys().next().map(String::as_str) == Some("a")
+    })
 }
 
 /// A number as ECMAScript prints the double it denotes (RFC 8785 §3.2.2.3).

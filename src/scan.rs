@@ -31,15 +31,55 @@ pub(crate) fn is_plain(b: u8) -> bool {
 #[inline]
 pub(crate) fn plain_len(bytes: &[u8]) -> usize {
     let mut at = 0;
-    let mut words = bytes.chunks_exact(8);
-    for chunk in words.by_ref() {
-        let Ok(word) = <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes) else { break };
+    // Plain loops rather than iterator adapters: most strings (keys, ids) are short, and the
+    // size-optimised build inlines little.
+    while let Some(Ok(word)) = bytes.get(at..at + 8).map(|chunk| <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes)) {
         if has_special_byte(word) {
             break;
         }
         at += 8;
     }
-    at + bytes.get(at..).unwrap_or_default().iter().take_while(|&&b| is_plain(b)).count()
+    while let Some(&b) = bytes.get(at) {
+        if !is_plain(b) {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// Whether `bytes` holds any of the four bytes `needles`, tested eight bytes at a time.
+pub(crate) fn holds_any(bytes: &[u8], needles: [u8; 4]) -> bool {
+    let [a, b, c, d] = needles.map(|needle| ONES * u64::from(needle));
+    let mut words = bytes.chunks_exact(8);
+    for chunk in words.by_ref() {
+        let Ok(word) = <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes) else { break };
+        if has_zero_byte(word ^ a) || has_zero_byte(word ^ b) || has_zero_byte(word ^ c) || has_zero_byte(word ^ d) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|byte| needles.contains(byte))
+}
+
+/// A total order of ids for sorting and searching them (not the order of `str`): by length,
+/// then by their bytes from the last one back. Generated ids share long prefixes
+/// (`agent-00017`, `agent-00018`) and differ near the end, where this looks first; sorting by
+/// `str` order compares every shared byte, through `memcmp`, byte by byte in WebAssembly.
+pub(crate) fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return a.len().cmp(&b.len());
+    }
+    // Eight bytes at a time from the end: as a little-endian word, the last byte weighs most.
+    let (mut x, mut y) = (a.rchunks_exact(8), b.rchunks_exact(8));
+    for (x, y) in x.by_ref().zip(y.by_ref()) {
+        let word = |chunk: &[u8]| <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes).unwrap_or(0);
+        let (x, y) = (word(x), word(y));
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    x.remainder().iter().rev().cmp(y.remainder().iter().rev())
 }
 
 /// Whether `a` and `b` hold the same bytes, compared eight at a time: the WebAssembly build's
@@ -89,7 +129,55 @@ mod tests {
         }
     }
 
+    #[test]
+    fn any_of_four_bytes_is_found_wherever_it_sits() {
+        for at in 0..20 {
+            for needle in [b'-', b'_', b'K', b'J'] {
+                let mut bytes = vec![b'a'; 20];
+                assert!(!holds_any(&bytes, [b'-', b'_', b'K', b'J']));
+                bytes[at] = needle;
+                assert!(holds_any(&bytes, [b'-', b'_', b'K', b'J']), "{needle} at {at}");
+                assert!(!holds_any(&bytes, [b'x', b'y', b'z', b'w']));
+            }
+        }
+    }
+
+    #[test]
+    fn ids_of_one_length_are_ordered_by_their_last_differing_byte() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        assert_eq!(id_order("agent-00017", "agent-00018"), Less);
+        assert_eq!(id_order("agent-10017", "agent-00018"), Less);
+        assert_eq!(id_order("agent-10018", "agent-00018"), Greater);
+        assert_eq!(id_order("knowledge-base-document-000123", "knowledge-base-document-000123"), Equal);
+        assert_eq!(id_order("x-knowledge-base-document-0001", "y-knowledge-base-document-0001"), Less);
+        assert_eq!(id_order("zz", "aaa"), Less);
+    }
+
     proptest! {
+        #[test]
+        fn the_id_order_is_a_total_order(
+            a in "[a-c0-2\u{e9}-]{0,20}",
+            b in "[a-c0-2\u{e9}-]{0,20}",
+            c in "[a-c0-2\u{e9}-]{0,20}",
+        ) {
+            prop_assert_eq!(id_order(&a, &b) == std::cmp::Ordering::Equal, a == b);
+            // By length, then by the bytes from the last one back.
+            let reversed = |s: &str| s.bytes().rev().collect::<Vec<u8>>();
+            prop_assert_eq!(id_order(&a, &b), a.len().cmp(&b.len()).then(reversed(&a).cmp(&reversed(&b))));
+            prop_assert_eq!(id_order(&a, &b), id_order(&b, &a).reverse());
+            if id_order(&a, &b).is_le() && id_order(&b, &c).is_le() {
+                prop_assert!(id_order(&a, &c).is_le());
+            }
+        }
+
+        #[test]
+        fn any_of_four_is_found_as_a_byte_by_byte_search_finds_it(
+            bytes in prop::collection::vec(any::<u8>(), 0..64),
+            needles in any::<[u8; 4]>(),
+        ) {
+            prop_assert_eq!(holds_any(&bytes, needles), bytes.iter().any(|b| needles.contains(b)));
+        }
+
         #[test]
         fn the_run_is_the_one_a_byte_by_byte_scan_finds(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
             prop_assert_eq!(plain_len(&bytes), byte_by_byte(&bytes));

@@ -28,7 +28,7 @@ extern "C" {
     ) -> Result<Vec<u8>, JsValue>;
 
     #[wasm_bindgen(js_name = stringValue, catch)]
-    fn string_value(value: &JsValue, max_bytes: f64) -> Result<Option<String>, JsValue>;
+    fn string_value(value: &JsValue, max_bytes: f64) -> Result<Option<Vec<u8>>, JsValue>;
 
     #[wasm_bindgen(js_name = promotionRulesError)]
     fn promotion_rules_error(code: &str, message: &str, path: &str) -> JsValue;
@@ -137,7 +137,10 @@ pub fn default_policy() -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn fingerprint(value: JsValue) -> Result<String, JsValue> {
     // A string is hashed as it is: no JSON text to write and read again.
-    if let Some(s) = string_value(&value, Limits::DEFAULT.max_input_bytes as f64)? {
+    if let Some(bytes) = string_value(&value, Limits::DEFAULT.max_input_bytes as f64)? {
+        // `TextEncoder` writes UTF-8, and `stringValue` refused lone surrogates: never an error.
+        let s = String::from_utf8(bytes)
+            .map_err(|_| to_js_error(Error::invalid_input("", "The input is not valid UTF-8 text.")))?;
         return Ok(api::fingerprint_of_string(&s));
     }
     api::fingerprint(&argument_text(&value, true, "INVALID_INPUT", "")?).map_err(to_js_error)

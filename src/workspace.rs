@@ -142,18 +142,29 @@ impl<'a> IdIndex<'a> {
     /// Indexes ids given in list order.
     pub fn new(ids: impl Iterator<Item = &'a str>) -> IdIndex<'a> {
         let mut entries: Vec<(&str, usize)> = ids.enumerate().map(|(i, id)| (id, i)).collect();
-        crate::sorting::sort_by(&mut entries, |a, b| a < b);
+        crate::sorting::sort_by(&mut entries, |(a, i), (b, j)| crate::scan::id_order(a, b).then(i.cmp(j)).is_lt());
         IdIndex { entries }
     }
 
-    /// Indexes the ids of the items of a promoted kind of a workspace.
+    /// Indexes the ids of the items of a promoted kind of a workspace (sorted once, when read).
     pub fn of(workspace: &'a Workspace, kind: Kind) -> IdIndex<'a> {
-        IdIndex::new(workspace.items(kind).iter().map(|item| item.id.as_str()))
+        let items = workspace.items(kind);
+        match workspace.order.get(kind as usize).filter(|order| order.len() == items.len()) {
+            Some(order) => {
+                IdIndex { entries: order.iter().filter_map(|&i| Some((items.get(i)?.id.as_str(), i))).collect() }
+            }
+            None => IdIndex::new(items.iter().map(|item| item.id.as_str())),
+        }
+    }
+
+    /// The positions in the order of their ids.
+    fn positions(&self) -> Vec<usize> {
+        self.entries.iter().map(|(_, position)| *position).collect()
     }
 
     /// The position of `id` (its first position, should it repeat).
     pub fn get(&self, id: &str) -> Option<usize> {
-        let start = self.entries.partition_point(|(entry, _)| *entry < id);
+        let start = self.entries.partition_point(|(entry, _)| crate::scan::id_order(entry, id).is_lt());
         self.entries.get(start).filter(|(entry, _)| *entry == id).map(|(_, position)| *position)
     }
 
@@ -195,6 +206,8 @@ pub struct Workspace {
     /// Which promoted kinds the workspace was given with (the payload holds all six).
     given: [bool; 6],
     items: [Vec<Item>; 6],
+    /// Per promoted kind, the positions of the items in the order of their ids (see [`IdIndex`]).
+    order: [Vec<usize>; 6],
     variables: Vec<VariableInfo>,
     local: Vec<(Kind, Value)>,
     unknown: Vec<(String, Value)>,
@@ -223,6 +236,7 @@ impl Default for Workspace {
             },
             given: [false; 6],
             items: Default::default(),
+            order: Default::default(),
             variables: Vec::new(),
             local: Vec::new(),
             unknown: Vec::new(),
@@ -240,7 +254,10 @@ impl Workspace {
             let kind_path = child(path, &key);
             match Kind::parse(&key) {
                 Some(kind) if kind.is_promoted() => {
-                    let (items, infos) = read_kind(kind, &value, &kind_path, &mut item_count, limits)?;
+                    let (items, infos, order) = read_kind(kind, &value, &kind_path, &mut item_count, limits)?;
+                    if let Some(slot) = workspace.order.get_mut(kind as usize) {
+                        *slot = order;
+                    }
                     if kind == Kind::Variables {
                         workspace.variables = infos;
                     }
@@ -301,8 +318,9 @@ impl Workspace {
     /// so that no later rule, message or manifest repeats a redacted identifier. A redaction
     /// replaces a string with a string, so every identifier reads as before.
     pub(crate) fn reread_identifiers(&mut self, kind: Kind, replaced: &mut Vec<String>) {
-        let Workspace { payload, items, variables, .. } = self;
-        let (Some(Value::Array(values)), Some(items)) = (payload.get(kind.as_str()), items.get_mut(kind as usize))
+        let Workspace { payload, items, order, variables, .. } = self;
+        let (Some(Value::Array(values)), Some(items), Some(order)) =
+            (payload.get(kind.as_str()), items.get_mut(kind as usize), order.get_mut(kind as usize))
         else {
             return;
         };
@@ -331,6 +349,7 @@ impl Workspace {
                 }
             }
         }
+        *order = IdIndex::new(items.iter().map(|item| item.id.as_str())).positions();
     }
 
     /// Replaces the content of a promoted kind: its JSON, what the rules read of each item, and
@@ -466,7 +485,7 @@ fn read_kind(
     path: &str,
     item_count: &mut usize,
     limits: &Limits,
-) -> Result<(Vec<Item>, Vec<VariableInfo>)> {
+) -> Result<(Vec<Item>, Vec<VariableInfo>, Vec<usize>)> {
     let Value::Array(values) = value else {
         return Err(Error::invalid_input(path, format!("{kind} must be an array, found {}.", type_name(value))));
     };
@@ -480,8 +499,9 @@ fn read_kind(
     read_items(kind, values, path)
 }
 
-/// Reads the items of a promoted kind (with the type and usage of each variable); ids unique.
-fn read_items(kind: Kind, values: &[Value], path: &str) -> Result<(Vec<Item>, Vec<VariableInfo>)> {
+/// Reads the items of a promoted kind (with the type and usage of each variable, and the
+/// positions in the order of the ids); ids unique.
+fn read_items(kind: Kind, values: &[Value], path: &str) -> Result<(Vec<Item>, Vec<VariableInfo>, Vec<usize>)> {
     let id_key = kind.id_key();
     let mut items = Vec::with_capacity(values.len());
     let mut infos = Vec::new();
@@ -500,13 +520,15 @@ fn read_items(kind: Kind, values: &[Value], path: &str) -> Result<(Vec<Item>, Ve
         let (updated_by, uses) = read_conventions(map, &item_path)?;
         items.push(Item { id: id.to_owned(), updated_by, uses });
     }
-    if let Some((id, i)) = IdIndex::new(items.iter().map(|item| item.id.as_str())).first_repeat() {
+    let ids = IdIndex::new(items.iter().map(|item| item.id.as_str()));
+    if let Some((id, i)) = ids.first_repeat() {
         return Err(Error::invalid_input(
             child(&index(path, i), id_key),
             format!("The {id_key} \"{id}\" appears twice in {kind}; each {id_key} must be unique within its kind."),
         ));
     }
-    Ok((items, infos))
+    let order = ids.positions();
+    Ok((items, infos, order))
 }
 
 fn read_id<'a>(map: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a str> {

@@ -310,7 +310,12 @@ impl PromotionRules {
 
 /// `prefix/kind/index`: the pointer of an item in a request.
 pub(crate) fn item_path(prefix: &str, kind: crate::workspace::Kind, index: usize) -> String {
-    format!("{prefix}/{}/{index}", kind.as_str())
+    let mut path = String::with_capacity(prefix.len() + kind.as_str().len() + 8);
+    path.push_str(prefix);
+    path.push('/');
+    path.push_str(kind.as_str());
+    crate::pointer::push_index(&mut path, index);
+    path
 }
 
 /// Reads the optional `previousAudit` of a planning request: the fingerprint of the last audit

@@ -135,34 +135,51 @@ pub struct InlineSecret {
 /// map's iteration order, arrays by index. At most one finding per string
 /// value (see the [module docs](self) for the edge cases).
 ///
-/// The walk reuses one path buffer; it allocates only for findings.
+/// The walk keeps the way down as a stack of keys and indexes; it writes a path (and allocates)
+/// only for findings.
 pub fn scan(value: &Value, path: &str, out: &mut Vec<InlineSecret>) {
-    let mut buf = String::with_capacity(path.len() + 64);
-    buf.push_str(path);
-    walk(value, &mut buf, false, out);
+    walk(value, path, &mut Vec::new(), false, out);
 }
 
-fn walk(value: &Value, path: &mut String, under_secret_key: bool, out: &mut Vec<InlineSecret>) {
+/// A step of the way down to a value: a member's key or an item's index.
+enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+fn walk<'v>(
+    value: &'v Value,
+    path: &str,
+    steps: &mut Vec<Step<'v>>,
+    under_secret_key: bool,
+    out: &mut Vec<InlineSecret>,
+) {
     match value {
         Value::String(s) => {
             if let Some(kind) = inspect(s, under_secret_key) {
-                out.push(InlineSecret { path: path.clone(), kind });
+                let mut pointer = String::with_capacity(path.len() + 64);
+                pointer.push_str(path);
+                for step in steps.iter() {
+                    match step {
+                        Step::Key(key) => push_token(&mut pointer, key),
+                        Step::Index(index) => push_index(&mut pointer, *index),
+                    }
+                }
+                out.push(InlineSecret { path: pointer, kind });
             }
         }
         Value::Array(items) => {
-            let len = path.len();
             for (index, item) in items.iter().enumerate() {
-                push_index(path, index);
-                walk(item, path, under_secret_key, out);
-                path.truncate(len);
+                steps.push(Step::Index(index));
+                walk(item, path, steps, under_secret_key, out);
+                steps.pop();
             }
         }
         Value::Object(members) => {
-            let len = path.len();
             for (key, member) in members {
-                push_token(path, key);
-                walk(member, path, under_secret_key || is_secret_key(key), out);
-                path.truncate(len);
+                steps.push(Step::Key(key));
+                walk(member, path, steps, under_secret_key || is_secret_key(key), out);
+                steps.pop();
             }
         }
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
@@ -174,6 +191,9 @@ fn walk(value: &Value, path: &mut String, under_secret_key: bool, out: &mut Vec<
 /// secret reference. One pass over the string.
 fn inspect(s: &str, under_secret_key: bool) -> Option<SecretKind> {
     let want_reference = under_secret_key && !s.is_empty();
+    if !want_reference && !may_hold_credential(s.as_bytes()) {
+        return None;
+    }
     let found = Scanner::new(s.as_bytes(), want_reference).run();
     if found.credential.is_some() {
         found.credential
@@ -182,6 +202,12 @@ fn inspect(s: &str, under_secret_key: bool) -> Option<SecretKind> {
     } else {
         None
     }
+}
+
+/// Whether `bytes` may hold a credential-shaped token: every shape holds `-` (`sk-`, `xoxb-`),
+/// `_` (`ghp_`), `K` (`AKIA`) or `J` (`eyJ`). Most prose holds none, and is then not scanned.
+fn may_hold_credential(bytes: &[u8]) -> bool {
+    crate::scan::holds_any(bytes, [b'-', b'_', b'K', b'J'])
 }
 
 const SECRET_KEY_SUFFIXES: [&[u8]; 7] =
@@ -963,6 +989,13 @@ mod tests {
             prop_assert_eq!(find_credential(&s), None);
             let doc = json!([s, {"x": s}]);
             prop_assert!(flagged_under(&key, doc).is_empty());
+        }
+
+        #[test]
+        fn the_scan_finds_every_credential_that_find_credential_finds(s in prop_oneof![any::<String>(), tricky()]) {
+            // The scan skips strings holding none of `-`, `_`, `K`, `J`: no credential is lost.
+            let found: Vec<SecretKind> = flagged_under("note", json!(s)).into_iter().map(|(_, kind)| kind).collect();
+            prop_assert_eq!(found, find_credential(&s).into_iter().collect::<Vec<_>>());
         }
 
         #[test]
