@@ -257,7 +257,7 @@ impl Windows {
     }
 
     /// The first instant at or after `now` at which promotions may happen; `None` when the
-    /// windows stay closed for [`HORIZON_DAYS`] days past `now` and past every absolute window.
+    /// windows stay closed for 400 days past `now` and past every absolute window.
     pub fn next_allowed(&self, now: Timestamp) -> Option<Timestamp> {
         let last_end = self.absolute().map(|(_, to)| to).max().map_or(now, |to| to.max(now));
         let horizon = last_end.as_second().saturating_add(HORIZON_DAYS * DAY);
