@@ -11,6 +11,9 @@
 //! - A refusal is data: every answer carries a [`Decision`] (`allowed`, `violations`, `warnings`).
 //! - Bad input is an [`Error`] with a stable [`ErrorCode`] and a JSON Pointer `path`, never a panic.
 //! - [`fingerprint()`] is RFC 8785 canonical JSON hashed with SHA-256, identical in every runtime.
+//! - [`gates`]: a policy may gate an environment with an approval quorum bound to the plan's
+//!   fingerprint, a soak time and promotion windows in an IANA zone; sync and publish plans answer
+//!   what the gate still misses ([`GateAnswer`]). No clock inside: `now` comes in the request.
 //!
 //! ```
 //! use promotion_rules::{json, PromotionRules, SyncRequest};

@@ -494,6 +494,25 @@ fn weekly_deny_windows_close_part_of_an_allow_window() {
     assert_eq!(next(&w, "2026-11-27T13:00:00+01:00"), "2026-11-30T08:00:00+01:00");
 }
 
+#[test]
+fn windows_that_never_open_answer_no_next_time_quickly() {
+    let every_day = json!(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+    let allow: Vec<Value> = (0..70)
+        .map(|i| {
+            let from = i * 20;
+            json!({ "days": every_day, "from": format!("{:02}:{:02}", from / 60, from % 60), "to": format!("{:02}:{:02}", (from + 10) / 60, (from + 10) % 60) })
+        })
+        .collect();
+    let closed = Windows::from_value(
+        json!({ "timeZone": "America/New_York", "allow": allow, "deny": [{ "days": every_day, "from": "00:00", "to": "00:00" }] }),
+        "/windows",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(closed.next_allowed(at("2026-11-24T09:00:00Z")), None);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+}
+
 /// Every zone of the database, checked against jiff: offsets and transitions agree.
 #[test]
 fn the_zone_reader_agrees_with_jiff_for_every_zone() {

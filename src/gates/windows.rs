@@ -24,8 +24,9 @@ pub const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 /// How far past `now` (or past the last absolute deny window) `nextAllowedAt` is searched.
 const HORIZON_DAYS: i64 = 400;
 
-/// A bound on the steps of the search, whatever the windows.
-const MAX_STEPS: usize = 50_000;
+/// A bound on the steps of the search, whatever the windows (each step crosses one edge of a
+/// window, a transition of the zone or an end of an absolute window).
+const MAX_STEPS: usize = 1_000_000;
 
 /// A weekly window: some days of the week, from a local time to another (past midnight when
 /// `to` ≤ `from`; `to` = `from` is 24 hours).
@@ -257,7 +258,7 @@ impl Windows {
     }
 
     /// The first instant at or after `now` at which promotions may happen; `None` when the
-    /// windows stay closed for [`HORIZON_DAYS`] days past `now` and past every absolute window.
+    /// windows stay closed for 400 days past `now` and past every absolute window.
     pub fn next_allowed(&self, now: Timestamp) -> Option<Timestamp> {
         let last_end = self.absolute().map(|(_, to)| to).max().map_or(now, |to| to.max(now));
         let horizon = last_end.as_second().saturating_add(HORIZON_DAYS * DAY);
@@ -301,10 +302,23 @@ impl Windows {
             consider(from);
             consider(to);
         }
-        let (day, _) = self.wall_clock(t);
-        for d in day - 1..=day + 1 {
-            for &minute in &self.edges {
-                self.instants_at(d, minute).for_each(&mut consider);
+        // The next window edge on the wall clock: the first edge after the current minute today,
+        // else the first one of a following day. An edge the clocks skip (a gap) has no instant:
+        // the next one is taken. An edge the clocks read again after a backward transition is
+        // reached through that transition, itself a candidate, from which the walk goes on.
+        let (day, minute) = self.wall_clock(t);
+        let later_today = self.edges.partition_point(|&edge| edge <= minute);
+        let upcoming = self
+            .edges
+            .get(later_today..)
+            .into_iter()
+            .flatten()
+            .map(|&edge| (day, edge))
+            .chain((1..=3).flat_map(|ahead| self.edges.iter().map(move |&edge| (day + ahead, edge))));
+        for (d, edge) in upcoming {
+            if let Some(next) = self.instants_at(d, edge).find(|&c| c > t) {
+                consider(next);
+                break;
             }
         }
         best

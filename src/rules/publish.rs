@@ -122,7 +122,6 @@ impl PromotionRules {
 
         let mut mode = PublishMode::GoLive;
         let mut hotfixes = Vec::new();
-        let prints = ItemPrints::of(&workspace);
         match &base {
             None => findings.warning(
                 IssueCode::NoBaseManifest,
@@ -130,6 +129,7 @@ impl PromotionRules {
                 Some("/base".into()),
             ),
             Some(base) => {
+                let prints = ItemPrints::of(&workspace);
                 let changes = in_place_changes(&workspace, &prints, base);
                 match &hotfix {
                     None => {
@@ -171,9 +171,11 @@ impl PromotionRules {
         let fingerprint = workspace.payload_fingerprint();
         // What the publish adds or modifies: against what is live, else against what was synced
         // in, else (nothing to compare with) every item.
+        let approvals_gated = self.policy().gates().get(production).is_some_and(|gate| gate.approvals.is_some());
         let changed: Vec<(Kind, usize)> = match (&live, &base) {
-            (Some(live), _) => changed_items(&workspace, &prints, live, &ItemPrints::of(live)),
-            (None, Some(base)) => in_place_changes(&workspace, &prints, base)
+            _ if !approvals_gated => Vec::new(),
+            (Some(live), _) => changed_items(&workspace, &ItemPrints::of(&workspace), live, &ItemPrints::of(live)),
+            (None, Some(base)) => in_place_changes(&workspace, &ItemPrints::of(&workspace), base)
                 .into_iter()
                 .filter_map(|change| Some((change.kind, change.index?)))
                 .collect(),

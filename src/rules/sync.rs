@@ -311,7 +311,13 @@ impl PromotionRules {
         }
 
         // 7. Separation of duties.
-        let changed = changed_items(&source, &payload_prints, &target, &target_prints);
+        // What the sync adds or modifies: whose authors may neither self-promote nor approve.
+        let approvals_gated = self.policy().gates().get(to).is_some_and(|gate| gate.approvals.is_some());
+        let changed = if self.policy().no_self_promotion(to) || approvals_gated {
+            changed_items(&source, &payload_prints, &target, &target_prints)
+        } else {
+            Vec::new()
+        };
         if self.policy().no_self_promotion(to) {
             check_self_promotion(&actor, &source, &changed, to, &mut findings);
         }
