@@ -2,7 +2,8 @@
 // instruction to recreate them in the first environment.
 import { h, clear, icon, n, fmtTime, plural, toast, debounce } from "./dom.js";
 import { actionButton, banner, issueList, showInspector, changeSet, fingerprints, exportButtons, errorBox, callout, suggestPeople } from "./components.js";
-import { state, on, emit, clone, actorProblem, envLabel, record, findItem, itemTitle } from "./state.js";
+import { rememberVersion } from "./rollback.js";
+import { state, on, emit, clone, chained, actorProblem, envLabel, record, findItem, itemTitle } from "./state.js";
 
 let app;
 let els;
@@ -113,7 +114,7 @@ export function initPublish(panel, appContext) {
   );
   renderMode();
   on(["policy", "workspace", "base", "live"], renderContext);
-  on(["policy", "actor", "workspace", "base", "live", "publish"], replan);
+  on(["policy", "actor", "workspace", "base", "live", "publish", "log"], replan);
   on(["policy", "hotfixes", "workspace", "actor"], renderRecords);
 }
 
@@ -185,6 +186,7 @@ async function replan() {
   const request = { actor: clone(state.actor), workspace: state.workspaces[env], live: state.live };
   if (state.bases[env]) request.base = state.bases[env];
   if (mode === "hotfix") request.hotfix = { reason };
+  chained(request);
   setBusy(true);
   const answer = await app.engine.run("publish", "planPublish", state.policyText, JSON.stringify(request));
   if (answer.stale) return;
@@ -374,6 +376,7 @@ function doPublish() {
   state.live = clone(request.workspace);
   state.liveOrigin = `${plan.mode === "hotfix" ? "hotfix" : "go-live"} published by ${request.actor.id} at ${fmtTime(when)}`;
   for (const x of plan.hotfixes) state.hotfixes.push({ ...x, by: request.actor.id, at: when });
+  rememberVersion({ label: `${plan.mode === "hotfix" ? "hotfix" : "go-live"} published by ${request.actor.id}`, workspace: request.workspace, at: when });
   record(plan.audit, { summary: plan.mode === "hotfix" ? `hotfix: ${plan.hotfixes.map((x) => `${x.kind}/${x.id}`).join(", ")}` : "go-live" });
   notice = h(
     "div",
