@@ -66,7 +66,7 @@ test-www: pkg
 test-edge: pkg
 	node scripts/test-edge.mjs
 
-## make bench: the package against its peers on generated S/M/L workspaces (~70 s): table + target/bench/summary.json.
+## make bench: the package against its peers on generated S/M/L workspaces and the text-heavy pair T (~2 min): table + target/bench/summary.json.
 bench: pkg
 	node bench/run.mjs
 
@@ -76,7 +76,7 @@ bench-smoke: pkg
 
 ## make bench-native: divan benchmarks of the core (parse, plan_sync, diff, fingerprint) on S and M.
 bench-native:
-	node bench/generate.mjs S M
+	node bench/generate.mjs S M T
 	cargo bench --bench core
 
 ## make fuzz: every cargo-fuzz target for FUZZ_SECONDS each (nightly toolchain + cargo-fuzz, installed by setup).

@@ -58,6 +58,7 @@ fn run() -> Result<(), String> {
             base: Some(manifest),
             hotfix: None,
             previous_audit: None,
+            gate: Default::default(),
         })
         .map_err(|e| e.to_string())?;
     println!(

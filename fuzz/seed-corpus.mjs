@@ -152,6 +152,19 @@ for (let i = 0; i + 1 < CHAIN.length; i++) {
   add("diff", `${json(small(samples[CHAIN[i + 1]]))}\0${json(small(samples[CHAIN[i]]))}`);
 }
 
+// Promotion windows (and, read as plain text, instants and durations).
+for (const seed of [
+  { timeZone: "Europe/Rome", allow: [{ days: ["mon", "tue", "wed", "thu"], from: "09:00", to: "17:00" }], deny: [{ from: "2026-12-20T00:00:00+01:00", to: "2027-01-07T00:00:00+01:00", reason: "year-end freeze" }] },
+  { timeZone: "America/New_York", allow: [{ days: ["sun"], from: "02:30", to: "04:00" }] },
+  { timeZone: "Australia/Lord_Howe", allow: [{ days: ["sun"], from: "02:00", to: "02:30" }], deny: [{ days: ["fri"], from: "22:00", to: "02:00" }] },
+  { timeZone: "UTC", deny: [{ days: ["sat", "sun"], from: "00:00", to: "00:00" }] },
+]) {
+  add("windows", JSON.stringify(seed));
+}
+for (const text of ["2026-03-29T02:30:00+01:00", "1969-12-31t23:59:59.123456789z", "PT24H", "P2DT1H30M", "P1W"]) {
+  add("windows", text);
+}
+
 // Structured targets: deterministic pseudo-random bytes (xorshift), 32 of 64…1024 bytes each.
 let state = 0x9e3779b97f4a7c15n;
 function nextByte() {

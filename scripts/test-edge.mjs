@@ -430,21 +430,25 @@ async function startMiniflare(workers) {
 async function workerdCorpus(corpus, packageDir) {
   const name = "workerd (HTTP API)";
   // One worker per distinct policy (its POLICY binding); miniflare routes by host name.
+  // The worker sets `now` from its own clock: a case with `now` runs on a worker whose CLOCK
+  // binding is that instant (one worker per policy and clock).
   const policies = new Map();
+  const workerKey = (c) => JSON.stringify([c.policy, c.request?.now]);
   for (const item of corpus) {
-    if (!("policy" in item.case)) continue;
-    const key = JSON.stringify(item.case.policy);
-    if (!policies.has(key)) policies.set(key, `p${policies.size + 1}.corpus.test`);
+    const c = item.case;
+    if (!("policy" in c) && c.request?.now === undefined) continue;
+    const key = workerKey(c);
+    if (!policies.has(key)) policies.set(key, { host: `p${policies.size + 1}.corpus.test`, policy: c.policy, clock: c.request?.now });
   }
   const workers = [workerOptions({ packageDir, name: "default" })];
-  for (const [policy, host] of policies) {
-    workers.push(workerOptions({ packageDir, name: host.split(".")[0], policy, routes: [`${host}/*`] }));
+  for (const { host, policy, clock } of policies.values()) {
+    workers.push(workerOptions({ packageDir, name: host.split(".")[0], policy, clock, routes: [`${host}/*`] }));
   }
   const { base, logs } = await startMiniflare(workers);
   const answers = [];
   for (const item of corpus) {
     const c = item.case;
-    const host = "policy" in c ? policies.get(JSON.stringify(c.policy)) : undefined;
+    const host = policies.get(workerKey(c))?.host;
     const body = "requestText" in c ? c.requestText : JSON.stringify(c.request);
     let res;
     try {
@@ -454,6 +458,11 @@ async function workerdCorpus(corpus, packageDir) {
       continue;
     }
     if (res.status === 200 && res.json) answers.push({ answer: res.json });
+    else if (res.status === 409 && res.json?.code === "OUTSIDE_PROMOTION_WINDOW" && res.json.plan) {
+      // A closed window answers 409 with the plan; its nextAllowedAt is the plan's.
+      const agrees = res.json.nextAllowedAt === res.json.plan.gates?.window?.nextAllowedAt;
+      answers.push(agrees ? { answer: res.json.plan } : { crash: `409 nextAllowedAt ${res.json.nextAllowedAt} differs from the plan's` });
+    }
     else if (res.status === 400 && res.json) answers.push({ error: res.json });
     else if (res.status === 500 && res.json?.code === "INVALID_POLICY" && res.json.binding === "POLICY") {
       answers.push({ error: { code: res.json.code, message: res.json.message, path: res.json.path } });
@@ -461,6 +470,11 @@ async function workerdCorpus(corpus, packageDir) {
   }
   compare(name, "workerd.js", corpus, answers, `${workers.length} workers (one per policy)`);
   if (rows.at(-1).failed) fail(name, "workerd log", logs.join("").slice(-3000));
+}
+
+/** The default policy with a gate on test: Monday 09:00–17:00 in Rome. */
+function gatedPolicy(api) {
+  return { ...api.defaultPolicy(), gates: { test: { windows: { timeZone: "Europe/Rome", allow: [{ days: ["mon"], from: "09:00", to: "17:00" }] } } } };
 }
 
 // The HTTP behaviour of examples/edge/worker.js: statuses, limits, stale plans, the POLICY binding.
@@ -477,6 +491,10 @@ async function workerdHttpSuite(packageDir, api) {
     workerOptions({ packageDir, name: "misconfigured", maxBodyBytes: "lots", routes: ["misconfigured.test/*"] }),
     // wrangler's `[vars]` may hold the policy as a JSON object rather than text.
     { ...workerOptions({ packageDir, name: "object", routes: ["object.test/*"] }), bindings: { POLICY: custom } },
+    // Gates: Monday 09:00–17:00 in Rome; a pinned clock on Friday, another on Monday, none (real time).
+    workerOptions({ packageDir, name: "friday", policy: gatedPolicy(api), clock: "2026-11-27T10:00:00+01:00", routes: ["friday.test/*"] }),
+    workerOptions({ packageDir, name: "monday", policy: gatedPolicy(api), clock: "2026-11-30T10:00:00+01:00", routes: ["monday.test/*"] }),
+    workerOptions({ packageDir, name: "realtime", policy: gatedPolicy(api), routes: ["realtime.test/*"] }),
   ]);
   const file = (name) => readFileSync(join(EDGE, "requests", name), "utf8");
   let passed = 0;
@@ -735,6 +753,35 @@ async function workerdHttpSuite(packageDir, api) {
     isJsonError(res, 500, "INTERNAL");
     expect(Object.keys(res.json).sort().join() === "code,message", `fields ${Object.keys(res.json)}`);
     expect(!res.text.includes("MAX_BODY_BYTES") && !res.text.includes("worker.js"), `leaks internals: ${res.text}`);
+  });
+  const gatedSync = (now) => JSON.stringify({ actor: { id: "dana", roles: ["developer"] }, from: "dev", to: "test", source: { agents: [{ id: "bot" }] }, ...(now ? { now } : {}) });
+  await check("a closed promotion window answers 409 with nextAllowedAt, Retry-After and the plan; the client's now is ignored", async () => {
+    // The client claims Monday 10:00, inside the window; the server's clock says Friday.
+    const res = await post(base, "/v1/plan/sync", gatedSync("2026-11-30T10:00:00+01:00"), { host: "friday.test" });
+    isJsonError(res, 409, "OUTSIDE_PROMOTION_WINDOW");
+    expect(res.json.nextAllowedAt === "2026-11-30T09:00:00+01:00", `nextAllowedAt ${res.json.nextAllowedAt}`);
+    expect(res.json.path === "/now" && res.json.plan?.gates?.window?.open === false, "the plan's window is not closed");
+    expect(/^\d+$/.test(String(res.headers["retry-after"])), `retry-after ${res.headers["retry-after"]}`);
+  });
+  await check("an open window answers 200 whatever now the client sends", async () => {
+    for (const now of ["2026-11-27T10:00:00+01:00", "not even a date", undefined]) {
+      const res = await post(base, "/v1/plan/sync", gatedSync(now), { host: "monday.test" });
+      expect(res.status === 200 && res.json.allowed === true, `now ${now}: status ${res.status} ${res.text.slice(0, 200)}`);
+      expect(res.json.gates.window.open === true && typeof res.json.gates.tzdb === "string", "no window answer");
+    }
+  });
+  await check("without a pinned clock the worker judges the gate at its own current time", async () => {
+    const res = await post(base, "/v1/plan/sync", gatedSync(undefined), { host: "realtime.test" });
+    expect(res.status === 200 || res.status === 409, `status ${res.status}: ${res.text.slice(0, 200)}`);
+    const plan = res.status === 200 ? res.json : res.json.plan;
+    expect(plan.gates?.window?.timeZone === "Europe/Rome", "no window in the answer");
+    const local = new Intl.DateTimeFormat("en-US", { timeZone: "Europe/Rome", weekday: "short", hour: "numeric", hourCycle: "h23" }).formatToParts(Date.now());
+    const [weekday, hour] = [local.find((p) => p.type === "weekday").value, Number(local.find((p) => p.type === "hour").value)];
+    const openNow = weekday === "Mon" && hour >= 9 && hour < 17;
+    // A minute's margin at the edges of the window is not worth a flaky test.
+    if (!(weekday === "Mon" && (hour === 8 || hour === 9 || hour === 16 || hour === 17))) {
+      expect(plan.gates.window.open === openNow, `open ${plan.gates.window.open} at ${weekday} ${hour}h in Rome`);
+    }
   });
   row(suite, "worker.js", passed, failed, "examples/edge/worker.js");
   if (failed) fail(suite, "workerd log", logs.join("").slice(-3000));

@@ -437,10 +437,18 @@ test("a large workspace (5,000 more items) is planned in the worker and stays re
   const page = await openApp(t);
   await page.click("#tab-data");
   const t0 = Date.now();
+  // The computing state lasts as long as the worker computes (a few hundred ms once the browser is
+  // warm): an observer records it, so that polling cannot miss it.
+  await page.evaluate(() => {
+    const status = document.getElementById("sync-status");
+    const result = document.getElementById("sync-result");
+    window.sawComputing = false;
+    new MutationObserver(() => {
+      if (/Computing the sync plan…/.test(status.textContent) && status.querySelector(".spinner") && result.getAttribute("aria-busy") === "true") window.sawComputing = true;
+    }).observe(status, { childList: true, subtree: true, characterData: true });
+  });
   await page.click("#stress-dev");
-  await page.waitForSelector("#sync-status .spinner", { timeout: 5_000 });
-  await expectText(page.locator("#sync-status"), /Computing the sync plan…/, "computing state");
-  assert.equal(await page.locator("#sync-result").getAttribute("aria-busy"), "true");
+  await page.waitForFunction(() => window.sawComputing === true, null, { timeout: 5_000 });
   await shot(page, "16-large-workspace-computing", false);
   // The main thread answers while the worker computes.
   const ping = await page.evaluate(() => new Promise((r) => { const t = performance.now(); setTimeout(() => r(performance.now() - t), 0); }));
@@ -449,6 +457,137 @@ test("a large workspace (5,000 more items) is planned in the worker and stays re
   await expectText(page.locator('#sync-changes [data-kind="knowledgeBase"]'), /Show 4,975 more/, "capped list");
   console.log(`  large workspace planned and rendered in ${Date.now() - t0} ms`);
   await shot(page, "17-large-workspace-planned", false);
+  await assertClean(page);
+});
+
+/* ---------------- gates ---------------- */
+
+async function useGatesPolicy(page) {
+  await page.click("#tab-data");
+  await page.click('[data-input="policy"]');
+  await page.click("#policy-sample-gates");
+  await expectText(page.locator('[data-gate="uat"]'), /Gate: 2 approvals \(business\)/, "the gate on the UAT card");
+  await expectText(page.locator('[data-gate="production"]'), /soak PT24H · windows Europe\/Rome/, "the gate on the PRODUCTION card");
+  await page.click("#tab-sync");
+}
+
+async function setNow(page, id, instant) {
+  await page.fill(`#${id}`, instant);
+  await page.press(`#${id}`, "Enter");
+  await page.locator(`#${id}`).blur();
+}
+
+test("gates: a quorum bound to the plan, stale after an edit in DEV, a rejection, a freeze, a hotfix bypass", async (t) => {
+  const page = await openApp(t);
+  await useGatesPolicy(page);
+
+  await t.test("quinn's approval opens DEV → TEST; dana's edit in DEV makes it stale", async () => {
+    await expectText(page.locator("#sync-banner"), /Blocked: this sync DEV → TEST/, "needs an approval");
+    assert.deepEqual(await codes(page, "#sync-result", "violation"), ["APPROVALS_MISSING"]);
+    await expectText(page.locator("#sync-gate-approvals"), /0 of 1 counted, from qa: 1 more needed/, "what is missing");
+    await actAs(page, "quinn");
+    await expectText(page.locator("#sync-gate-approve"), /Approve as quinn/, "approve as quinn");
+    await page.click("#sync-gate-approve");
+    // In quinn's own preview quinn is the actor, who may not approve: it counts for dana's sync.
+    await expectText(page.locator('#sync-gate-approvals [data-approver="quinn"]'), /not counted: the actor or an author/, "quinn in quinn's preview");
+    await actAs(page, "dana");
+    await expectText(page.locator("#sync-banner"), /Allowed: dana may sync DEV → TEST/, "quorum reached");
+    await expectText(page.locator('#sync-gate-approvals [data-approver="quinn"]'), /approved: counted/, "quinn counted");
+    await shot(page, "18-gate-quorum-reached");
+    // dana changes DEV: the plan's fingerprint changes, so quinn's review no longer counts.
+    await page.click("#try-edit-dev");
+    await page.selectOption("#edit-item", "triage-agent");
+    await page.selectOption("#edit-field", "tone");
+    await page.fill("#edit-value", "cheerful");
+    await page.click("#edit-set");
+    await expectText(page.locator("#edit-banner"), /Allowed: dana may make this edit in DEV/, "edit allowed");
+    await page.click("#edit-save");
+    await page.click("#tab-sync");
+    await expectText(page.locator('#sync-gate-approvals [data-approver="quinn"]'), /stale: the plan changed after the review/, "quinn's review is stale");
+    assert.deepEqual(await codes(page, "#sync-result", "violation"), ["APPROVALS_MISSING"]);
+    assert.ok((await codes(page, "#sync-result", "warning")).includes("STALE_APPROVAL"));
+    await shot(page, "19-gate-stale-approval");
+    // quinn reviews the new plan; dana applies it.
+    await actAs(page, "quinn");
+    await page.click("#sync-gate-approve");
+    await actAs(page, "dana");
+    await expectText(page.locator("#sync-banner"), /Allowed: dana may sync DEV → TEST/, "approved again");
+    await page.click("#apply-sync");
+    await expectText(page.locator("#sync-applied"), /Applied DEV → TEST/, "applied");
+  });
+
+  await t.test("two business approvals open TEST → UAT; a rejection closes it again", async () => {
+    await actAs(page, "quinn");
+    await expectText(page.locator("#sync-gate-approvals"), /0 of 2 counted, from business: 2 more needed/, "two needed");
+    await actAs(page, "bea");
+    await page.click("#sync-gate-approve");
+    // Someone else with the business role: bo.
+    await page.fill("#actor-id", "bo");
+    await expectText(page.locator("#sync-gate-approve"), /Approve as bo/, "approve as bo");
+    await page.click("#sync-gate-approve");
+    await actAs(page, "quinn");
+    await expectText(page.locator("#sync-banner"), /Allowed: quinn may sync TEST → UAT/, "quorum of two");
+    await expectText(page.locator("#sync-gate-approvals"), /2 of 2 counted, from business: quorum reached/, "quorum reached");
+    // bea changes her mind: her last entry stands.
+    await actAs(page, "bea");
+    await page.fill("#sync-gate-comment", "the tone is not ours");
+    await page.click("#sync-gate-reject");
+    await actAs(page, "quinn");
+    await expectText(page.locator("#sync-banner"), /Blocked: this sync TEST → UAT/, "rejected");
+    assert.deepEqual((await codes(page, "#sync-result", "violation")).sort(), ["APPROVALS_MISSING", "APPROVAL_REJECTED"]);
+    await expectText(page.locator('#sync-result .issue[data-code="APPROVAL_REJECTED"]'), /bea rejected this plan for uat \("the tone is not ours"\)/, "the rejection and its comment");
+    await expectText(page.locator('#sync-gate-approvals [data-approver="bea"]'), /rejected/, "bea rejected");
+    await shot(page, "20-gate-rejected");
+  });
+
+  await t.test("the year-end freeze closes STAGING → PRODUCTION until 7 January 09:00 in Rome", async () => {
+    await actAs(page, "omar");
+    await page.selectOption("#sync-from", "staging");
+    await setNow(page, "sync-now", "2026-12-21T10:00:00+01:00");
+    await actAs(page, "ada");
+    await page.click("#sync-gate-approve");
+    await actAs(page, "omar");
+    await expectText(page.locator("#sync-banner"), /Blocked: this sync STAGING → PRODUCTION/, "frozen");
+    assert.deepEqual(await codes(page, "#sync-result", "violation"), ["OUTSIDE_PROMOTION_WINDOW"]);
+    assert.equal(await page.locator("#sync-gate-next").getAttribute("data-next"), "2027-01-07T09:00:00+01:00");
+    await expectText(page.locator("#sync-gate-next"), /Thu, 7 Jan 2027.*09:00 Europe\/Rome \(.*your time\)/, "next allowed time in the zone and locally");
+    await expectText(page.locator("#sync-gate-window"), /closed — year-end freeze/, "the reason");
+    await expectText(page.locator("#sync-gate-soak"), /PT24H.*met/, "soak met");
+    await shot(page, "21-gate-freeze");
+    // A Tuesday at 10:00 in Rome: open.
+    await setNow(page, "sync-now", "2026-11-24T10:00:00+01:00");
+    await expectText(page.locator("#sync-banner"), /Allowed: omar may sync STAGING → PRODUCTION/, "open on Tuesday");
+    await page.click("#record-base");
+    await expectText(page.locator("#sync-base"), /Recorded/, "production's base recorded");
+  });
+
+  await t.test("a declared hotfix passes the closed window on Saturday night, with omar's approval", async () => {
+    await actAs(page, "ada");
+    await page.click("#tab-publish");
+    await setNow(page, "publish-now", "2026-11-28T21:00:00+01:00");
+    await page.click("#edit-in-place");
+    await page.selectOption("#edit-item", "triage-agent");
+    await page.selectOption("#edit-field", "tone");
+    await page.fill("#edit-value", "calm");
+    await page.fill("#edit-reason", "Checkout is down; reassure customers.");
+    await page.click("#edit-set");
+    await expectText(page.locator("#edit-banner"), /Allowed: ada may make this edit in PRODUCTION \(hotfix\)/, "hotfix edit");
+    await page.click("#edit-save");
+    await page.click("#goto-publish-hotfix");
+    await expectText(page.locator("#publish-gate-window"), /closed, bypassed by the declared hotfix/, "bypassed");
+    assert.deepEqual(await codes(page, "#publish-result", "violation"), ["APPROVALS_MISSING"]);
+    await actAs(page, "omar");
+    await page.click("#publish-gate-approve");
+    await actAs(page, "ada");
+    await expectText(page.locator("#publish-banner"), /Allowed: hotfix by ada/, "hotfix allowed");
+    assert.ok((await codes(page, "#publish-result", "warning")).includes("WINDOW_BYPASSED"));
+    await shot(page, "22-gate-hotfix-bypass");
+    // A go-live is no hotfix: the window holds.
+    await page.check("#mode-golive");
+    await expectText(page.locator("#publish-banner"), /Blocked/, "go-live blocked");
+    assert.ok((await codes(page, "#publish-result", "violation")).includes("OUTSIDE_PROMOTION_WINDOW"));
+  });
+
   await assertClean(page);
 });
 
@@ -468,7 +607,7 @@ test("selective sync: dana ticks the billing agent only; what it uses is pulled 
   await expectText(page.locator("#sync-banner"), /Allowed: dana may sync DEV → TEST/, "selective plan allowed");
   assert.equal(await page.locator('#sync-changes [data-kind="knowledgeBase"] [data-change="removed"]').count(), 0, "the unselected removal does not travel");
   await expectText(page.locator('#sync-changes [data-kind="workflows"] [data-change="added"]'), /wf-payment-arrangement/, "the pulled-in workflow travels");
-  await shot(page, "18-selective-sync");
+  await shot(page, "23-selective-sync");
   // closure: refuse — the dependencies are violations instead.
   await page.check("#sync-closure-refuse");
   await expectText(page.locator("#sync-banner"), /Blocked: this sync DEV → TEST/, "refused dependencies");
@@ -519,7 +658,7 @@ test("roll back production: the versions published since the page opened, previe
   await expectText(page.locator("#rollback-banner"), /Blocked: this rollback of PRODUCTION cannot be applied/, "the hotfix is protected");
   assert.deepEqual(await codes(page, "#rollback-result", "violation"), ["WOULD_REVERT_HOTFIX"]);
   await expectText(page.locator('#rollback-changes details[data-id="triage-agent"]'), /tone.*warm/s, "the preview shows the tone going back");
-  await shot(page, "19-rollback-warned");
+  await shot(page, "24-rollback-warned");
   await page.click('[data-rollback-acknowledge="agents/triage-agent"]');
   await expectText(page.locator("#rollback-banner"), /Allowed: ada may roll PRODUCTION back to version 2/, "acknowledged");
   assert.deepEqual(await codes(page, "#rollback-result", "warning"), ["WOULD_REVERT_HOTFIX"]);
@@ -548,12 +687,12 @@ test("the Activity log is an audit chain: Verify shows it intact, and broken aft
   await expectText(page.locator('#activity-table tr[data-index="1"]'), /sha256:[0-9a-f]{12}…/, "the second names the first");
   await page.click("#verify-chain");
   await expectText(page.locator("#chain-verdict"), /Chain intact: 2 records\. Head sha256:[0-9a-f]{64}/, "intact");
-  await shot(page, "20-audit-chain-intact");
+  await shot(page, "25-audit-chain-intact");
   await page.click("#tamper-chain");
   assert.equal(await page.locator("#chain-verdict").count(), 0, "a changed log clears the last verdict");
   await page.click("#verify-chain");
   await expectText(page.locator("#chain-verdict"), /Chain broken at record 2 of 2/, "broken");
   assert.equal(await page.locator('#activity-table tr.broken').getAttribute("data-index"), "1");
-  await shot(page, "21-audit-chain-broken");
+  await shot(page, "26-audit-chain-broken");
   await assertClean(page);
 });

@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;
 use crate::input::type_name;
-use crate::json::index;
+use crate::pointer::index;
 
 /// The answer of `verifyAuditChain(records)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

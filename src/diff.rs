@@ -24,6 +24,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::error::Error;
+use crate::limits::Limits;
+use crate::pointer::{push_index, push_token};
+use crate::workspace::Workspace;
+
 /// The item kinds and the member that identifies their items.
 pub const ITEM_KINDS: [(&str, &str); 6] = [
     ("agents", "id"),
@@ -140,20 +145,14 @@ impl PatchOperation {
     }
 }
 
-/// Appends `token` to `out` escaped as a JSON Pointer reference token
-/// (`~` → `~0`, `/` → `~1`).
-pub fn escape_pointer_token(token: &str, out: &mut String) {
-    if !token.contains(['~', '/']) {
-        out.push_str(token);
-        return;
+/// `diffWorkspaces(before, after)` of JSON values: both are read as workspaces first (bad input
+/// at `/before/…` or `/after/…`), then diffed as they are.
+pub fn checked(before: &Value, after: &Value, limits: &Limits) -> Result<ChangeSet, Error> {
+    for (value, prefix) in [(before, "/before"), (after, "/after")] {
+        crate::json::check_depth(value, limits).map_err(|e| Error { path: format!("{prefix}{}", e.path), ..e })?;
+        Workspace::check(value, prefix, limits)?;
     }
-    for c in token.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
-    }
+    Ok(diff_workspaces(before, after))
 }
 
 /// The change set that turns `before` into `after`.
@@ -162,13 +161,23 @@ pub fn escape_pointer_token(token: &str, out: &mut String) {
 /// single `replace` of the document root and items are counted as if that
 /// side were an empty workspace.
 pub fn diff_workspaces(before: &Value, after: &Value) -> ChangeSet {
+    diff_workspaces_knowing(before, after, &|_, _, _| false)
+}
+
+/// Whether item `old` of a kind of `before` and item `new` of the same kind of `after` are known
+/// to be equal (`false`: not known).
+pub(crate) type KnownEqual<'a> = &'a dyn Fn(&str, usize, usize) -> bool;
+
+/// [`diff_workspaces`], told which matched items are equal (by their digests, say), so that only
+/// the others are walked field by field. The answer is the same.
+pub(crate) fn diff_workspaces_knowing(before: &Value, after: &Value, known_equal: KnownEqual<'_>) -> ChangeSet {
     let mut patch = Vec::new();
     let (kinds, local) = match (before.as_object(), after.as_object()) {
-        (Some(b), Some(a)) => diff_documents(b, a, &mut patch),
+        (Some(b), Some(a)) => diff_documents(b, a, &mut patch, known_equal),
         (b, a) => {
             diff_values(before, after, &mut String::new(), &mut patch);
             let empty = Map::new();
-            diff_documents(b.unwrap_or(&empty), a.unwrap_or(&empty), &mut Vec::new())
+            diff_documents(b.unwrap_or(&empty), a.unwrap_or(&empty), &mut Vec::new(), &|_, _, _| false)
         }
     };
     let mut summary = Summary::default();
@@ -266,6 +275,7 @@ fn diff_documents(
     before: &Map<String, Value>,
     after: &Map<String, Value>,
     ops: &mut Vec<PatchOperation>,
+    known_equal: KnownEqual<'_>,
 ) -> (Kinds, Vec<&'static str>) {
     let mut kinds = Kinds::default();
     let mut local_changed = [false; LOCAL_KINDS.len()];
@@ -277,15 +287,14 @@ fn diff_documents(
     let mut path = String::new();
     for (key, old) in before {
         path.clear();
-        path.push('/');
-        escape_pointer_token(key, &mut path);
+        push_token(&mut path, key);
         match after.get(key) {
             None => ops.push(PatchOperation::Remove { path: path.clone() }),
             Some(new) => {
                 let start = ops.len();
                 match (item_kind(key), old, new) {
                     (Some((kind, id_key)), Value::Array(old), Value::Array(new)) => {
-                        let changes = diff_items(kind, id_key, old, new, &mut path, ops);
+                        let changes = diff_items(kind, id_key, old, new, &mut path, ops, known_equal);
                         kinds.insert(kind, changes);
                     }
                     _ => diff_values(old, new, &mut path, ops),
@@ -300,8 +309,7 @@ fn diff_documents(
     for (key, new) in after {
         if !before.contains_key(key) {
             path.clear();
-            path.push('/');
-            escape_pointer_token(key, &mut path);
+            push_token(&mut path, key);
             ops.push(PatchOperation::Add { path: path.clone(), value: new.clone() });
             mark_local(key);
         }
@@ -388,6 +396,7 @@ fn diff_items(
     new: &[Value],
     path: &mut String,
     ops: &mut Vec<PatchOperation>,
+    known_equal: KnownEqual<'_>,
 ) -> KindChanges {
     let (old_ids, old_index) = index_items(old, id_key);
     let (new_ids, new_index) = index_items(new, id_key);
@@ -406,7 +415,6 @@ fn diff_items(
             Some(id) if lookup(&new_index, id).is_some() => pending.push(k),
             _ => {
                 path.truncate(base);
-                path.push('/');
                 push_index(path, k);
                 ops.push(PatchOperation::Remove { path: path.clone() });
                 if let Some(id) = id {
@@ -423,7 +431,6 @@ fn diff_items(
     let mut head = 0;
     for (i, item) in new.iter().enumerate() {
         path.truncate(base);
-        path.push('/');
         push_index(path, i);
         let id = new_ids.get(i).copied().flatten();
         let matched = id.and_then(|id| {
@@ -448,7 +455,6 @@ fn diff_items(
             // Current position of the item: i + its rank among pending items.
             let mut from = String::with_capacity(path.len());
             from.push_str(path.get(..base).unwrap_or_default());
-            from.push('/');
             push_index(&mut from, i + (p - head));
             if p < pending.len() {
                 pending.remove(p);
@@ -458,6 +464,10 @@ fn diff_items(
         let Some(old_item) = old.get(k) else {
             continue;
         };
+        if known_equal(kind, k, i) {
+            changes.unchanged += 1;
+            continue;
+        }
         let start = ops.len();
         let item_base = path.len();
         diff_values(old_item, item, path, ops);
@@ -490,8 +500,7 @@ fn diff_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut S
     let base = path.len();
     for (key, old_value) in old {
         path.truncate(base);
-        path.push('/');
-        escape_pointer_token(key, path);
+        push_token(path, key);
         match new.get(key) {
             Some(new_value) => diff_values(old_value, new_value, path, ops),
             None => ops.push(PatchOperation::Remove { path: path.clone() }),
@@ -500,8 +509,7 @@ fn diff_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut S
     for (key, new_value) in new {
         if !old.contains_key(key) {
             path.truncate(base);
-            path.push('/');
-            escape_pointer_token(key, path);
+            push_token(path, key);
             ops.push(PatchOperation::Add { path: path.clone(), value: new_value.clone() });
         }
     }
@@ -518,7 +526,6 @@ fn diff_arrays(old: &[Value], new: &[Value], path: &mut String, ops: &mut Vec<Pa
     let base = path.len();
     let at = |path: &mut String, index: usize| {
         path.truncate(base);
-        path.push('/');
         push_index(path, index);
     };
     for (i, (a, b)) in old_mid.iter().zip(new_mid).enumerate() {
@@ -535,13 +542,6 @@ fn diff_arrays(old: &[Value], new: &[Value], path: &mut String, ops: &mut Vec<Pa
         ops.push(PatchOperation::Add { path: path.clone(), value: value.clone() });
     }
     path.truncate(base);
-}
-
-fn push_index(out: &mut String, index: usize) {
-    if index >= 10 {
-        push_index(out, index / 10);
-    }
-    out.push(char::from(b'0' + (index % 10) as u8));
 }
 
 /// Applies an RFC 6902 patch (`add`, `remove`, `replace`, `move`, `copy`,
@@ -591,33 +591,7 @@ fn apply_operation(doc: &mut Value, op: &PatchOperation) -> Result<(), String> {
 }
 
 fn parse_pointer(pointer: &str) -> Result<Vec<String>, String> {
-    if pointer.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some(rest) = pointer.strip_prefix('/') else {
-        return Err(format!("invalid JSON Pointer {pointer:?}: must be empty or start with '/'"));
-    };
-    rest.split('/').map(unescape_token).collect()
-}
-
-fn unescape_token(token: &str) -> Result<String, String> {
-    if !token.contains('~') {
-        return Ok(token.to_owned());
-    }
-    let mut out = String::with_capacity(token.len());
-    let mut chars = token.chars();
-    while let Some(c) = chars.next() {
-        if c == '~' {
-            match chars.next() {
-                Some('0') => out.push('~'),
-                Some('1') => out.push('/'),
-                _ => return Err(format!("invalid escape in JSON Pointer token {token:?}")),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Ok(out)
+    crate::pointer::tokens(pointer).ok_or_else(|| format!("invalid JSON Pointer {pointer:?}"))
 }
 
 /// An array index token: `0` or digits without a leading zero, below `len`
@@ -625,13 +599,8 @@ fn unescape_token(token: &str) -> Result<String, String> {
 fn array_index(token: &str, len: usize, insert: bool) -> Result<usize, String> {
     let index = if insert && token == "-" {
         len
-    } else if !token.is_empty()
-        && token.bytes().all(|b| b.is_ascii_digit())
-        && (token == "0" || !token.starts_with('0'))
-    {
-        token.parse::<usize>().map_err(|_| format!("array index {token:?} is too large"))?
     } else {
-        return Err(format!("invalid array index {token:?}"));
+        crate::pointer::array_index(token).ok_or_else(|| format!("invalid array index {token:?}"))?
     };
     if index < len || (insert && index == len) {
         Ok(index)
@@ -844,13 +813,6 @@ mod tests {
 
     #[test]
     fn pointer_tokens_escape_tilde_and_slash() {
-        let mut out = String::from("/");
-        escape_pointer_token("a~b/c~/", &mut out);
-        assert_eq!(out, "/a~0b~1c~0~1");
-        let mut plain = String::new();
-        escape_pointer_token("plain", &mut plain);
-        assert_eq!(plain, "plain");
-
         let before = json!({"agents": [{"id": "x", "a/b": 1, "c~d": {"e/~f": 1}}], "u/k": 1});
         let after = json!({"agents": [{"id": "x", "a/b": 2, "c~d": {"e/~f": 2}}], "u/k": 2});
         let changes = check_patch(&before, &after);

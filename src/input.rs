@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::environment::{Chain, Environment};
 use crate::error::{Error, Result};
-use crate::json::{child, index};
+use crate::pointer::{child, index};
 
 /// The JSON type of a value, for messages.
 pub(crate) fn type_name(value: &Value) -> &'static str {

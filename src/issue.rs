@@ -48,11 +48,27 @@ pub enum IssueCode {
     UnusedAcknowledgement,
     /// A selective sync under `closure: "refuse"` needs an item that is not selected.
     DependencyNotSelected,
+    /// Fewer counted approvals than the gate requires.
+    ApprovalsMissing,
+    /// A counted reviewer rejected the plan.
+    ApprovalRejected,
+    /// An approval was given for another fingerprint: the content changed after the review.
+    StaleApproval,
+    /// An approver holds none of the roles that may approve.
+    IneligibleApprover,
+    /// An approval by the acting actor or by an author of what the plan promotes.
+    SelfApproval,
+    /// The source has not held its content for the gate's soak time yet.
+    SoakNotMet,
+    /// The gate's promotion windows are closed at `now`.
+    OutsidePromotionWindow,
+    /// A declared hotfix publish passed a closed promotion window.
+    WindowBypassed,
 }
 
 impl IssueCode {
     /// Every code, in declaration order.
-    pub const ALL: [IssueCode; 19] = [
+    pub const ALL: [IssueCode; 27] = [
         IssueCode::NotNextEnvironment,
         IssueCode::NoNextEnvironment,
         IssueCode::Forbidden,
@@ -72,6 +88,14 @@ impl IssueCode {
         IssueCode::NothingToHotfix,
         IssueCode::UnusedAcknowledgement,
         IssueCode::DependencyNotSelected,
+        IssueCode::ApprovalsMissing,
+        IssueCode::ApprovalRejected,
+        IssueCode::StaleApproval,
+        IssueCode::IneligibleApprover,
+        IssueCode::SelfApproval,
+        IssueCode::SoakNotMet,
+        IssueCode::OutsidePromotionWindow,
+        IssueCode::WindowBypassed,
     ];
 
     /// The code as written in JSON, e.g. `NOT_NEXT_ENVIRONMENT`.
@@ -96,6 +120,14 @@ impl IssueCode {
             IssueCode::NothingToHotfix => "NOTHING_TO_HOTFIX",
             IssueCode::UnusedAcknowledgement => "UNUSED_ACKNOWLEDGEMENT",
             IssueCode::DependencyNotSelected => "DEPENDENCY_NOT_SELECTED",
+            IssueCode::ApprovalsMissing => "APPROVALS_MISSING",
+            IssueCode::ApprovalRejected => "APPROVAL_REJECTED",
+            IssueCode::StaleApproval => "STALE_APPROVAL",
+            IssueCode::IneligibleApprover => "INELIGIBLE_APPROVER",
+            IssueCode::SelfApproval => "SELF_APPROVAL",
+            IssueCode::SoakNotMet => "SOAK_NOT_MET",
+            IssueCode::OutsidePromotionWindow => "OUTSIDE_PROMOTION_WINDOW",
+            IssueCode::WindowBypassed => "WINDOW_BYPASSED",
         }
     }
 }

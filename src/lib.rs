@@ -34,12 +34,16 @@ pub mod diff;
 pub mod environment;
 pub mod error;
 pub mod fingerprint;
+pub mod gates;
 mod input;
 pub mod issue;
 pub mod json;
+pub mod limits;
 pub mod manifest;
+pub mod pointer;
 pub mod policy;
 pub mod rules;
+mod scan;
 mod sorting;
 pub mod variables;
 pub mod workspace;
@@ -54,13 +58,13 @@ pub use environment::{Chain, Environment};
 pub use error::{Error, ErrorCode, Result};
 pub use fingerprint::fingerprint;
 pub use issue::{Decision, Issue, IssueCode};
-pub use json::Limits;
+pub use limits::Limits;
 pub use manifest::Manifest;
 pub use policy::{Action, Actor, CompiledPolicy, InlineSecrets, Policy};
 pub use rules::{
-    Audit, AuditEvent, Closure, EditCheck, EditRequest, Hotfix, HotfixDeclaration, PromotionRules, PublishMode,
-    PublishPlan, PublishRequest, PulledIn, RollbackMode, RollbackPlan, RollbackRequest, Selection, SyncPlan,
-    SyncRequest,
+    Approval, Audit, AuditEvent, Closure, EditCheck, EditRequest, GateAnswer, GateFields, Hotfix, HotfixDeclaration,
+    PromotionRules, PublishMode, PublishPlan, PublishRequest, PulledIn, RollbackMode, RollbackPlan, RollbackRequest,
+    Selection, SyncPlan, SyncRequest, Verdict,
 };
 pub use variables::VariableType;
 pub use workspace::{Filtered, Kind, Workspace};

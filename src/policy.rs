@@ -13,8 +13,9 @@ use serde_json::{Map, Value};
 use crate::environment::{Chain, ChainError, Environment, EnvironmentSet};
 use crate::error::{Error, ErrorCode, Result};
 use crate::fingerprint::fingerprint;
+use crate::gates::Gates;
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required, type_name};
-use crate::json::{child, index};
+use crate::pointer::{child, index};
 
 /// What an actor may do in an environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -167,6 +168,10 @@ pub struct Policy {
     pub no_self_promotion: EnvironmentSet,
     /// What an inline secret in promoted content is.
     pub inline_secrets: InlineSecrets,
+    /// Approval quorums, soak times and promotion windows per environment; absent when empty,
+    /// so that a policy without gates normalises (and fingerprints) as before gates existed.
+    #[serde(skip_serializing_if = "Gates::is_empty")]
+    pub gates: Gates,
 }
 
 impl Default for Policy {
@@ -185,12 +190,17 @@ impl Policy {
             roles: BTreeMap::new(),
             no_self_promotion: EnvironmentSet::default(),
             inline_secrets: InlineSecrets::Block,
+            gates: Gates::default(),
         })
     }
 
     /// Reads and normalises the policy JSON; every mistake is `INVALID_POLICY` with its path.
+    /// `null` is no policy given: the default one (as for every optional argument).
     pub fn from_value(value: Value) -> Result<Policy> {
-        crate::json::check_depth(&value, &crate::json::Limits::DEFAULT)
+        if value.is_null() {
+            return Ok(Policy::default_policy());
+        }
+        crate::json::check_depth(&value, &crate::limits::Limits::DEFAULT)
             .map_err(|e| e.with_code(ErrorCode::InvalidPolicy))?;
         Policy::read(value).map_err(|e| e.with_code(ErrorCode::InvalidPolicy))
     }
@@ -202,7 +212,7 @@ impl Policy {
 
     fn read(value: Value) -> Result<Policy> {
         let mut map = into_object(value, "", "the policy")?;
-        reject_unknown(&map, &["environments", "roles", "noSelfPromotion", "inlineSecrets"], "", "A policy")?;
+        reject_unknown(&map, &["environments", "roles", "noSelfPromotion", "inlineSecrets", "gates"], "", "A policy")?;
         let environments = match take_optional(&mut map, "environments") {
             None => Environment::ALL.to_vec(),
             Some(list) => policy_environments(list, "/environments")?,
@@ -250,7 +260,11 @@ impl Policy {
                 ))
             }
         };
-        Ok(Policy { environments: chain, roles, no_self_promotion, inline_secrets })
+        let gates = match take_optional(&mut map, "gates") {
+            None => Gates::default(),
+            Some(gates) => Gates::from_value(gates, chain, "/gates")?,
+        };
+        Ok(Policy { environments: chain, roles, no_self_promotion, inline_secrets, gates })
     }
 
     /// The policy as JSON, normalised.
@@ -268,6 +282,9 @@ impl Policy {
             InlineSecrets::Warn => "warn",
         };
         policy.insert("inlineSecrets".to_owned(), Value::String(mode.to_owned()));
+        if !self.gates.is_empty() {
+            policy.insert("gates".to_owned(), self.gates.to_value());
+        }
         Value::Object(policy)
     }
 
@@ -452,6 +469,11 @@ impl CompiledPolicy {
     /// The inline-secret mode.
     pub fn inline_secrets(&self) -> InlineSecrets {
         self.policy.inline_secrets
+    }
+
+    /// The gates of the policy.
+    pub fn gates(&self) -> &Gates {
+        &self.policy.gates
     }
 }
 

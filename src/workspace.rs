@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::input::{into_object, type_name};
 use crate::issue::{Issue, IssueCode};
-use crate::json::{child, index, Limits};
+use crate::limits::Limits;
+use crate::pointer::{child, index};
 use crate::variables::VariableInfo;
 
 /// A top-level key of a workspace.
@@ -198,6 +199,8 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workspace {
     payload: Map<String, Value>,
+    /// Which promoted kinds the workspace was given with (the payload holds all six).
+    given: [bool; 6],
     items: [Vec<Item>; 6],
     variables: Vec<VariableInfo>,
     local: Vec<(Kind, Value)>,
@@ -225,6 +228,7 @@ impl Default for Workspace {
                 }
                 payload
             },
+            given: [false; 6],
             items: Default::default(),
             variables: Vec::new(),
             local: Vec::new(),
@@ -249,6 +253,9 @@ impl Workspace {
                     }
                     if let Some(slot) = workspace.items.get_mut(kind as usize) {
                         *slot = items;
+                    }
+                    if let Some(given) = workspace.given.get_mut(kind as usize) {
+                        *given = true;
                     }
                     workspace.payload.insert(key, value);
                 }
@@ -407,9 +414,15 @@ impl Workspace {
             .collect()
     }
 
-    /// The whole workspace as JSON again (promoted kinds, local kinds, unknown keys).
+    /// The whole workspace as JSON again, as it was given: the promoted kinds it was given
+    /// with, its local kinds and its unknown keys.
     pub fn to_value(&self) -> Value {
         let mut map = self.payload.clone();
+        for (kind, given) in Kind::PROMOTED.iter().zip(self.given) {
+            if !given {
+                map.remove(kind.as_str());
+            }
+        }
         for (kind, value) in &self.local {
             map.insert(kind.as_str().to_owned(), value.clone());
         }
@@ -425,6 +438,19 @@ impl Workspace {
         let warnings = self.unknown_kind_warnings(path);
         Filtered { payload: self.into_payload(), excluded, warnings }
     }
+}
+
+/// `filterContent` of a workspace given as a JSON value (values built in code are held to the
+/// same depth limit as text).
+pub fn filter_content(workspace: Value, limits: &Limits) -> Result<Filtered> {
+    crate::json::check_depth(&workspace, limits)?;
+    Ok(Workspace::from_value(workspace, "", limits)?.filter(""))
+}
+
+/// The [`crate::json::Skip`] of a workspace for `filterContent` and `manifest`: every kind that
+/// is not promoted is only counted.
+pub fn counted_in_workspace(parent: Option<&str>, key: &str) -> bool {
+    parent.is_none() && !Kind::parse(key).is_some_and(Kind::is_promoted)
 }
 
 fn count(value: &Value) -> usize {

@@ -14,7 +14,10 @@ use crate::fingerprint::{write_number, write_string};
 use crate::issue::{Decision, Issue, IssueCode};
 use crate::manifest::Manifest;
 use crate::policy::Policy;
-use crate::rules::{Audit, EditCheck, Hotfix, PublishMode, PublishPlan, PulledIn, RollbackPlan, Selection, SyncPlan};
+use crate::rules::{
+    ApprovalsAnswer, Audit, EditCheck, GateAnswer, Hotfix, PublishMode, PublishPlan, PulledIn, RollbackPlan, Selection,
+    SoakAnswer, SyncPlan, UncountedApproval, WindowAnswer,
+};
 use crate::workspace::{Filtered, Kind};
 
 /// A value that writes itself as JSON text.
@@ -191,6 +194,7 @@ impl WriteJson for Audit {
             .field("codes", &self.codes)
             .field("fingerprint", &self.fingerprint)
             .optional("previous", self.previous.as_ref().map(|p| p as &dyn WriteJson))
+            .optional("approvers", self.approvers.as_ref().map(|a| a as &dyn WriteJson))
             .end();
     }
 }
@@ -279,22 +283,66 @@ impl WriteJson for Manifest {
 
 impl WriteJson for SyncPlan {
     fn write_json(&self, out: &mut String) {
-        Object::new(out)
-            .decision(&self.decision)
-            .field("from", &self.from)
-            .field("to", &self.to)
-            .field("payload", &self.payload)
-            .field("changes", &self.changes)
-            .field("excluded", &self.excluded)
-            .field("manifest", &self.manifest)
-            .field("fingerprint", &self.fingerprint)
-            .field("sourceFingerprint", &self.source_fingerprint)
-            .field("targetFingerprint", &self.target_fingerprint)
-            .field("policyFingerprint", &self.policy_fingerprint)
-            .field("audit", &self.audit)
-            .optional("selection", self.selection.as_ref().map(|s| s as &dyn WriteJson))
-            .end();
+        write_sync_plan(self, &|_| None, out);
     }
+}
+
+/// The JSON text of a sync plan, where `known` gives the JSON text of members of the payload that
+/// is at hand already (the canonical text of an unchanged kind), copied rather than written.
+pub(crate) fn sync_plan_json<'a>(plan: &'a SyncPlan, known: &dyn Fn(&str) -> Option<&'a str>) -> String {
+    let mut out = String::new();
+    write_sync_plan(plan, known, &mut out);
+    out
+}
+
+/// A payload whose members' text may be known already (see [`sync_plan_json`]).
+struct Payload<'a, 'k> {
+    value: &'a Value,
+    known: &'k dyn Fn(&str) -> Option<&'a str>,
+}
+
+impl WriteJson for Payload<'_, '_> {
+    fn write_json(&self, out: &mut String) {
+        let Value::Object(members) = self.value else {
+            return self.value.write_json(out);
+        };
+        let mut object = Object::new(out);
+        for (key, value) in members {
+            match (self.known)(key) {
+                Some(text) => object.field(key, &Raw(text)),
+                None => object.field(key, value),
+            };
+        }
+        object.end();
+    }
+}
+
+/// JSON text written as it is.
+struct Raw<'a>(&'a str);
+
+impl WriteJson for Raw<'_> {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(self.0);
+    }
+}
+
+fn write_sync_plan<'a>(plan: &'a SyncPlan, known: &dyn Fn(&str) -> Option<&'a str>, out: &mut String) {
+    Object::new(out)
+        .decision(&plan.decision)
+        .field("from", &plan.from)
+        .field("to", &plan.to)
+        .field("payload", &Payload { value: &plan.payload, known })
+        .field("changes", &plan.changes)
+        .field("excluded", &plan.excluded)
+        .field("manifest", &plan.manifest)
+        .field("fingerprint", &plan.fingerprint)
+        .field("sourceFingerprint", &plan.source_fingerprint)
+        .field("targetFingerprint", &plan.target_fingerprint)
+        .field("policyFingerprint", &plan.policy_fingerprint)
+        .field("gates", &plan.gates)
+        .field("audit", &plan.audit)
+        .optional("selection", plan.selection.as_ref().map(|s| s as &dyn WriteJson))
+        .end();
 }
 
 impl WriteJson for PulledIn {
@@ -338,6 +386,7 @@ impl WriteJson for PublishPlan {
             .optional("changes", self.changes.as_ref().map(|c| c as &dyn WriteJson))
             .field("hotfixes", &self.hotfixes)
             .field("fingerprint", &self.fingerprint)
+            .field("gates", &self.gates)
             .field("audit", &self.audit)
             .end();
     }
@@ -356,7 +405,68 @@ impl WriteJson for RollbackPlan {
             .field("versionFingerprint", &self.version_fingerprint)
             .field("workspaceFingerprint", &self.workspace_fingerprint)
             .field("policyFingerprint", &self.policy_fingerprint)
+            .field("gates", &self.gates)
             .field("audit", &self.audit)
+            .end();
+    }
+}
+
+impl WriteJson for u32 {
+    fn write_json(&self, out: &mut String) {
+        write_number(&serde_json::Number::from(*self), out);
+    }
+}
+
+impl WriteJson for GateAnswer {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("environment", &self.environment)
+            .optional("approvals", self.approvals.as_ref().map(|a| a as &dyn WriteJson))
+            .optional("soak", self.soak.as_ref().map(|s| s as &dyn WriteJson))
+            .optional("window", self.window.as_ref().map(|w| w as &dyn WriteJson))
+            .optional("tzdb", self.tzdb.as_ref().map(|t| t as &dyn WriteJson))
+            .end();
+    }
+}
+
+impl WriteJson for ApprovalsAnswer {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("required", &self.required)
+            .field("roles", &self.roles)
+            .field("counted", &self.counted)
+            .field("missing", &self.missing)
+            .field("rejected", &self.rejected)
+            .field("notCounted", &self.not_counted)
+            .end();
+    }
+}
+
+impl WriteJson for UncountedApproval {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out).field("actor", &self.actor).field("code", &self.code).end();
+    }
+}
+
+impl WriteJson for SoakAnswer {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("required", &self.required)
+            .field("since", &self.since)
+            .field("metAt", &self.met_at)
+            .field("met", &self.met)
+            .end();
+    }
+}
+
+impl WriteJson for WindowAnswer {
+    fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .field("open", &self.open)
+            .field("timeZone", &self.time_zone)
+            .optional("nextAllowedAt", self.next_allowed_at.as_ref().map(|n| n as &dyn WriteJson))
+            .optional("reason", self.reason.as_ref().map(|r| r as &dyn WriteJson))
+            .field("bypassed", &self.bypassed)
             .end();
     }
 }
@@ -433,7 +543,7 @@ mod tests {
             }))
             .unwrap();
         same(&publish);
-        same(&crate::api::filter_content(sample("dev"), &crate::Limits::DEFAULT).unwrap());
+        same(&crate::workspace::filter_content(sample("dev"), &crate::Limits::DEFAULT).unwrap());
         same(&Policy::default_policy());
     }
 

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use common::*;
 use promotion_rules::diff::apply_patch;
 use promotion_rules::fingerprint::canonical_json;
-use promotion_rules::{api, diff_workspaces, fingerprint, json, Limits, PromotionRules};
+use promotion_rules::{diff_workspaces, fingerprint, json, Limits};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::{json, Map, Value};
@@ -234,7 +234,7 @@ fn sync_request(source: &Value, target: &Value) -> Value {
 }
 
 fn promoted_payload(workspace: &Value) -> Value {
-    api::filter_content(workspace.clone(), &Limits::DEFAULT).unwrap().payload
+    promotion_rules::workspace::filter_content(workspace.clone(), &Limits::DEFAULT).unwrap().payload
 }
 
 proptest! {
@@ -260,6 +260,41 @@ proptest! {
         prop_assert_eq!(&document, &plan.payload);
         prop_assert_eq!(plan.fingerprint, fingerprint(&plan.payload));
         prop_assert_eq!(plan.target_fingerprint, fingerprint(&promoted_payload(&target)));
+    }
+
+    #[test]
+    fn a_sync_hashes_and_diffs_as_the_separate_operations_do(
+        source in workspace(),
+        other in workspace(),
+        same in any::<bool>(),
+    ) {
+        // The plan hashes each item once and walks only items whose prints differ: its change
+        // set, manifest and fingerprints are those of diffWorkspaces, manifest and fingerprint.
+        let target = if same { source.clone() } else { other };
+        let plan = rules().plan_sync_value(sync_request(&source, &target)).unwrap();
+        let mut expected = diff_workspaces(&promoted_payload(&target), &plan.payload);
+        let variables = expected.kinds.get_mut("variables").unwrap();
+        variables.defaults_kept = plan.changes.kinds["variables"].defaults_kept.clone();
+        variables.defaults_reset = plan.changes.kinds["variables"].defaults_reset.clone();
+        prop_assert_eq!(&plan.changes, &expected);
+        prop_assert_eq!(&plan.manifest, &promotion_rules::Manifest::of_value(plan.payload.clone(), &Limits::DEFAULT).unwrap());
+        prop_assert_eq!(&plan.source_fingerprint, &fingerprint(&promoted_payload(&source)));
+        prop_assert_eq!(&plan.target_fingerprint, &fingerprint(&promoted_payload(&target)));
+        prop_assert_eq!(&plan.fingerprint, &fingerprint(&plan.payload));
+    }
+
+    #[test]
+    fn a_sync_answered_as_json_text_is_the_plan_written_as_json(
+        source in workspace(),
+        other in workspace(),
+        same in any::<bool>(),
+    ) {
+        // The text answer copies the payload's unchanged kinds from their canonical text.
+        let target = if same { source.clone() } else { other };
+        let request = sync_request(&source, &target).to_string();
+        let answer = promotion_rules::api::plan_sync(&rules(), &request).unwrap();
+        let plan = rules().plan_sync_value(json::parse(&request).unwrap()).unwrap();
+        prop_assert_eq!(answer, promotion_rules::write::to_json(&plan));
     }
 
     #[test]
@@ -352,7 +387,7 @@ proptest! {
         (chain, roles) in policy(),
         held in prop::sample::subsequence(vec!["r0", "r1", "r2", "r3", "ghost"], 0..=5),
     ) {
-        let rules = api::rules(Some(policy_json(&chain, &roles))).unwrap();
+        let rules = promotion_rules::PromotionRules::from_policy_value(policy_json(&chain, &roles)).unwrap();
         let actor = json!({ "id": "someone", "roles": held });
         for env in CHAIN {
             for action in ACTIONS {
@@ -380,7 +415,7 @@ proptest! {
         to in 0usize..5,
     ) {
         let grants: Map<String, Value> = chain.iter().map(|env| ((*env).to_owned(), json!(["sync"]))).collect();
-        let rules = api::rules(Some(json!({ "environments": chain, "roles": { "everyone": grants } }))).unwrap();
+        let rules = promotion_rules::PromotionRules::from_policy_value(json!({ "environments": chain, "roles": { "everyone": grants } })).unwrap();
         let (from, to) = (chain[from % chain.len()], chain[to % chain.len()]);
         let plan = rules
             .plan_sync_value(json!({ "actor": { "id": "e", "roles": ["everyone"] }, "from": from, "to": to, "source": {}, "base": {} }))
@@ -395,7 +430,7 @@ proptest! {
         };
         prop_assert_eq!(codes(&plan.decision.violations), expected);
         prop_assert_eq!(
-            PromotionRules::clone(&rules).next_environment_of(from).unwrap().map(|e| e.as_str()),
+            promotion_rules::api::next_environment(&rules, from).unwrap().map(|e| e.as_str()),
             next
         );
     }
@@ -479,7 +514,7 @@ proptest! {
         let new: Vec<_> = dangling(&selective.payload).difference(&allowed).cloned().collect();
         prop_assert!(new.is_empty(), "new dangling references {:?}", new);
         // The plan's manifest is the manifest of its payload: a valid next base.
-        prop_assert_eq!(answer(&selective.manifest), answer(&api::manifest(selective.payload.clone(), &Limits::DEFAULT).unwrap()));
+        prop_assert_eq!(answer(&selective.manifest), answer(&promotion_rules::Manifest::of_value(selective.payload.clone(), &Limits::DEFAULT).unwrap()));
         prop_assert_eq!(&selective.fingerprint, &fingerprint(&selective.payload));
     }
 

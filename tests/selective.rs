@@ -89,7 +89,7 @@ fn a_selected_item_brings_what_it_uses_transitively_and_says_why() {
     assert_eq!(plan.excluded["conversations"], 2);
     assert_eq!(
         answer(&plan.manifest),
-        answer(&promotion_rules::api::manifest(plan.payload.clone(), &Default::default()).unwrap())
+        answer(&promotion_rules::Manifest::of_value(plan.payload.clone(), &Default::default()).unwrap())
     );
 }
 

@@ -198,7 +198,7 @@ fn ada_takes_the_release_live_with_the_manifest_of_the_last_sync() {
     assert_eq!(changes.kinds["agents"].added, vec!["retention-agent".to_owned()]);
     assert_eq!(changes.kinds["knowledgeBase"].removed, vec!["kb-legacy-dsl-plans".to_owned()]);
     assert_eq!(changes.kinds["workflows"].added, vec!["wf-payment-arrangement".to_owned()]);
-    let live_payload = promotion_rules::api::filter_content(
+    let live_payload = promotion_rules::workspace::filter_content(
         deployment.workspace("production").clone(),
         &promotion_rules::Limits::DEFAULT,
     )

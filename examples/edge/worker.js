@@ -9,6 +9,11 @@
 //   POST /v1/authorize     authorize(body.actor, body.action, body.environment)
 //   POST /v1/audit/verify  verifyAuditChain(body): the body is the log, an array of audit records
 //
+// Gates (promotion windows, soak times) read `now` from this server's clock: a `now` sent by the
+// client is ignored and replaced. A plan refused by a closed promotion window answers 409
+// OUTSIDE_PROMOTION_WINDOW with `nextAllowedAt` (and Retry-After). The `CLOCK` binding (an RFC 3339
+// instant) pins the clock for tests and replays; leave it unset in production.
+//
 // The package is imported through its `workerd` export: the .wasm arrives as a compiled module and
 // is instantiated synchronously (workerd forbids compiling WebAssembly from bytes at run time).
 import { PromotionRules, defaultPolicy, fingerprint, verifyAuditChain } from "promotion-rules";
@@ -170,6 +175,47 @@ function isObject(value) {
 // The operations. Bodies go to the engine as the text received, so that the engine is the one
 // JSON reader (duplicate keys refused, the documented limits, its own error messages and paths).
 
+// ---------------------------------------------------------------------------------------------
+// The clock: gates judge `now`, and at the edge `now` is the server's, never the client's.
+
+/** The current instant as RFC 3339: the `CLOCK` binding when set (tests, replays), else Date.now(). */
+function clockNow(env) {
+  if (typeof env.CLOCK === "string" && env.CLOCK !== "") return env.CLOCK;
+  return new Date().toISOString();
+}
+
+/**
+ * The request text with `now` set to the server's clock. A body without `now` keeps its exact text
+ * (the engine still reads it: duplicate keys, numbers, limits) with `now` added as its first
+ * member; a body with `now` is re-serialised without the client's value. Anything but a JSON
+ * object goes to the engine untouched, which names the mistake.
+ */
+function withServerClock(text, now) {
+  const parsed = tryParse(text);
+  if (!isObject(parsed)) return text;
+  if (Object.hasOwn(parsed, "now") || Object.keys(parsed).length === 0) {
+    return JSON.stringify({ ...parsed, now });
+  }
+  return text.replace(/^(\s*)\{/, (_, space) => `${space}{"now":${JSON.stringify(now)},`);
+}
+
+/** A plan refused by a closed promotion window: 409 with the next allowed instant. */
+function closedWindow(answer) {
+  const issue = answer?.violations?.find((v) => v.code === "OUTSIDE_PROMOTION_WINDOW");
+  if (!issue) return undefined;
+  const nextAllowedAt = answer.gates?.window?.nextAllowedAt;
+  const headers = {};
+  if (nextAllowedAt !== undefined) {
+    const wait = Math.ceil((Date.parse(nextAllowedAt) - Date.now()) / 1000);
+    if (Number.isFinite(wait)) headers["retry-after"] = String(Math.max(0, wait));
+  }
+  return json(
+    409,
+    { code: issue.code, message: issue.message, path: issue.path, ...(nextAllowedAt === undefined ? {} : { nextAllowedAt }), plan: answer },
+    headers,
+  );
+}
+
 function planSync(rules, text) {
   const parsed = tryParse(text);
   if (!isObject(parsed) || !Object.hasOwn(parsed, "expect")) {
@@ -270,8 +316,14 @@ async function handle(request, env) {
   requireJson(request);
   const limit = maxBodyBytes(env);
   const rules = policyRules(env);
-  const text = await readBody(request, limit);
+  const received = await readBody(request, limit);
+  const gated = endpoint.operation === "planSync" || endpoint.operation === "planPublish";
+  const text = gated ? withServerClock(received, clockNow(env)) : received;
   const { answer } = OPERATIONS[endpoint.operation](rules, text);
+  if (gated) {
+    const refused = closedWindow(answer);
+    if (refused) return refused;
+  }
   return json(mode === "strict" && answer.allowed === false ? 403 : 200, answer);
 }
 

@@ -63,8 +63,10 @@ export function moduleNames({ modulesRoot, modules }) {
  * The options of one worker: the modules, the compatibility date and the bindings
  * (`POLICY`: policy JSON text; `MAX_BODY_BYTES`: the body limit).
  */
-export function workerOptions({ packageDir, workerPath, name, policy, maxBodyBytes, routes }) {
+export function workerOptions({ packageDir, workerPath, name, policy, maxBodyBytes, routes, clock }) {
   const bindings = {};
+  // A pinned clock (RFC 3339) for the gates: tests and replays only.
+  if (clock !== undefined) bindings.CLOCK = clock;
   if (policy !== undefined) bindings.POLICY = typeof policy === "string" ? policy : JSON.stringify(policy);
   if (maxBodyBytes !== undefined) bindings.MAX_BODY_BYTES = String(maxBodyBytes);
   return {

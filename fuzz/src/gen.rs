@@ -378,7 +378,114 @@ pub fn policy(u: &mut Unstructured<'_>) -> Result<Option<Value>> {
         let mode = pick(u, &["block", "warn", "Block"])?;
         policy.insert("inlineSecrets".into(), Value::String(mode.into()));
     }
+    if u.arbitrary()? {
+        policy.insert("gates".into(), gates(u)?);
+    }
     Ok(Some(Value::Object(policy)))
+}
+
+const ZONES: [&str; 6] =
+    ["Europe/Rome", "America/New_York", "Australia/Lord_Howe", "UTC", "europe/rome", "Mars/Olympus"];
+const DAYS: [&str; 8] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "Sun"];
+const INSTANTS: [&str; 8] = [
+    "2026-03-29T01:30:00+01:00",
+    "2026-10-25T02:30:00+02:00",
+    "2026-11-27T10:00:00+01:00",
+    "2026-12-21T09:00:00Z",
+    "2027-01-07T00:00:00+01:00",
+    "2026-10-04T02:15:00+11:00",
+    "2026-11-24 09:00",
+    "1969-12-31T23:59:59.5-00:30",
+];
+
+fn clock(u: &mut Unstructured<'_>) -> Result<Value> {
+    let minutes = u.int_in_range(0..=1440u16)?; // 24:00 is a mistake
+    Ok(Value::String(format!("{:02}:{:02}", minutes / 60, minutes % 60)))
+}
+
+fn weekly(u: &mut Unstructured<'_>, with_reason: bool) -> Result<Value> {
+    let mut days = Vec::new();
+    for _ in 0..u.int_in_range(0..=3)? {
+        days.push(Value::String(pick(u, &DAYS)?.into()));
+    }
+    let mut window = json!({ "days": days, "from": clock(u)?, "to": clock(u)? });
+    if with_reason && u.arbitrary()? {
+        window["reason"] = json!("freeze");
+    }
+    Ok(window)
+}
+
+/// `gates` of a policy: mostly valid, sometimes with one of the mistakes the reader refuses.
+fn gates(u: &mut Unstructured<'_>) -> Result<Value> {
+    let mut gates = Map::new();
+    for _ in 0..u.int_in_range(0..=2)? {
+        let mut gate = Map::new();
+        if u.arbitrary()? {
+            let mut roles = Vec::new();
+            for _ in 0..u.int_in_range(0..=2)? {
+                roles.push(Value::String(name(u, &ROLES)?));
+            }
+            gate.insert("approvals".into(), json!({ "required": u.int_in_range(0..=3)?, "roles": roles }));
+        }
+        if u.arbitrary()? {
+            let soak = pick(u, &["PT30M", "PT24H", "P2D", "P1W", "P1M", "PT", "PT1.5H"])?;
+            gate.insert("minSoak".into(), Value::String(soak.into()));
+        }
+        if u.arbitrary()? {
+            let mut windows = Map::new();
+            windows.insert("timeZone".into(), Value::String(pick(u, &ZONES)?.into()));
+            if u.arbitrary()? {
+                let mut allow = Vec::new();
+                for _ in 0..u.int_in_range(0..=2)? {
+                    allow.push(weekly(u, false)?);
+                }
+                windows.insert("allow".into(), Value::Array(allow));
+            }
+            let mut deny = Vec::new();
+            for _ in 0..u.int_in_range(0..=2)? {
+                deny.push(if u.arbitrary()? {
+                    weekly(u, true)?
+                } else {
+                    json!({ "from": pick(u, &INSTANTS)?, "to": pick(u, &INSTANTS)?, "reason": "freeze" })
+                });
+            }
+            windows.insert("deny".into(), Value::Array(deny));
+            gate.insert("windows".into(), Value::Object(windows));
+        }
+        if u.arbitrary()? {
+            gate.insert("hotfixBypassesWindows".into(), Value::Bool(u.arbitrary()?));
+        }
+        gates.insert(pick(u, &ENVS)?.into(), Value::Object(gate));
+    }
+    Ok(Value::Object(gates))
+}
+
+/// `approvals`, `now` and `sourceSince` of a request: approvals whose fingerprints are sometimes the
+/// plan's (`print`), by people who sometimes are the actor or an author.
+fn gate_fields(u: &mut Unstructured<'_>, map: &mut Map<String, Value>, print: Option<String>) -> Result<()> {
+    if u.ratio(3, 4)? {
+        map.insert("now".into(), Value::String(pick(u, &INSTANTS)?.into()));
+    }
+    if u.arbitrary()? {
+        map.insert("sourceSince".into(), Value::String(pick(u, &INSTANTS)?.into()));
+    }
+    if u.arbitrary()? {
+        let mut approvals = Vec::new();
+        for _ in 0..u.int_in_range(0..=4)? {
+            let fingerprint = match (&print, u.ratio(2, 3)?) {
+                (Some(print), true) => print.clone(),
+                _ => format!("sha256:{}", "0".repeat(64)),
+            };
+            approvals.push(json!({
+                "actor": actor(u)?,
+                "environment": pick(u, &ENVS)?,
+                "fingerprint": fingerprint,
+                "decision": pick(u, &["approve", "approve", "reject", "maybe"])?,
+            }));
+        }
+        map.insert("approvals".into(), Value::Array(approvals));
+    }
+    Ok(())
 }
 
 fn acknowledge(u: &mut Unstructured<'_>) -> Result<Value> {
@@ -443,6 +550,12 @@ pub fn sync_request(u: &mut Unstructured<'_>) -> Result<Value> {
         let previous = if u.ratio(7, 8)? { format!("sha256:{}", "a".repeat(64)) } else { "sha256:A".into() };
         map.insert("previousAudit".into(), Value::String(previous));
     }
+    // The payload's fingerprint is the source's promoted content, mostly: a good guess at what
+    // reviewers approved.
+    let print = promotion_rules::workspace::filter_content(source.clone(), &promotion_rules::Limits::DEFAULT)
+        .ok()
+        .map(|filtered| promotion_rules::fingerprint(&filtered.payload));
+    gate_fields(u, &mut map, print)?;
     map.insert("source".into(), source);
     Ok(Value::Object(map))
 }
@@ -462,6 +575,10 @@ pub fn publish_request(u: &mut Unstructured<'_>) -> Result<Value> {
         map.insert("hotfix".into(), hotfix(u)?);
     }
     let published = if u.arbitrary()? { mutate(u, &synced)? } else { synced };
+    let print = promotion_rules::workspace::filter_content(published.clone(), &promotion_rules::Limits::DEFAULT)
+        .ok()
+        .map(|filtered| promotion_rules::fingerprint(&filtered.payload));
+    gate_fields(u, &mut map, print)?;
     map.insert("workspace".into(), published);
     Ok(Value::Object(map))
 }

@@ -12,7 +12,7 @@ use promotion_rules::diff::apply_patch;
 use promotion_rules::rules::secrets::{find_credential, scan};
 use promotion_rules::write::{to_json, WriteJson};
 use promotion_rules::{
-    api, fingerprint, json, AuditChain, ChangeSet, Decision, EditCheck, Environment, Filtered, InlineSecrets, Limits,
+    fingerprint, json, AuditChain, ChangeSet, Decision, EditCheck, Environment, Filtered, InlineSecrets, Limits,
     PromotionRules, PublishMode, PublishPlan, RollbackPlan, SyncPlan,
 };
 use serde::Serialize;
@@ -147,7 +147,7 @@ pub fn check_no_credential_echoed(
         return;
     }
     let Some(source) = request.get("source").cloned() else { return };
-    let Ok(filtered) = api::filter_content(source, limits) else { return };
+    let Ok(filtered) = promotion_rules::workspace::filter_content(source, limits) else { return };
     let target = request.get("target").cloned().unwrap_or(Value::Null);
     let mut travelling = Vec::new();
     strings(&filtered.payload, true, false, &mut travelling);
@@ -228,7 +228,7 @@ pub fn check_sync(rules: &PromotionRules, request: &Value, plan: &SyncPlan) {
     // changes: filterContent(target).payload → payload.
     let target =
         request.get("target").filter(|t| !t.is_null()).cloned().unwrap_or_else(|| Value::Object(Default::default()));
-    match api::filter_content(target, rules.limits()) {
+    match promotion_rules::workspace::filter_content(target, rules.limits()) {
         Ok(filtered) => {
             assert_eq!(plan.target_fingerprint, fingerprint(&filtered.payload), "target fingerprint");
             check_changes(&plan.changes, &filtered.payload, &plan.payload);
@@ -241,6 +241,7 @@ pub fn check_sync(rules: &PromotionRules, request: &Value, plan: &SyncPlan) {
     for code in plan.decision.violations.iter().map(|v| v.code) {
         assert!(audit.codes.contains(&code), "audit codes miss {code:?}");
     }
+    check_gate(request, plan.gates.as_ref(), &plan.audit, &plan.decision);
     let written = serializes(plan);
     check_no_credential_echoed(
         request,
@@ -267,13 +268,11 @@ pub fn check_publish(rules: &PromotionRules, request: &Value, plan: &PublishPlan
     }
     if let (Some(changes), Some(live), Some(workspace)) = (&plan.changes, request.get("live"), request.get("workspace"))
     {
-        let live = api::filter_content(live.clone(), rules.limits()).map(|f| f.payload);
-        let workspace = api::filter_content(workspace.clone(), rules.limits()).map(|f| f.payload);
-        if let (Ok(live), Ok(workspace)) = (live, workspace) {
-            check_changes(changes, &live, &workspace);
-        }
+        // From live to the workspace as given, as diffWorkspaces(live, workspace) answers.
+        check_changes(changes, live, workspace);
     }
     assert_eq!(plan.audit.allowed, plan.decision.allowed, "audit.allowed");
+    check_gate(request, plan.gates.as_ref(), &plan.audit, &plan.decision);
     serializes(plan);
 }
 
@@ -288,12 +287,12 @@ pub fn check_rollback(rules: &PromotionRules, request: &Value, plan: &RollbackPl
         let Some(actor) = actor else { panic!("an allowed plan without a readable actor") };
         assert!(granted(rules, &actor, "rollback", plan.environment), "a rollback allowed without rollback");
     }
-    match api::manifest(plan.payload.clone(), rules.limits()) {
+    match promotion_rules::Manifest::of_value(plan.payload.clone(), rules.limits()) {
         Ok(manifest) => assert!(manifest == plan.manifest, "the manifest is not the payload's"),
         Err(error) => panic!("the payload is no workspace: {error}"),
     }
     if let Some(workspace) = request.get("workspace") {
-        if let Ok(filtered) = api::filter_content(workspace.clone(), rules.limits()) {
+        if let Ok(filtered) = promotion_rules::workspace::filter_content(workspace.clone(), rules.limits()) {
             assert_eq!(plan.workspace_fingerprint, fingerprint(&filtered.payload), "workspace fingerprint");
             check_changes(&plan.changes, &filtered.payload, &plan.payload);
         }
@@ -323,16 +322,11 @@ pub fn check_audit_chain(records: &Value, verdict: &AuditChain) {
 }
 
 /// The invariants of an edit check.
-pub fn check_edit(rules: &PromotionRules, request: &Value, check: &EditCheck) {
+pub fn check_edit(request: &Value, check: &EditCheck) {
     check_decision(&check.decision);
-    let whole = |key: &str| {
-        request
-            .get(key)
-            .cloned()
-            .and_then(|w| promotion_rules::Workspace::from_value(w, "", rules.limits()).ok().map(|w| w.to_value()))
-    };
-    if let (Some(before), Some(after)) = (whole("before"), whole("after")) {
-        check_changes(&check.changes, &before, &after);
+    // The patch applies to `before` as given.
+    if let (Some(before), Some(after)) = (request.get("before"), request.get("after")) {
+        check_changes(&check.changes, before, after);
     }
     assert_eq!(check.audit.allowed, check.decision.allowed, "audit.allowed");
     serializes(check);
@@ -361,11 +355,56 @@ pub fn granted(rules: &PromotionRules, actor: &promotion_rules::Actor, action: &
 /// A policy read back from its normalised JSON is the same policy (normalisation is idempotent).
 pub fn check_policy(rules: &PromotionRules) {
     let normalised = rules.policy().policy().to_value();
-    let again = match api::rules(Some(normalised.clone())) {
+    let again = match promotion_rules::PromotionRules::from_policy_value(normalised.clone()) {
         Ok(again) => again,
         Err(error) => panic!("the normalised policy does not read back: {error}\n{normalised}"),
     };
     assert_eq!(again.policy().policy(), rules.policy().policy(), "normalisation is not idempotent");
     assert_eq!(again.policy().fingerprint(), rules.policy().fingerprint(), "policy fingerprint changes");
     serializes(rules.policy().policy());
+}
+
+/// The invariants of a gate answer: the quorum arithmetic, the audit's approvers, no counted
+/// approval by the acting actor, a closed window refused (or bypassed) with a next allowed time
+/// that is not in the past.
+pub fn check_gate(
+    request: &Value,
+    gates: Option<&promotion_rules::GateAnswer>,
+    audit: &promotion_rules::Audit,
+    decision: &promotion_rules::Decision,
+) {
+    let codes: Vec<&str> = decision.violations.iter().map(|v| v.code.as_str()).collect();
+    let Some(gate) = gates else {
+        assert!(audit.approvers.is_none(), "approvers without a gate");
+        return;
+    };
+    match &gate.approvals {
+        None => assert!(audit.approvers.is_none(), "approvers without an approval rule"),
+        Some(approvals) => {
+            assert_eq!(audit.approvers.as_ref(), Some(&approvals.counted), "audit.approvers");
+            let counted = u32::try_from(approvals.counted.len()).unwrap_or(u32::MAX);
+            assert_eq!(approvals.missing, approvals.required.saturating_sub(counted), "missing");
+            assert_eq!(approvals.missing > 0, codes.contains(&"APPROVALS_MISSING"), "APPROVALS_MISSING");
+            assert_eq!(!approvals.rejected.is_empty(), codes.contains(&"APPROVAL_REJECTED"), "APPROVAL_REJECTED");
+            let acting = request.get("actor").and_then(|a| a.get("id")).and_then(Value::as_str);
+            for id in approvals.counted.iter().chain(&approvals.rejected) {
+                assert_ne!(Some(id.as_str()), acting, "the acting actor counted as an approver");
+            }
+        }
+    }
+    if let Some(soak) = &gate.soak {
+        assert_eq!(!soak.met, codes.contains(&"SOAK_NOT_MET"), "SOAK_NOT_MET");
+    }
+    if let Some(window) = &gate.window {
+        assert!(gate.tzdb.is_some(), "a window without tzdb");
+        let refused = codes.contains(&"OUTSIDE_PROMOTION_WINDOW");
+        assert_eq!(window.open || window.bypassed, !refused, "OUTSIDE_PROMOTION_WINDOW");
+        if let (Some(next), Some(now)) = (&window.next_allowed_at, request.get("now").and_then(Value::as_str)) {
+            assert!(!window.open, "nextAllowedAt on an open window");
+            let (next, now) =
+                (promotion_rules::gates::Instant::parse(next), promotion_rules::gates::Instant::parse(now));
+            let (Some(next), Some(now)) = (next, now) else { panic!("unreadable instants in a gate answer") };
+            assert!(next.timestamp >= now.timestamp, "nextAllowedAt before now");
+        }
+    }
 }

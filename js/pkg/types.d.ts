@@ -46,7 +46,15 @@ export type IssueCode =
   | "UNDECLARED_HOTFIX"
   | "NOTHING_TO_HOTFIX"
   | "UNUSED_ACKNOWLEDGEMENT"
-  | "DEPENDENCY_NOT_SELECTED";
+  | "DEPENDENCY_NOT_SELECTED"
+  | "APPROVALS_MISSING"
+  | "APPROVAL_REJECTED"
+  | "STALE_APPROVAL"
+  | "INELIGIBLE_APPROVER"
+  | "SELF_APPROVAL"
+  | "SOAK_NOT_MET"
+  | "OUTSIDE_PROMOTION_WINDOW"
+  | "WINDOW_BYPASSED";
 
 /** Stable codes of thrown errors (bad input). */
 export type ErrorCode = "INVALID_INPUT" | "INVALID_POLICY" | "LIMIT_EXCEEDED";
@@ -75,6 +83,105 @@ export interface Policy {
   noSelfPromotion?: Environment[];
   /** What an inline secret in promoted content is (default "block"). */
   inlineSecrets?: "block" | "warn";
+  /** Approval quorums, soak times and promotion windows, per environment (SPEC §4). */
+  gates?: { [environment: string]: Gate };
+}
+
+/** A day of a weekly window. Read case-insensitively. */
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+
+/** A local time of day, "HH:MM" from "00:00" to "23:59". */
+export type LocalTime = string;
+
+/** An RFC 3339 instant with an offset, e.g. "2026-11-26T09:00:00+01:00". */
+export type Rfc3339 = string;
+
+/**
+ * A weekly window: the days, and the local times in the windows' zone. `to` ≤ `from` runs past
+ * midnight (it belongs to the day it starts); `to` = `from` is 24 hours.
+ */
+export interface WeeklyWindow {
+  days: Weekday[];
+  from: LocalTime;
+  to: LocalTime;
+}
+
+/** A weekly deny window, or an absolute one: half-open [from, to). */
+export type DenyWindow =
+  | (WeeklyWindow & { reason?: string })
+  | { from: Rfc3339; to: Rfc3339; reason?: string };
+
+/** When promotions into an environment may happen. Deny wins over allow. */
+export interface PromotionWindows {
+  /** An IANA zone name, e.g. "Europe/Rome". */
+  timeZone: string;
+  /** Weekly allow windows; absent allows every time (an empty list is refused). */
+  allow?: WeeklyWindow[];
+  deny?: DenyWindow[];
+}
+
+/** The gate of one environment: it judges a sync into it and, for production, a publish. */
+export interface Gate {
+  /** Counted approvals needed, and the roles whose holders may approve. */
+  approvals?: { required: number; roles: string[] };
+  /** ISO 8601 duration of elapsed time (PT30M, PT24H, P2D, P1W): syncs only. */
+  minSoak?: string;
+  windows?: PromotionWindows;
+  /** Whether a declared hotfix publish passes a closed window (warning WINDOW_BYPASSED). */
+  hotfixBypassesWindows?: boolean;
+}
+
+/** A review of a plan, bound to what it promotes (the plan's `fingerprint`) and to the gated environment. */
+export interface Approval {
+  actor: Actor;
+  environment: Environment | string;
+  fingerprint: string;
+  decision: "approve" | "reject";
+  at?: Rfc3339;
+  comment?: string;
+}
+
+/** The gate fields of sync and publish requests. The library has no clock. */
+export interface GateFields {
+  /** Reviews so far, oldest first: an actor's last entry for an environment stands. */
+  approvals?: Approval[];
+  /** The current instant, needed when the gate has windows or a soak time. */
+  now?: Rfc3339;
+  /** When the source environment received its current content, needed for a soak time. */
+  sourceSince?: Rfc3339;
+}
+
+/** Why an approval did not count. */
+export type UncountedCode = "STALE_APPROVAL" | "INELIGIBLE_APPROVER" | "SELF_APPROVAL";
+
+/** The `gates` member of sync and publish plans: what the gate requires and what is still missing. */
+export interface GateAnswer {
+  environment: Environment;
+  approvals?: {
+    required: number;
+    roles: string[];
+    /** Approvers whose approval counts, in the order of their standing entries. */
+    counted: string[];
+    /** How many more counted approvals are needed. */
+    missing: number;
+    /** Counted reviewers who rejected the plan. */
+    rejected: string[];
+    notCounted: { actor: string; code: UncountedCode }[];
+  };
+  /** Syncs only. */
+  soak?: { required: string; since: Rfc3339; metAt: Rfc3339; met: boolean };
+  window?: {
+    open: boolean;
+    timeZone: string;
+    /** When closed: the first allowed instant at or after `now`, in the zone's offset. */
+    nextAllowedAt?: Rfc3339;
+    /** The reason of the deny window that closes it. */
+    reason?: string;
+    /** Whether a declared hotfix passed the closed window. */
+    bypassed: boolean;
+  };
+  /** The IANA time-zone database version used, present whenever `window` is. */
+  tzdb?: string;
 }
 
 /** A policy as answered: normalised, every field present. */
@@ -83,6 +190,8 @@ export interface NormalisedPolicy extends Policy {
   roles: { [role: string]: { [environment: string]: Action[] } };
   noSelfPromotion: Environment[];
   inlineSecrets: "block" | "warn";
+  /** Present only when some environment has a gate; normalised (canonical zone, PT… durations, UTC instants). */
+  gates?: { [environment: string]: Required<Pick<Gate, "hotfixBypassesWindows">> & Gate };
 }
 
 /** Who acts. */
@@ -217,6 +326,8 @@ export interface Audit {
   fingerprint: string;
   /** The request's `previousAudit`: the fingerprint of the record before this one in the log. */
   previous?: string;
+  /** The approvers counted by the gate, when it requires approvals. */
+  approvers?: string[];
 }
 
 /**
@@ -257,7 +368,7 @@ export interface EditCheck extends Decision {
   audit: Audit;
 }
 
-export interface SyncRequest {
+export interface SyncRequest extends GateFields {
   actor: Actor;
   from: Environment | string;
   to: Environment | string;
@@ -304,6 +415,8 @@ export interface SyncPlan extends Decision {
   sourceFingerprint: string;
   targetFingerprint: string;
   policyFingerprint: string;
+  /** The gate of the target; null without one. */
+  gates: GateAnswer | null;
   audit: Audit;
   /** Present for a selective sync (a request with `select`). */
   selection?: Selection;
@@ -346,7 +459,7 @@ export interface HotfixDeclaration {
   reason: string;
 }
 
-export interface PublishRequest {
+export interface PublishRequest extends GateFields {
   actor: Actor;
   workspace: Workspace;
   live?: Workspace;
@@ -371,6 +484,8 @@ export interface PublishPlan extends Decision {
   /** Items published by hotfix: recreate them in dev and promote them. */
   hotfixes: Hotfix[];
   fingerprint: string;
+  /** The gate of production; null without one. */
+  gates: GateAnswer | null;
   audit: Audit;
 }
 

@@ -9,7 +9,10 @@ use crate::error::Result;
 use crate::fingerprint::fingerprint;
 use crate::input::{into_object, into_string, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
-use crate::json::{check_depth, child, Limits};
+use crate::json::check_depth;
+use crate::limits::Limits;
+use crate::manifest::item_fingerprint;
+use crate::pointer::child;
 use crate::policy::{Action, Actor};
 use crate::rules::sync::read_environment;
 use crate::rules::{empty_reason, item_path, read_previous_audit, Audit, AuditEvent, PromotionRules};
@@ -165,11 +168,19 @@ impl PromotionRules {
         }
 
         if let Some(variable_changes) = changes.kinds.get(Kind::Variables.as_str()) {
+            // The structure as the manifests see it: `usage` absent and `[]` are the same.
+            let structure_of = |workspace: &Workspace, at: Option<usize>| {
+                let value = at.and_then(|i| workspace.values(Kind::Variables).get(i));
+                value.map(|value| item_fingerprint(Kind::Variables, value))
+            };
             let structural = variable_changes.added.iter().chain(&variable_changes.removed).chain(
                 variable_changes
                     .modified
                     .iter()
-                    .filter(|m| m.fields.iter().any(|f| !is_default_field(f)))
+                    .filter(|m| {
+                        structure_of(&before, in_before(Kind::Variables, &m.id))
+                            != structure_of(&after, in_after(Kind::Variables, &m.id))
+                    })
                     .map(|m| &m.id),
             );
             for name in structural {
@@ -227,6 +238,7 @@ impl PromotionRules {
             codes: decision.codes(),
             fingerprint: fingerprint(&after_value),
             previous: previous_audit,
+            approvers: None,
         };
         Ok(EditCheck { decision, changes, audit })
     }

@@ -2,7 +2,9 @@
 
 pub mod drift;
 pub mod edit;
+pub mod gates;
 pub(crate) mod inline;
+pub mod merge;
 pub mod publish;
 pub mod references;
 pub mod rollback;
@@ -11,15 +13,20 @@ pub mod selection;
 pub mod sync;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::input::environment_in;
 use crate::issue::{Decision, Findings, IssueCode};
-use crate::json::Limits;
+use crate::json::check_depth;
+use crate::limits::Limits;
 use crate::policy::{Action, Actor, CompiledPolicy, Policy};
 
 pub use edit::{EditCheck, EditRequest, HotfixDeclaration};
+pub use gates::{
+    Approval, ApprovalsAnswer, GateAnswer, GateFields, SoakAnswer, UncountedApproval, Verdict, WindowAnswer,
+};
 pub use publish::{Hotfix, PublishMode, PublishPlan, PublishRequest};
 pub use rollback::{RollbackMode, RollbackPlan, RollbackRequest};
 pub use selection::{Closure, PulledIn, Selection};
@@ -81,6 +88,9 @@ pub struct Audit {
     /// the link of the tamper-evident chain that [`crate::audit_chain::verify_audit_chain`] checks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
+    /// The approvers counted by the gate of the environment, when it requires approvals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approvers: Option<Vec<String>>,
 }
 
 /// The rules engine: a policy validated and compiled once, answering every decision.
@@ -114,6 +124,11 @@ impl PromotionRules {
         PromotionRules { policy: CompiledPolicy::compile(policy), limits: Limits::DEFAULT }
     }
 
+    /// Reads, validates and compiles a policy given as a JSON value (`INVALID_POLICY` on any mistake).
+    pub fn from_policy_value(policy: Value) -> Result<PromotionRules> {
+        Ok(PromotionRules::new(Policy::from_value(policy)?))
+    }
+
     /// Reads, validates and compiles policy JSON text (`INVALID_POLICY` on any mistake).
     pub fn from_policy_json(text: &str) -> Result<PromotionRules> {
         Ok(PromotionRules::new(Policy::from_json(text)?))
@@ -144,6 +159,48 @@ impl PromotionRules {
     pub fn next_environment(&self, env: Environment) -> Result<Option<Environment>> {
         self.require_in_chain(env, "")?;
         Ok(self.policy.chain().next(env))
+    }
+
+    /// The chain, as names.
+    pub fn environment_names(&self) -> Vec<&'static str> {
+        self.environments().into_iter().map(Environment::as_str).collect()
+    }
+
+    /// [`PromotionRules::authorize`] of JSON values and names, as the JS API takes them; errors
+    /// point at `/actor`, `/action` or `/environment`.
+    pub fn authorize_value(&self, actor: Value, action: &str, environment: &str) -> Result<Decision> {
+        check_depth(&actor, self.limits()).map_err(|e| Error { path: format!("/actor{}", e.path), ..e })?;
+        let actor = Actor::from_value(actor, "/actor")?;
+        let action = Action::parse(action).ok_or_else(|| {
+            Error::invalid_input(
+                "/action",
+                format!(
+                    "\"{action}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish, hotfix or rollback."
+                ),
+            )
+        })?;
+        let env = self.environment(environment, "/environment")?;
+        self.authorize(&actor, action, env)
+    }
+
+    /// [`PromotionRules::check_edit`] of a request given as a JSON value.
+    pub fn check_edit_value(&self, request: Value) -> Result<EditCheck> {
+        self.check_edit(EditRequest::from_value(request, self.limits())?)
+    }
+
+    /// [`PromotionRules::plan_sync`] of a request given as a JSON value.
+    pub fn plan_sync_value(&self, request: Value) -> Result<SyncPlan> {
+        self.plan_sync(SyncRequest::from_value(request, self.limits())?)
+    }
+
+    /// [`PromotionRules::plan_publish`] of a request given as a JSON value.
+    pub fn plan_publish_value(&self, request: Value) -> Result<PublishPlan> {
+        self.plan_publish(PublishRequest::from_value(request, self.limits())?)
+    }
+
+    /// [`PromotionRules::plan_rollback`] of a request given as a JSON value.
+    pub fn plan_rollback_value(&self, request: Value) -> Result<RollbackPlan> {
+        self.plan_rollback(RollbackRequest::from_value(request, self.limits())?)
     }
 
     /// Reads an environment name of the chain (`path` names it in errors).

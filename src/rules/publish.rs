@@ -8,12 +8,14 @@ use crate::environment::Environment;
 use crate::error::Result;
 use crate::input::{into_object, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
-use crate::json::{check_depth, Limits};
+use crate::json::check_depth;
+use crate::limits::Limits;
 use crate::manifest::{ItemPrints, Manifest};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
 use crate::rules::edit::HotfixDeclaration;
-use crate::rules::sync::fingerprint_payload;
+use crate::rules::gates::{GateAnswer, GateFields, GatedPlan};
+use crate::rules::sync::{approvers, authors, changed_items, fingerprint_payload};
 use crate::rules::{read_previous_audit, Audit, AuditEvent, PromotionRules};
 use crate::workspace::{Kind, Workspace};
 
@@ -32,6 +34,8 @@ pub struct PublishRequest {
     pub hotfix: Option<HotfixDeclaration>,
     /// The fingerprint of the last audit record, written as `audit.previous`.
     pub previous_audit: Option<String>,
+    /// Approvals and `now`, for the gate of production.
+    pub gate: GateFields,
 }
 
 impl PublishRequest {
@@ -47,7 +51,7 @@ impl PublishRequest {
         let mut map = into_object(value, "", "the publish request")?;
         reject_unknown(
             &map,
-            &["actor", "workspace", "live", "base", "hotfix", "previousAudit"],
+            &["actor", "workspace", "live", "base", "hotfix", "previousAudit", "approvals", "now", "sourceSince"],
             "",
             "A publish request",
         )?;
@@ -62,7 +66,8 @@ impl PublishRequest {
         let hotfix =
             take_optional(&mut map, "hotfix").map(|h| HotfixDeclaration::from_value(h, "/hotfix")).transpose()?;
         let previous_audit = read_previous_audit(&mut map)?;
-        Ok(PublishRequest { actor, workspace, live, base, hotfix, previous_audit })
+        let gate = GateFields::take(&mut map)?;
+        Ok(PublishRequest { actor, workspace, live, base, hotfix, previous_audit, gate })
     }
 }
 
@@ -97,13 +102,15 @@ pub struct PublishPlan {
     pub decision: Decision,
     /// `goLive` or `hotfix`.
     pub mode: PublishMode,
-    /// From `live` to the workspace's promoted content, when `live` is given.
+    /// From `live` to the workspace (the documents as given), when `live` is given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<ChangeSet>,
     /// The items published by hotfix, to recreate in dev.
     pub hotfixes: Vec<Hotfix>,
     /// Fingerprint of the published promoted content.
     pub fingerprint: String,
+    /// The gate of production: what it requires and what is still missing; `null` without one.
+    pub gates: Option<GateAnswer>,
     /// The audit record.
     pub audit: Audit,
 }
@@ -111,7 +118,7 @@ pub struct PublishPlan {
 impl PromotionRules {
     /// Plans a publish in production.
     pub fn plan_publish(&self, request: PublishRequest) -> Result<PublishPlan> {
-        let PublishRequest { actor, workspace, live, base, hotfix, previous_audit } = request;
+        let PublishRequest { actor, workspace, live, base, hotfix, previous_audit, gate } = request;
         let production = self.require_in_chain(Environment::Production, "")?;
         let mut findings = Findings::default();
         self.require(&mut findings, &actor, Action::Publish, production, "/actor");
@@ -119,6 +126,7 @@ impl PromotionRules {
 
         let mut mode = PublishMode::GoLive;
         let mut hotfixes = Vec::new();
+        let prints = ItemPrints::of(&workspace);
         match &base {
             None => findings.warning(
                 IssueCode::NoBaseManifest,
@@ -126,7 +134,6 @@ impl PromotionRules {
                 Some("/base".into()),
             ),
             Some(base) => {
-                let prints = ItemPrints::of(&workspace);
                 let changes = in_place_changes(&workspace, &prints, base);
                 match &hotfix {
                     None => {
@@ -166,7 +173,32 @@ impl PromotionRules {
         }
 
         let fingerprint = fingerprint_payload(&workspace);
-        let changes = live.map(|live| diff_workspaces(&live.into_payload(), &workspace.into_payload()));
+        // What the publish adds or modifies: against what is live, else against what was synced
+        // in, else (nothing to compare with) every item.
+        let changed: Vec<(Kind, usize)> = match (&live, &base) {
+            (Some(live), _) => changed_items(&workspace, &prints, live, &ItemPrints::of(live)),
+            (None, Some(base)) => in_place_changes(&workspace, &prints, base)
+                .into_iter()
+                .filter_map(|change| Some((change.kind, change.index?)))
+                .collect(),
+            (None, None) => Kind::PROMOTED
+                .iter()
+                .flat_map(|&kind| (0..workspace.items(kind).len()).map(move |i| (kind, i)))
+                .collect(),
+        };
+        let authors = authors(&workspace, &changed);
+        let gated = GatedPlan {
+            environment: production,
+            fingerprint: &fingerprint,
+            actor: &actor,
+            authors: &authors,
+            soaks: false,
+            hotfix: mode == PublishMode::Hotfix,
+        };
+        let gates = self.check_gate(&gated, &gate, &mut findings)?;
+        // Between the documents as given, as `diffWorkspaces(live, workspace)` answers: the patch
+        // applies to `live` itself.
+        let changes = live.map(|live| diff_workspaces(&live.to_value(), &workspace.to_value()));
         let decision = findings.into_decision();
         let audit = Audit {
             event: AuditEvent::Publish,
@@ -178,7 +210,8 @@ impl PromotionRules {
             codes: decision.codes(),
             fingerprint: fingerprint.clone(),
             previous: previous_audit,
+            approvers: approvers(&gates),
         };
-        Ok(PublishPlan { decision, mode, changes, hotfixes, fingerprint, audit })
+        Ok(PublishPlan { decision, mode, changes, hotfixes, fingerprint, gates, audit })
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::environment::Environment;
 use crate::issue::{Findings, IssueCode};
-use crate::json::index;
+use crate::pointer::index;
 use crate::rules::item_path;
 use crate::workspace::{IdIndex, Kind, Workspace};
 

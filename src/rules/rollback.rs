@@ -10,15 +10,18 @@ use crate::error::Result;
 use crate::fingerprint::fingerprint;
 use crate::input::{into_object, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
-use crate::json::{check_depth, Limits};
+use crate::json::check_depth;
+use crate::limits::Limits;
 use crate::manifest::{ItemPrints, Manifest};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
+use crate::rules::gates::{GateAnswer, GateFields, GatedPlan};
+use crate::rules::merge;
 use crate::rules::sync::{
-    check_defaults, fingerprint_payload, read_acknowledgements, read_environment, report_unused_acknowledgements, scrub,
+    approvers, authors, changed_items, check_defaults, fingerprint_payload, read_acknowledgements, read_environment,
+    report_unused_acknowledgements, scrub,
 };
 use crate::rules::{inline, read_previous_audit, references, Audit, AuditEvent, PromotionRules};
-use crate::variables;
 use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// `planRollback`'s request.
@@ -38,10 +41,13 @@ pub struct RollbackRequest {
     pub acknowledge: Vec<(Kind, String)>,
     /// The fingerprint of the last audit record, written as `audit.previous`.
     pub previous_audit: Option<String>,
+    /// Approvals and `now`, for the gate of the environment.
+    pub gate: GateFields,
 }
 
 impl RollbackRequest {
-    /// Reads `{ actor, environment, workspace, version, base?, acknowledge?, previousAudit? }`.
+    /// Reads `{ actor, environment, workspace, version, base?, acknowledge?, previousAudit?,
+    /// approvals?, now? }`.
     pub fn from_value(value: Value, limits: &Limits) -> Result<RollbackRequest> {
         check_depth(&value, limits)?;
         Self::from_parsed(value, limits)
@@ -53,7 +59,18 @@ impl RollbackRequest {
         let mut map = into_object(value, "", "the rollback request")?;
         reject_unknown(
             &map,
-            &["actor", "environment", "workspace", "version", "base", "acknowledge", "previousAudit"],
+            &[
+                "actor",
+                "environment",
+                "workspace",
+                "version",
+                "base",
+                "acknowledge",
+                "previousAudit",
+                "approvals",
+                "now",
+                "sourceSince",
+            ],
             "",
             "A rollback request",
         )?;
@@ -76,7 +93,8 @@ impl RollbackRequest {
             Some(list) => read_acknowledgements(list, "/acknowledge")?,
         };
         let previous_audit = read_previous_audit(&mut map)?;
-        Ok(RollbackRequest { actor, environment, workspace, version, base, acknowledge, previous_audit })
+        let gate = GateFields::take(&mut map)?;
+        Ok(RollbackRequest { actor, environment, workspace, version, base, acknowledge, previous_audit, gate })
     }
 }
 
@@ -114,6 +132,8 @@ pub struct RollbackPlan {
     pub workspace_fingerprint: String,
     /// Fingerprint of the normalised policy.
     pub policy_fingerprint: String,
+    /// The gate of the environment: what it requires and what is still missing; `null` without one.
+    pub gates: Option<GateAnswer>,
     /// The audit record (`workspace.rollback`).
     pub audit: Audit,
 }
@@ -123,8 +143,16 @@ impl PromotionRules {
     /// kept (as a sync keeps them), the rules of a sync's payload (inline secrets, references),
     /// and `WOULD_REVERT_HOTFIX` for what was changed in place since `base` and would be dropped.
     pub fn plan_rollback(&self, request: RollbackRequest) -> Result<RollbackPlan> {
-        let RollbackRequest { actor, environment: env, workspace, mut version, base, acknowledge, previous_audit } =
-            request;
+        let RollbackRequest {
+            actor,
+            environment: env,
+            workspace,
+            mut version,
+            base,
+            acknowledge,
+            previous_audit,
+            gate,
+        } = request;
         self.require_in_chain(env, "/environment")?;
         let mut findings = Findings::default();
         self.require(&mut findings, &actor, Action::Rollback, env, "/actor");
@@ -132,34 +160,30 @@ impl PromotionRules {
         let version_fingerprint = fingerprint_payload(&version);
 
         // The payload: the version, with the environment's defaults kept.
-        let merge = variables::merge(&version, &workspace, "/version/variables");
+        let merge = merge::merge(&version, &workspace, "/version/variables");
         findings.warnings.extend(merge.warnings);
         if let Some(values) = version.values_mut(Kind::Variables) {
-            let merged =
-                variables::apply_merge(std::mem::take(values), workspace.values(Kind::Variables), &merge.origins);
+            let merged = merge::apply_merge(std::mem::take(values), workspace.values(Kind::Variables), &merge.origins);
             *values = merged;
         }
         check_defaults(&version, &merge.origins, ("/version", "/workspace"), &mut findings);
-        let redacted = inline::check(
-            &mut version,
+        // Every decision reads the content as sent; only the answer is redacted (below).
+        let redactions = inline::check(
+            &version,
             "/version",
             Some((&merge.origins, "/workspace")),
             self.policy().inline_secrets(),
             &mut findings,
         );
-        let mut secret_ids = Vec::new();
-        for kind in Kind::PROMOTED {
-            if kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true) {
-                version.reread_identifiers(kind, &mut secret_ids);
-            }
-        }
         references::check(&version, &workspace, env, "/version", ("this rollback", "the version"), &mut findings);
 
         // What was changed in place since the last sync and the rollback would drop.
-        let payload_prints = ItemPrints::of(&version);
+        let mut payload_prints = ItemPrints::of(&version);
+        let workspace_prints = ItemPrints::of_reusing(&workspace, &version, &payload_prints);
+        // Who wrote what the rollback adds or modifies: they may not approve it.
+        let authors = authors(&version, &changed_items(&version, &payload_prints, &workspace, &workspace_prints));
         match &base {
             Some(base) => {
-                let workspace_prints = ItemPrints::of_reusing(&workspace, &version, &payload_prints);
                 check_dropped_changes(
                     &version,
                     &payload_prints,
@@ -183,13 +207,33 @@ impl PromotionRules {
             }
         }
 
+        // The answer: blocked inline secrets redacted, and never repeated as identifiers.
+        let redacted = inline::redact(&mut version, &redactions);
+        let mut secret_ids = Vec::new();
+        for kind in Kind::PROMOTED {
+            if kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true) {
+                version.reread_identifiers(kind, &mut secret_ids);
+            }
+        }
+        if redacted.contains(&true) {
+            payload_prints = ItemPrints::of(&version);
+        }
+
         let manifest = payload_prints.manifest(&version);
         let workspace_payload = workspace.into_payload();
         let payload = version.into_payload();
         let fingerprint = fingerprint(&payload);
-        // Issue 11 (gates): the environment's gates judge this plan here, as they judge a sync
-        // into `env` (approvals of `fingerprint`, windows; a rollback has no soak).
-        self.apply_rollback_gates(env, &fingerprint, &mut findings);
+        // The environment's gate judges this plan as it judges a sync into `env` (approvals of
+        // `fingerprint`, windows); a rollback has no soak.
+        let gated = GatedPlan {
+            environment: env,
+            fingerprint: &fingerprint,
+            actor: &actor,
+            authors: &authors,
+            soaks: false,
+            hotfix: false,
+        };
+        let gates = self.check_gate(&gated, &gate, &mut findings)?;
 
         let mut changes = diff_workspaces(&workspace_payload, &payload);
         if let Some(variables) = changes.kinds.get_mut(Kind::Variables.as_str()) {
@@ -210,6 +254,7 @@ impl PromotionRules {
             codes: decision.codes(),
             fingerprint: fingerprint.clone(),
             previous: previous_audit,
+            approvers: approvers(&gates),
         };
         Ok(RollbackPlan {
             decision,
@@ -222,14 +267,9 @@ impl PromotionRules {
             version_fingerprint,
             workspace_fingerprint: crate::fingerprint::fingerprint(&workspace_payload),
             policy_fingerprint: self.policy().fingerprint().to_owned(),
+            gates,
             audit,
         })
-    }
-
-    /// The hook where the gates of `env` (SPEC §4, issue 11) apply to a rollback plan whose payload
-    /// has `fingerprint`. Gates are not part of this build yet: nothing to judge.
-    fn apply_rollback_gates(&self, env: Environment, fingerprint: &str, findings: &mut Findings) {
-        let _ = (env, fingerprint, findings);
     }
 }
 

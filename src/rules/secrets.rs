@@ -83,6 +83,8 @@
 
 use serde_json::Value;
 
+use crate::pointer::{push_index, push_token};
+
 /// Why a string was flagged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretKind {
@@ -150,7 +152,6 @@ fn walk(value: &Value, path: &mut String, under_secret_key: bool, out: &mut Vec<
         Value::Array(items) => {
             let len = path.len();
             for (index, item) in items.iter().enumerate() {
-                path.push('/');
                 push_index(path, index);
                 walk(item, path, under_secret_key, out);
                 path.truncate(len);
@@ -159,45 +160,12 @@ fn walk(value: &Value, path: &mut String, under_secret_key: bool, out: &mut Vec<
         Value::Object(members) => {
             let len = path.len();
             for (key, member) in members {
-                path.push('/');
-                push_escaped(path, key);
+                push_token(path, key);
                 walk(member, path, under_secret_key || is_secret_key(key), out);
                 path.truncate(len);
             }
         }
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
-    }
-}
-
-/// Appends `key` as a JSON Pointer reference token (`~` → `~0`, `/` → `~1`).
-fn push_escaped(path: &mut String, key: &str) {
-    if !key.bytes().any(|b| b == b'~' || b == b'/') {
-        path.push_str(key);
-        return;
-    }
-    for c in key.chars() {
-        match c {
-            '~' => path.push_str("~0"),
-            '/' => path.push_str("~1"),
-            c => path.push(c),
-        }
-    }
-}
-
-/// Appends the decimal digits of `n` without going through `fmt`.
-fn push_index(path: &mut String, n: usize) {
-    let mut divisor = 1usize;
-    while n / divisor >= 10 {
-        divisor *= 10;
-    }
-    loop {
-        if let Some(&digit) = b"0123456789".get((n / divisor) % 10) {
-            path.push(char::from(digit));
-        }
-        if divisor == 1 {
-            break;
-        }
-        divisor /= 10;
     }
 }
 
@@ -344,9 +312,9 @@ impl<'a> Scanner<'a> {
         let mut prev_alnum = false;
         // No JWT can start before this offset (see `jwt`).
         let mut jwt_barrier = 0usize;
-        let mut rest = self.bytes;
         let mut at = 0usize;
-        while let Some((&c, tail)) = rest.split_first() {
+        while let Some(rest) = self.bytes.get(at..) {
+            let Some(&c) = rest.first() else { break };
             if !prev_alnum {
                 let hit = match c {
                     b's' => openai_key(rest).then_some(SecretKind::OpenAiStyleKey),
@@ -372,8 +340,11 @@ impl<'a> Scanner<'a> {
                 found.reference = parse_reference(rest).is_some();
             }
             prev_alnum = c.is_ascii_alphanumeric();
-            rest = tail;
             at += 1;
+            if prev_alnum {
+                // The rest of the word at once: no token starts inside it, and it holds no `{`.
+                at += rest.get(1..).unwrap_or_default().iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+            }
         }
         found
     }
@@ -480,7 +451,7 @@ mod tests {
 
     fn pad(prefix: &str, n: usize, fill: char) -> String {
         let mut s = prefix.to_owned();
-        s.extend(std::iter::repeat(fill).take(n));
+        s.extend(std::iter::repeat_n(fill, n));
         s
     }
 
@@ -813,15 +784,6 @@ mod tests {
         let mut out = Vec::new();
         scan(&json!(JWT), "/a~1b", &mut out);
         assert_eq!(out[0].path, "/a~1b");
-    }
-
-    #[test]
-    fn index_paths_are_decimal() {
-        for n in [0usize, 1, 9, 10, 99, 100, 12345, usize::MAX] {
-            let mut s = String::new();
-            push_index(&mut s, n);
-            assert_eq!(s, n.to_string());
-        }
     }
 
     #[test]

@@ -20,8 +20,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::issue::{Findings, Issue, IssueCode};
-use crate::json::index;
 use crate::manifest::same_item;
+use crate::pointer::index;
 use crate::rules::item_path;
 use crate::rules::sync::fingerprint_payload;
 use crate::workspace::{IdIndex, Kind, Workspace};

@@ -2,7 +2,7 @@
 //! of their story, requests built with `serde_json::json!`, and short ways to read answers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
-use promotion_rules::{api, json, Decision, Error, ErrorCode, Issue, PromotionRules, PublishPlan, SyncPlan};
+use promotion_rules::{json, Decision, Error, ErrorCode, Issue, PromotionRules, PublishPlan, SyncPlan};
 use serde_json::{json, Value};
 
 /// The five environments, in order.
@@ -61,7 +61,7 @@ pub fn rules() -> PromotionRules {
 
 /// The engine with a policy given as JSON (must be valid).
 pub fn rules_with(policy: Value) -> PromotionRules {
-    api::rules(Some(policy)).unwrap()
+    promotion_rules::PromotionRules::from_policy_value(policy).unwrap()
 }
 
 /// A sync plan for a request that must be valid input.

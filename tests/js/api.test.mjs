@@ -86,6 +86,20 @@ describe("fingerprint()", () => {
     assert.equal(fingerprint(""), "sha256:" + "12ae32cb1ec02d01eda3581b127c1fee3b0dc53572ed6baf239721a03d82e126"); // sha256 of ""
   });
 
+  test("hashes a long string with escapes at every offset as canonicalize and SHA-256 do", () => {
+    // A string argument is hashed without JSON text in between, eight bytes at a time: escapes
+    // and multi-byte characters at every position of a word, and long plain runs.
+    const specials = ["\"", "\\", "\n", "\u0000", "\u001f", "é", "€", "😀", "\u2028", "/"];
+    for (let length = 0; length < 40; length++) {
+      for (const special of specials) {
+        const value = "x".repeat(length) + special + "prose ".repeat(length);
+        assert.equal(fingerprint(value), jcsFingerprint(value), JSON.stringify(value));
+      }
+    }
+    const long = "The customer asked about the refund.\n".repeat(50_000);
+    assert.equal(fingerprint(long), jcsFingerprint(long));
+  });
+
   test("hashes scalars and null", () => {
     for (const value of [null, true, false, 0, 1, -1, 0.5, 123456789, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 5e-324, "", "a\u0000\n\"\\", "😀"]) {
       assert.equal(fingerprint(value), jcsFingerprint(value), JSON.stringify(value));

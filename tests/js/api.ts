@@ -22,6 +22,15 @@ import {
   type ErrorCode,
   type FilterResult,
   type FullManifest,
+  type Approval,
+  type DenyWindow,
+  type Gate,
+  type GateAnswer,
+  type GateFields,
+  type PromotionWindows,
+  type UncountedCode,
+  type WeeklyWindow,
+  type Weekday,
   type Hotfix,
   type HotfixDeclaration,
   type Issue,
@@ -173,6 +182,18 @@ function advice(code: IssueCode): string {
       return "drop the acknowledgement";
     case "DEPENDENCY_NOT_SELECTED":
       return "select the dependency too";
+    case "APPROVALS_MISSING":
+    case "APPROVAL_REJECTED":
+      return "ask for reviews of this plan";
+    case "STALE_APPROVAL":
+    case "INELIGIBLE_APPROVER":
+    case "SELF_APPROVAL":
+      return "this review does not count";
+    case "SOAK_NOT_MET":
+      return "wait for the soak time";
+    case "OUTSIDE_PROMOTION_WINDOW":
+    case "WINDOW_BYPASSED":
+      return "mind the promotion window";
     default: {
       const never: never = code;
       return never;
@@ -313,6 +334,37 @@ function tryPlan(request: SyncRequest | string): SyncPlan | string {
 }
 const outcome: SyncPlan | string = tryPlan("{not json");
 
+// ---- Gates ----------------------------------------------------------------------------------
+const weekdays: Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const officeHours: WeeklyWindow = { days: ["mon", "tue", "wed", "thu"], from: "09:00", to: "17:00" };
+const freeze: DenyWindow = { from: "2026-12-20T00:00:00+01:00", to: "2027-01-07T00:00:00+01:00", reason: "year-end freeze" };
+const fridays: DenyWindow = { days: ["fri"], from: "12:00", to: "00:00", reason: "no Friday afternoon deploys" };
+const rome: PromotionWindows = { timeZone: "Europe/Rome", allow: [officeHours], deny: [freeze, fridays] };
+const productionGate: Gate = { approvals: { required: 1, roles: ["admin", "devops"] }, minSoak: "PT24H", windows: rome, hotfixBypassesWindows: true };
+const gated = new PromotionRules({ ...policy, gates: { uat: { approvals: { required: 2, roles: ["business"] } }, production: productionGate } });
+const normalisedGates = gated.policy.gates?.["production"]?.hotfixBypassesWindows;
+const preview: SyncPlan = gated.planSync({ actor: dana, from: "dev", to: "staging", source });
+const review: Approval = { actor: ada, environment: "staging", fingerprint: preview.fingerprint, decision: "approve", at: "2026-11-24T10:00:00+01:00", comment: "ok" };
+const gateFields: GateFields = { approvals: [review], now: "2026-11-24T09:00:00Z", sourceSince: "2026-11-23T09:00:00Z" };
+const gatedPlan: SyncPlan = gated.planSync({ actor: dana, from: "dev", to: "staging", source, ...gateFields });
+const gatedPublish: PublishPlan = gated.planPublish({ actor: ada, workspace: source, hotfix, now: "2026-11-28T20:00:00Z", approvals: [review] });
+function gateLines(answer: GateAnswer | null): string[] {
+  if (answer === null) return ["no gate"];
+  const lines: string[] = [answer.environment];
+  if (answer.approvals) {
+    const { required, roles, counted, missing, rejected, notCounted } = answer.approvals;
+    const why: UncountedCode[] = notCounted.map((entry) => entry.code);
+    lines.push(`${counted.length}/${required} from ${roles.join("|")}, ${missing} missing, ${rejected.length} rejected, ${why.join(",")}`);
+  }
+  if (answer.soak) lines.push(`${answer.soak.required} since ${answer.soak.since} met at ${answer.soak.metAt}: ${answer.soak.met}`);
+  if (answer.window) {
+    const next: string | undefined = answer.window.nextAllowedAt;
+    lines.push(`${answer.window.open} ${answer.window.timeZone} ${next ?? ""} ${answer.window.reason ?? ""} ${answer.window.bypassed} ${answer.tzdb ?? ""}`);
+  }
+  return lines;
+}
+const gateReport = [...gateLines(gatedPlan.gates), ...gateLines(gatedPublish.gates), gatedPlan.audit.approvers?.join(",") ?? "", weekdays, normalisedGates];
+
 // ---- Life cycle -----------------------------------------------------------------------------
 const shortLived = new PromotionRules(defaultPolicy());
 shortLived.free();
@@ -337,5 +389,5 @@ export const used = [
   fromText, kept, modifiedFields, counts, localChanged, added, unchanged, described, environments, itsPolicy,
   policyDigest, afterProduction, allowed, editChanges, editAudit, agentFingerprints, planFields, syncedPayload,
   syncPatch, mode, liveChanges, publishedFingerprint, outcome, inTheBrowser, payloadDiff, fromPayload, allKinds,
-  chainFields, versionControl,
+  chainFields, versionControl, gateReport,
 ];

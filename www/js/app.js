@@ -2,6 +2,7 @@
 // an import map names "promotion-rules/web" → /pkg/web.js, then `await init()`.
 import init, { PromotionRules, defaultPolicy, fingerprint, filterContent, diffWorkspaces, verifyAuditChain } from "promotion-rules/web";
 import { h, clear, icon, plural } from "./dom.js";
+import { gateSummary } from "./gates.js";
 import { actionButton } from "./components.js";
 import { EngineWorker } from "./engine.js";
 import {
@@ -346,6 +347,7 @@ function envCard(env, index, app) {
     { class: `env-card${isSource ? " is-source" : ""}${isTarget ? " is-target" : ""}`, "data-env": env, "aria-label": `${envLabel(env)}, step ${index + 1} of ${state.chain.length}` },
     h("div", { class: "env-head" }, h("h3", { class: "env-name" }, h("span", { class: "env-step", "aria-hidden": "true" }, String(index + 1)), envLabel(env)), tags),
     h("p", { class: "env-role" }, roles.length ? `Owners: ${roles.join(", ")}` : "No role acts here"),
+    gateSummary(env),
     counts,
     meta,
     you,

@@ -195,6 +195,7 @@ function renderEditor(full = true) {
       h("button", { type: "button", class: "btn", onClick: () => loadPolicy(null, "default policy") }, "Default policy"),
       h("button", { type: "button", class: "btn", id: "policy-sample-sod", onClick: () => loadPolicy("/samples/policy-separation-of-duties.json", "sample: separation of duties") }, "Sample: separation of duties"),
       h("button", { type: "button", class: "btn", id: "policy-sample-short", onClick: () => loadPolicy("/samples/policy-three-environments.json", "sample: 3-environment chain") }, "Sample: 3 environments"),
+      h("button", { type: "button", class: "btn", id: "policy-sample-gates", onClick: () => loadPolicy("/samples/policy-gates.json", "sample: gates") }, "Sample: gates"),
     );
   } else if (type === "ws") {
     extra.push(h("button", { type: "button", class: "btn", onClick: () => resetWorkspace(env) }, "Reset to sample"));
@@ -425,9 +426,12 @@ function resetSession() {
   state.live = clone(state.samples.production);
   state.liveOrigin = "release 1, as it is live (sample)";
   state.hotfixes = [];
+  state.approvals = [];
+  state.now = "";
+  state.since = {};
   drafts.clear();
   feedback.clear();
-  emit("workspace", "base", "live", "hotfixes");
+  emit("workspace", "base", "live", "hotfixes", "gates");
   app.selectSync(state.chain[0], state.chain[1]);
   renderEditor();
   toast("Started over: every workspace is back to its sample; no base, no hotfix.");

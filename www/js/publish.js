@@ -1,5 +1,6 @@
 // Publish and hotfix: planPublish in the worker (go-live or hotfix), the hotfix records and their
 // instruction to recreate them in the first environment.
+import { gatePanel, nowControl, withGateFields } from "./gates.js";
 import { h, clear, icon, n, fmtTime, plural, toast, debounce } from "./dom.js";
 import { actionButton, banner, issueList, showInspector, changeSet, fingerprints, exportButtons, errorBox, callout, suggestPeople } from "./components.js";
 import { rememberVersion } from "./rollback.js";
@@ -113,8 +114,8 @@ export function initPublish(panel, appContext) {
     els.records,
   );
   renderMode();
-  on(["policy", "workspace", "base", "live"], renderContext);
-  on(["policy", "actor", "workspace", "base", "live", "publish", "log"], replan);
+  on(["policy", "workspace", "base", "live", "gates"], renderContext);
+  on(["policy", "actor", "workspace", "base", "live", "publish", "gates", "log"], replan);
   on(["policy", "hotfixes", "workspace", "actor"], renderRecords);
 }
 
@@ -147,6 +148,7 @@ function renderContext() {
       h("span", { class: "small muted" }, base ? state.baseOrigin[env] : "Without a base the engine cannot tell a go-live from a hotfix."),
       h("div", { class: "row" }, h("button", { type: "button", class: "link-btn", onClick: () => app.openData(`base:${env}`) }, "Load or paste…")),
     ),
+    state.policy?.gates?.[env] ? nowControl("publish-now") : null,
   );
 }
 
@@ -186,6 +188,7 @@ async function replan() {
   const request = { actor: clone(state.actor), workspace: state.workspaces[env], live: state.live };
   if (state.bases[env]) request.base = state.bases[env];
   if (mode === "hotfix") request.hotfix = { reason };
+  withGateFields(request);
   chained(request);
   setBusy(true);
   const answer = await app.engine.run("publish", "planPublish", state.policyText, JSON.stringify(request));
@@ -255,6 +258,7 @@ function render() {
       idPrefix: "publish-issue",
       extra: (issue) => (issue.code === "FORBIDDEN" ? suggestPeople(request.hotfix ? "hotfix" : "publish", prod(), app.actAs) : null),
     }),
+    gatePanel(plan, { id: "publish-gate" }),
     inspector,
     hotfixes,
     h(

@@ -4,6 +4,7 @@ import { h, clear, icon, n, fmtTime, toast } from "./dom.js";
 import { actionButton, banner, issueList, showInspector, changeSet, errorBox } from "./components.js";
 import { state, on, emit, clone, chained, actorProblem, envLabel, record, PROMOTED, keyOf } from "./state.js";
 import { parsePointer } from "./json.js";
+import { gatePanel, withGateFields } from "./gates.js";
 
 let app;
 let els;
@@ -54,7 +55,7 @@ export function initRollback(panel, appContext) {
   );
   panel.append(els.card);
   on(["versions", "policy", "workspace", "live", "rollback"], renderVersions);
-  on(["rollback", "policy", "actor", "workspace", "base", "versions", "log"], replan);
+  on(["rollback", "policy", "actor", "workspace", "base", "versions", "log", "gates"], replan);
 }
 
 function renderVersions() {
@@ -104,6 +105,7 @@ async function replan() {
   const request = { actor: clone(state.actor), environment: env, workspace: state.workspaces[env], version: version.workspace };
   if (state.bases[env]) request.base = state.bases[env];
   if (acknowledge.length) request.acknowledge = [...acknowledge];
+  withGateFields(request); // the environment's gate judges a rollback too
   chained(request);
   els.result.classList.add("stale");
   const answer = await app.engine.run("rollback", "planRollback", state.policyText, JSON.stringify(request));
@@ -167,6 +169,7 @@ function render() {
     }),
     issueList(plan, { request, onShow: (path) => showInspector(inspector, request, path, "Rollback request"), extra, idPrefix: "rollback-issue" }),
     inspector,
+    gatePanel(plan, { id: "rollback-gate" }),
     changeSet(plan.changes, {
       before: request.workspace,
       after: plan.payload,

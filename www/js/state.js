@@ -69,6 +69,9 @@ export const state = {
   log: [], // audit records of applied actions, newest first: the audit chain (each links to the one before)
   versions: [], // production versions published since the page was opened: { at, by, mode, workspace, fingerprint }
   actor: { id: "dana", roles: ["developer"] },
+  approvals: [], // reviews given in this session (gates), oldest first
+  now: "", // what-if instant for the gates ("" = the browser's clock)
+  since: {}, // env -> when it received its current content (RFC 3339)
   sync: { from: "dev", to: "test", acknowledge: [], select: null, closure: "pull" },
 };
 

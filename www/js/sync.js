@@ -13,6 +13,7 @@ import {
   errorBox,
   suggestPeople,
 } from "./components.js";
+import { gatePanel, nowControl, withGateFields } from "./gates.js";
 import { state, on, emit, clone, chained, actorProblem, nextEnv, prevEnv, summarize, envLabel, record, rolesActingIn, PROMOTED, KIND_LABEL, LOCAL, keyOf } from "./state.js";
 
 let app;
@@ -72,8 +73,8 @@ export function initSync(panel, appContext) {
     els.result,
   );
   on(["policy"], fillSelects);
-  on(["policy", "sync", "workspace", "base"], renderInputs);
-  on(["policy", "actor", "sync", "workspace", "base", "log"], replan);
+  on(["policy", "sync", "workspace", "base", "gates"], renderInputs);
+  on(["policy", "actor", "sync", "workspace", "base", "gates", "log"], replan);
 }
 
 function fillSelects() {
@@ -126,6 +127,7 @@ function renderInputs() {
         base ? h("button", { type: "button", class: "link-btn", onClick: () => setBase(to, null, "") }, "Remove") : null,
       ),
     ),
+    state.policy?.gates?.[to] ? nowControl("sync-now") : null,
   );
   clear(
     els.ack,
@@ -166,7 +168,7 @@ function setBase(env, manifest, origin) {
 async function recordBase(env) {
   const prev = prevEnv(env);
   if (!prev) return toast(`${envLabel(env)} is the first environment: nothing syncs into it, so it has no base.`);
-  const request = { actor: { id: state.actor.id || "preview", roles: [] }, from: prev, to: env, source: state.workspaces[env], target: state.workspaces[env] };
+  const request = withGateFields({ actor: { id: state.actor.id || "preview", roles: [] }, from: prev, to: env, source: state.workspaces[env], target: state.workspaces[env] }, { source: prev });
   const answer = await app.engine.run(`base:${env}`, "planSync", state.policyText, JSON.stringify(request));
   if (answer.stale) return;
   if (answer.error) return toast(`Could not compute the manifest: ${answer.error.message}`);
@@ -196,6 +198,7 @@ async function replan() {
   const request = { actor: clone(state.actor), from, to, source: state.workspaces[from], target: state.workspaces[to] };
   if (state.bases[to]) request.base = state.bases[to];
   if (acknowledge.length) request.acknowledge = [...acknowledge];
+  withGateFields(request, { source: from });
   chained(request);
   setBusy(true);
   // A selective sync picks among what the full sync would change: plan that too, for the list.
@@ -447,6 +450,7 @@ function render() {
       current.ms !== undefined ? `Computed in ${Math.round(current.ms)} ms, off the main thread.` : "",
     ),
     issueList(plan, { request, onShow, extra, idPrefix: "sync-issue" }),
+    gatePanel(plan, { id: "sync-gate" }),
     inspector,
     h(
       "div",
@@ -488,6 +492,7 @@ function applySync() {
   state.workspaces[to] = next;
   state.origin[to] = `synced from ${envLabel(plan.from)} by ${request.actor.id} at ${when}`;
   state.bases[to] = clone(plan.manifest);
+  state.since[to] = request.now;
   state.baseOrigin[to] = `manifest of sync ${envLabel(plan.from)} → ${envLabel(to)} (${when})`;
   const selected = plan.selection ? `selective (${plan.selection.requested.length} selected, ${plan.selection.pulledIn.length} pulled in): ` : "";
   record(plan.audit, { summary: `${selected}${plan.changes.summary.added} added, ${plan.changes.summary.modified} modified, ${plan.changes.summary.removed} removed` });
