@@ -352,7 +352,7 @@ test("a forbidden actor: buttons disabled with the reason from authorize, FORBID
   await expectText(page.locator('[data-env="test"]'), /Workspace: sample/, "nothing applied");
   // quinn's own step is available, and publish is not.
   assert.equal(await page.locator("#sync-test").getAttribute("aria-disabled"), null);
-  await expectText(page.locator('[data-env="production"] .reason'), /does not grant publish in production/, "publish reason");
+  await expectText(page.locator("#publish-production + .reason"), /does not grant publish in production/, "publish reason");
   await shot(page, "10-forbidden-actor");
   // Keyboard: quinn's own step, from the pipeline, with Enter.
   await page.focus("#sync-test");
@@ -606,5 +606,111 @@ test("gates: a quorum bound to the plan, stale after an edit in DEV, a rejection
     assert.ok((await codes(page, "#publish-result", "violation")).includes("OUTSIDE_PROMOTION_WINDOW"));
   });
 
+  await assertClean(page);
+});
+
+// ---- Version control (issue 12): selective sync, rollback, the audit chain ----
+
+test("selective sync: dana ticks the billing agent only; what it uses is pulled in and explained", async (t) => {
+  const page = await openApp(t);
+  await page.check("#sync-selective");
+  await expectText(page.locator("#sync-selection"), /0 selected/, "nothing selected yet");
+  await expectText(page.locator("#sync-changes .summary-pills"), /0\s*added.*0\s*modified.*0\s*removed/s, "nothing selected: nothing changes");
+  await page.locator('#sync-picks [data-item="agents/billing-agent"] input').check();
+  await expectText(page.locator("#sync-selection"), /1 selected, 4 pulled in as dependencies/, "dependencies pulled in");
+  await expectText(page.locator('#sync-picks [data-item="workflows/wf-payment-arrangement"][data-pulled]'), /pulled in with agents\/billing-agent/, "why the workflow comes along");
+  await expectText(page.locator('#sync-picks [data-item="integrations/ticketing-webhook"][data-pulled]'), /pulled in with workflows\/wf-payment-arrangement/, "transitively");
+  assert.equal(await page.locator('#sync-picks [data-item="workflows/wf-payment-arrangement"] input').isDisabled(), true, "a pulled-in item cannot be unticked");
+  assert.equal(await page.locator('#sync-picks [data-item="knowledgeBase/kb-legacy-dsl-plans"] input').isChecked(), false);
+  await expectText(page.locator("#sync-banner"), /Allowed: dana may sync DEV → TEST/, "selective plan allowed");
+  assert.equal(await page.locator('#sync-changes [data-kind="knowledgeBase"] [data-change="removed"]').count(), 0, "the unselected removal does not travel");
+  await expectText(page.locator('#sync-changes [data-kind="workflows"] [data-change="added"]'), /wf-payment-arrangement/, "the pulled-in workflow travels");
+  await shot(page, "23-selective-sync");
+  // closure: refuse — the dependencies are violations instead.
+  await page.check("#sync-closure-refuse");
+  await expectText(page.locator("#sync-banner"), /Blocked: this sync DEV → TEST/, "refused dependencies");
+  assert.ok((await codes(page, "#sync-result", "violation")).includes("DEPENDENCY_NOT_SELECTED"));
+  await page.uncheck("#sync-closure-refuse");
+  await expectText(page.locator("#sync-banner"), /Allowed/, "pull again");
+  await page.click("#apply-sync");
+  await expectText(page.locator("#sync-applied"), /Applied DEV → TEST/, "applied");
+  await page.click("#tab-activity");
+  await expectText(page.locator("#activity-table tbody"), /selective \(1 selected, 4 pulled in\)/, "the audit log says it was selective");
+  await assertClean(page);
+});
+
+test("roll back production: the versions published since the page opened, previewed like a sync, a hotfix protected", async (t) => {
+  const page = await openApp(t);
+  // omar syncs STAGING → PRODUCTION (production gets a base) and takes it live: version 2.
+  await actAs(page, "omar");
+  await page.selectOption("#sync-from", "staging");
+  await expectText(page.locator("#sync-banner"), /Allowed: omar may sync STAGING → PRODUCTION/, "omar's sync");
+  await page.click("#apply-sync");
+  await expectText(page.locator("#sync-applied"), /Applied STAGING → PRODUCTION/, "applied");
+  await page.click("#tab-publish");
+  await expectText(page.locator("#publish-banner"), /Allowed: go-live by omar/, "go-live preview");
+  await page.click("#publish-button");
+  await expectText(page.locator("#publish-done"), /Published PRODUCTION \(go-live\)/, "version 2 live");
+  // ada hot-fixes production in place and publishes it: version 3.
+  await actAs(page, "ada");
+  await page.click("#edit-in-place");
+  await page.selectOption("#edit-item", "triage-agent");
+  await page.selectOption("#edit-field", "tone");
+  await page.fill("#edit-value", "warm");
+  await page.fill("#edit-reason", "Soften the tone today.");
+  await page.click("#edit-set");
+  await expectText(page.locator("#edit-banner"), /Allowed: ada may make this edit in PRODUCTION \(hotfix\)/, "hotfix edit");
+  await page.click("#edit-save");
+  await page.click("#goto-publish-hotfix");
+  await expectText(page.locator("#publish-banner"), /Allowed: hotfix by ada/, "hotfix preview");
+  await page.click("#publish-button");
+  await expectText(page.locator("#publish-done"), /Published PRODUCTION \(hotfix\)/, "version 3 live");
+  // The production card's Roll back lists the three versions.
+  await page.click("#tab-sync");
+  await expectText(page.locator("#rollback-production"), /Roll back… \(3 versions\)/, "the card's action");
+  await page.click("#rollback-production");
+  assert.equal(await page.locator("#tab-publish").getAttribute("aria-selected"), "true");
+  assert.equal(await page.locator('#rollback-versions [data-version]').count(), 3);
+  await expectText(page.locator('#rollback-versions [data-version="2"]'), /Version 3 \(live now\).*hotfix published by ada/s, "version 3");
+  await page.check("#rollback-version-1");
+  await expectText(page.locator("#rollback-banner"), /Blocked: this rollback of PRODUCTION cannot be applied/, "the hotfix is protected");
+  assert.deepEqual(await codes(page, "#rollback-result", "violation"), ["WOULD_REVERT_HOTFIX"]);
+  await expectText(page.locator('#rollback-changes details[data-id="triage-agent"]'), /tone.*warm/s, "the preview shows the tone going back");
+  await shot(page, "24-rollback-warned");
+  await page.click('[data-rollback-acknowledge="agents/triage-agent"]');
+  await expectText(page.locator("#rollback-banner"), /Allowed: ada may roll PRODUCTION back to version 2/, "acknowledged");
+  assert.deepEqual(await codes(page, "#rollback-result", "warning"), ["WOULD_REVERT_HOTFIX"]);
+  await page.click("#apply-rollback");
+  await expectText(page.locator("#rollback-applied"), /Rolled PRODUCTION back to version 2/, "applied");
+  await expectText(page.locator('[data-env="production"]'), /rolled back to version 2 by ada/, "production card");
+  // dana may not roll back: the card's button says why.
+  await actAs(page, "dana");
+  await expectText(page.locator("#rollback-production + .reason"), /does not grant rollback in production; ask someone with one of the roles admin, devops/, "reason");
+  assert.equal(await page.locator("#rollback-production").getAttribute("aria-disabled"), "true");
+  await page.click("#tab-activity");
+  await expectText(page.locator("#activity-table tbody"), /workspace\.rollback/, "the rollback's audit record");
+  await assertClean(page);
+});
+
+test("the Activity log is an audit chain: Verify shows it intact, and broken after tampering", async (t) => {
+  const page = await openApp(t);
+  await page.click("#apply-sync");
+  await expectText(page.locator("#sync-applied"), /Applied DEV → TEST/, "first record");
+  await actAs(page, "quinn");
+  await expectText(page.locator("#sync-banner"), /Allowed: quinn may sync TEST → UAT/, "quinn's step");
+  await page.click("#apply-sync");
+  await expectText(page.locator("#sync-applied"), /Applied TEST → UAT/, "second record");
+  await page.click("#tab-activity");
+  await expectText(page.locator('#activity-table tr[data-index="0"]'), /— \(first\)/, "the first record starts the chain");
+  await expectText(page.locator('#activity-table tr[data-index="1"]'), /sha256:[0-9a-f]{12}…/, "the second names the first");
+  await page.click("#verify-chain");
+  await expectText(page.locator("#chain-verdict"), /Chain intact: 2 records\. Head sha256:[0-9a-f]{64}/, "intact");
+  await shot(page, "25-audit-chain-intact");
+  await page.click("#tamper-chain");
+  assert.equal(await page.locator("#chain-verdict").count(), 0, "a changed log clears the last verdict");
+  await page.click("#verify-chain");
+  await expectText(page.locator("#chain-verdict"), /Chain broken at record 2 of 2/, "broken");
+  assert.equal(await page.locator('#activity-table tr.broken').getAttribute("data-index"), "1");
+  await shot(page, "26-audit-chain-broken");
   await assertClean(page);
 });

@@ -507,7 +507,7 @@ fn hotfix(u: &mut Unstructured<'_>) -> Result<Value> {
     })
 }
 
-/// `{ actor, from, to, source, target?, base?, acknowledge? }`.
+/// `{ actor, from, to, source, target?, base?, acknowledge?, select?, closure?, previousAudit? }`.
 pub fn sync_request(u: &mut Unstructured<'_>) -> Result<Value> {
     let source = workspace(u)?;
     let mut map = Map::new();
@@ -537,6 +537,18 @@ pub fn sync_request(u: &mut Unstructured<'_>) -> Result<Value> {
     }
     if u.ratio(1, 3)? {
         map.insert("acknowledge".into(), acknowledge(u)?);
+    }
+    // A selective sync (kind/id entries of either side, or of neither: bad input), its closure,
+    // and the link of the audit chain.
+    if u.ratio(1, 3)? {
+        map.insert("select".into(), acknowledge(u)?);
+        if u.arbitrary()? {
+            map.insert("closure".into(), Value::String(pick(u, &["pull", "refuse", "all"])?.into()));
+        }
+    }
+    if u.ratio(1, 8)? {
+        let previous = if u.ratio(7, 8)? { format!("sha256:{}", "a".repeat(64)) } else { "sha256:A".into() };
+        map.insert("previousAudit".into(), Value::String(previous));
     }
     // The payload's fingerprint is the source's promoted content, mostly: a good guess at what
     // reviewers approved.

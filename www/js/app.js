@@ -1,6 +1,6 @@
 // The release preview app. It uses the npm package `promotion-rules` exactly as a user's front end would:
 // an import map names "promotion-rules/web" → /pkg/web.js, then `await init()`.
-import init, { PromotionRules, defaultPolicy, fingerprint, filterContent, diffWorkspaces } from "promotion-rules/web";
+import init, { PromotionRules, defaultPolicy, fingerprint, filterContent, diffWorkspaces, verifyAuditChain } from "promotion-rules/web";
 import { h, clear, icon, plural } from "./dom.js";
 import { gateSummary } from "./gates.js";
 import { actionButton } from "./components.js";
@@ -28,12 +28,13 @@ import { initPublish } from "./publish.js";
 import { initEdit, openEdit } from "./edit.js";
 import { initData } from "./data.js";
 import { initActivity } from "./activity.js";
+import { initRollback, openRollback, rememberVersion } from "./rollback.js";
 
 const $ = (id) => document.getElementById(id);
 
 export async function start() {
   await init();
-  state.mod = { PromotionRules, defaultPolicy, fingerprint, filterContent, diffWorkspaces };
+  state.mod = { PromotionRules, defaultPolicy, fingerprint, filterContent, diffWorkspaces, verifyAuditChain };
   state.rules = new PromotionRules();
   state.policy = state.rules.policy;
   state.policyText = JSON.stringify(state.policy);
@@ -58,12 +59,24 @@ export async function start() {
   state.liveOrigin = "release 1, as it is live (sample)";
 
   const engine = new EngineWorker("/js/worker.js");
-  const app = { engine, showTab, onShow, openEdit: (opts) => openEdit(opts), selectSync: (from, to) => selectSync(from, to) };
+  const app = {
+    engine,
+    showTab,
+    onShow,
+    openEdit: (opts) => openEdit(opts),
+    selectSync: (from, to) => selectSync(from, to),
+    openRollback: (index) => {
+      showTab("publish");
+      openRollback(index);
+    },
+  };
 
   initActor(app);
   initTabs();
   initSync($("panel-sync"), app);
   initPublish($("panel-publish"), app);
+  initRollback($("panel-publish"), app);
+  rememberVersion({ label: "live when the page was opened", workspace: state.live });
   initEdit($("panel-edit"), app);
   initData($("panel-data"), app);
   initActivity($("panel-activity"));
@@ -213,7 +226,7 @@ function initPipeline(app) {
     );
     clear(list, state.chain.map((env, i) => envCard(env, i, app)));
   };
-  on(["policy", "actor", "workspace", "base", "sync", "live", "hotfixes", "drift"], render);
+  on(["policy", "actor", "workspace", "base", "sync", "live", "hotfixes", "drift", "versions"], render);
 }
 
 function envCard(env, index, app) {
@@ -305,6 +318,18 @@ function envCard(env, index, app) {
         reason: d.violations[0]?.message,
         id: `publish-${env}`,
         onClick: () => app.showTab("publish", { focus: true }),
+      }),
+    );
+    const r = authorize("rollback", env);
+    actions.append(
+      actionButton({
+        label: `Roll back… (${plural(state.versions.length, "version")})`,
+        iconName: "arrow",
+        small: true,
+        allowed: r.allowed,
+        reason: r.violations[0]?.message,
+        id: `rollback-${env}`,
+        onClick: () => app.openRollback(),
       }),
     );
   }

@@ -3,7 +3,7 @@
 import { h, clear, icon, n, fmtTime, toast } from "./dom.js";
 import { lineColumnOf, offsetOf } from "./json.js";
 import { actionButton, banner, issueList, showInspector, changeSet, errorBox } from "./components.js";
-import { state, on, emit, clone, actorProblem, envLabel, record, keyOf, itemTitle, PROMOTED, KIND_LABEL } from "./state.js";
+import { state, on, emit, clone, chained, actorProblem, envLabel, record, keyOf, itemTitle, PROMOTED, KIND_LABEL } from "./state.js";
 import { setHotfixReason } from "./publish.js";
 
 let app;
@@ -214,7 +214,7 @@ export function initEdit(panel, appContext) {
     fillSelectors();
     if (!drafts.has(draftKey())) refreshDraftText();
   });
-  on(["actor", "workspace", "policy"], () => markStale(false));
+  on(["actor", "workspace", "policy", "log"], () => markStale(false));
   renderHotfix();
 }
 
@@ -354,7 +354,7 @@ async function check() {
   if (index >= 0) list[index] = item;
   else list.push(item);
   after[sel.kind] = list;
-  const request = { actor: clone(state.actor), environment: sel.env, before, after };
+  const request = chained({ actor: clone(state.actor), environment: sel.env, before, after });
   if (els.hotfix.checked) {
     const reason = els.reason.value.trim();
     if (!reason) {

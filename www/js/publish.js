@@ -3,7 +3,8 @@
 import { gatePanel, nowControl, withGateFields } from "./gates.js";
 import { h, clear, icon, n, fmtTime, plural, toast, debounce } from "./dom.js";
 import { actionButton, banner, issueList, showInspector, changeSet, fingerprints, exportButtons, errorBox, callout, suggestPeople } from "./components.js";
-import { state, on, emit, clone, actorProblem, envLabel, record, findItem, itemTitle } from "./state.js";
+import { rememberVersion } from "./rollback.js";
+import { state, on, emit, clone, chained, actorProblem, envLabel, record, findItem, itemTitle } from "./state.js";
 
 let app;
 let els;
@@ -114,7 +115,7 @@ export function initPublish(panel, appContext) {
   );
   renderMode();
   on(["policy", "workspace", "base", "live", "gates"], renderContext);
-  on(["policy", "actor", "workspace", "base", "live", "publish", "gates"], replan);
+  on(["policy", "actor", "workspace", "base", "live", "publish", "gates", "log"], replan);
   on(["policy", "hotfixes", "workspace", "actor"], renderRecords);
 }
 
@@ -188,6 +189,7 @@ async function replan() {
   if (state.bases[env]) request.base = state.bases[env];
   if (mode === "hotfix") request.hotfix = { reason };
   withGateFields(request);
+  chained(request);
   setBusy(true);
   const answer = await app.engine.run("publish", "planPublish", state.policyText, JSON.stringify(request));
   if (answer.stale) return;
@@ -378,6 +380,7 @@ function doPublish() {
   state.live = clone(request.workspace);
   state.liveOrigin = `${plan.mode === "hotfix" ? "hotfix" : "go-live"} published by ${request.actor.id} at ${fmtTime(when)}`;
   for (const x of plan.hotfixes) state.hotfixes.push({ ...x, by: request.actor.id, at: when });
+  rememberVersion({ label: `${plan.mode === "hotfix" ? "hotfix" : "go-live"} published by ${request.actor.id}`, workspace: request.workspace, at: when });
   record(plan.audit, { summary: plan.mode === "hotfix" ? `hotfix: ${plan.hotfixes.map((x) => `${x.kind}/${x.id}`).join(", ")}` : "go-live" });
   notice = h(
     "div",

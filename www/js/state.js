@@ -34,8 +34,9 @@ export const ACTION_LABEL = {
   sync: "sync",
   publish: "publish",
   hotfix: "hotfix",
+  rollback: "roll back",
 };
-export const ACTIONS = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix"];
+export const ACTIONS = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix", "rollback"];
 
 /** The people of the sample story (www/samples/README.md). */
 export const PEOPLE = [
@@ -65,12 +66,13 @@ export const state = {
   liveOrigin: "",
   drift: {}, // env -> [{kind, id, how}] against its base
   hotfixes: [], // published hotfix records
-  log: [], // audit records of applied actions
+  log: [], // audit records of applied actions, newest first: the audit chain (each links to the one before)
+  versions: [], // production versions published since the page was opened: { at, by, mode, workspace, fingerprint }
   actor: { id: "dana", roles: ["developer"] },
   approvals: [], // reviews given in this session (gates), oldest first
   now: "", // what-if instant for the gates ("" = the browser's clock)
   since: {}, // env -> when it received its current content (RFC 3339)
-  sync: { from: "dev", to: "test", acknowledge: [] },
+  sync: { from: "dev", to: "test", acknowledge: [], select: null, closure: "pull" },
 };
 
 const listeners = [];
@@ -153,9 +155,22 @@ export function summarize(workspace) {
   return { promoted, local, unknown, localTotal: Object.values(local).reduce((a, b) => a + b, 0) };
 }
 
+/** Stores an applied plan's audit record (with the time and a summary) at the head of the log. */
 export function record(audit, extra = {}) {
-  state.log.unshift({ at: new Date(), ...audit, ...extra });
+  state.log.unshift({ ...audit, at: new Date().toISOString(), ...extra });
   emit("log");
+}
+
+/** The fingerprint of the newest stored audit record: what the next request sends as previousAudit. */
+export function auditHead() {
+  return state.log.length ? state.mod.fingerprint(state.log[0]) : undefined;
+}
+
+/** The request with `previousAudit` set to the head of the log, so that its audit record links to it. */
+export function chained(request) {
+  const head = auditHead();
+  if (head) request.previousAudit = head;
+  return request;
 }
 
 /** Roles of the policy that hold any action in env. */

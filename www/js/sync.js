@@ -14,7 +14,7 @@ import {
   suggestPeople,
 } from "./components.js";
 import { gatePanel, nowControl, withGateFields } from "./gates.js";
-import { state, on, emit, clone, actorProblem, nextEnv, prevEnv, summarize, envLabel, record, rolesActingIn, PROMOTED, KIND_LABEL, LOCAL, keyOf } from "./state.js";
+import { state, on, emit, clone, chained, actorProblem, nextEnv, prevEnv, summarize, envLabel, record, rolesActingIn, PROMOTED, KIND_LABEL, LOCAL, keyOf } from "./state.js";
 
 let app;
 let els;
@@ -22,7 +22,8 @@ let current = null; // { plan, request }
 let notice = null; // message after an applied sync
 
 export function selectSync(from, to) {
-  state.sync = { from, to, acknowledge: from === state.sync.from && to === state.sync.to ? state.sync.acknowledge : [] };
+  const same = from === state.sync.from && to === state.sync.to;
+  state.sync = same ? { ...state.sync, from, to } : { from, to, acknowledge: [], select: null, closure: "pull" };
   notice = null;
   emit("sync");
 }
@@ -73,7 +74,7 @@ export function initSync(panel, appContext) {
   );
   on(["policy"], fillSelects);
   on(["policy", "sync", "workspace", "base", "gates"], renderInputs);
-  on(["policy", "actor", "sync", "workspace", "base", "gates"], replan);
+  on(["policy", "actor", "sync", "workspace", "base", "gates", "log"], replan);
 }
 
 function fillSelects() {
@@ -81,7 +82,7 @@ function fillSelects() {
     clear(select, state.chain.map((env) => h("option", { value: env }, envLabel(env))));
   }
   if (!state.chain.includes(state.sync.from) || !state.chain.includes(state.sync.to)) {
-    state.sync = { from: state.chain[0], to: state.chain[1], acknowledge: [] };
+    state.sync = { from: state.chain[0], to: state.chain[1], acknowledge: [], select: null, closure: "pull" };
     emit("sync");
   }
 }
@@ -187,7 +188,7 @@ function setBusy(busy) {
 }
 
 async function replan() {
-  const { from, to, acknowledge } = state.sync;
+  const { from, to, acknowledge, select, closure } = state.sync;
   renderNotice();
   const problem = actorProblem();
   if (problem) {
@@ -198,7 +199,17 @@ async function replan() {
   if (state.bases[to]) request.base = state.bases[to];
   if (acknowledge.length) request.acknowledge = [...acknowledge];
   withGateFields(request, { source: from });
+  chained(request);
   setBusy(true);
+  // A selective sync picks among what the full sync would change: plan that too, for the list.
+  let candidates = null;
+  if (select) {
+    const full = await app.engine.run("sync-full", "planSync", state.policyText, JSON.stringify(request));
+    if (full.stale) return;
+    candidates = full.result ? changedItems(full.result.changes) : [];
+    request.select = [...select];
+    if (closure === "refuse") request.closure = "refuse";
+  }
   const answer = await app.engine.run("sync", "planSync", state.policyText, JSON.stringify(request));
   if (answer.stale) return;
   setBusy(false);
@@ -207,8 +218,85 @@ async function replan() {
     clear(els.result, errorBox(answer.error, { title: answer.error.code ? "The request was refused as bad input" : "The rules engine could not answer (is pkg/ being rebuilt? reload the page)" }));
     return;
   }
-  current = { plan: answer.result, request, ms: answer.ms };
+  current = { plan: answer.result, request, ms: answer.ms, candidates: candidates ?? changedItems(answer.result.changes) };
   render();
+}
+
+/** Every item a change set adds, modifies or removes: `{ item: "kind/id", how }`. */
+function changedItems(changes) {
+  const items = [];
+  for (const kind of PROMOTED) {
+    const k = changes.kinds?.[kind];
+    if (!k) continue;
+    for (const id of k.added) items.push({ item: `${kind}/${id}`, how: "added" });
+    for (const m of k.modified) items.push({ item: `${kind}/${m.id}`, how: "modified" });
+    for (const id of k.removed) items.push({ item: `${kind}/${id}`, how: "removed" });
+  }
+  return items;
+}
+
+/** The checkboxes of a selective sync: what to promote, and what the engine pulled in (and why). */
+function selectionCard(plan, candidates) {
+  const { select, closure } = state.sync;
+  const selective = select !== null;
+  const pulled = new Map((plan.selection?.pulledIn ?? []).map((p) => [p.item, p.because]));
+  const set = (next) => {
+    state.sync = { ...state.sync, ...next };
+    emit("sync");
+  };
+  const toggle = h("input", {
+    type: "checkbox",
+    id: "sync-selective",
+    checked: selective,
+    onChange: (e) => set({ select: e.target.checked ? [] : null, closure: "pull" }),
+  });
+  const refuse = h("input", {
+    type: "checkbox",
+    id: "sync-closure-refuse",
+    checked: closure === "refuse",
+    disabled: !selective,
+    onChange: (e) => set({ closure: e.target.checked ? "refuse" : "pull" }),
+  });
+  const rows = candidates.map(({ item, how }, i) => {
+    const requested = selective && select.includes(item);
+    const because = pulled.get(item);
+    const id = `sync-pick-${i}`;
+    const box = h("input", {
+      type: "checkbox",
+      id,
+      checked: !selective || requested || because !== undefined,
+      disabled: !selective || because !== undefined,
+      onChange: (e) => set({ select: e.target.checked ? [...select, item] : select.filter((x) => x !== item) }),
+    });
+    return h(
+      "li",
+      { "data-item": item, "data-pulled": because === undefined ? null : "true", "data-requested": requested ? "true" : null },
+      box,
+      h("label", { for: id }, h("code", {}, item), " ", h("span", { class: "small muted" }, how)),
+      because === undefined
+        ? null
+        : h(
+            "span",
+            { class: "tag tag-warn", title: "A selected item uses it, or it uses an item the selection removes: the engine adds it so that no reference is left dangling." },
+            `pulled in with ${because}`,
+          ),
+    );
+  });
+  return h(
+    "section",
+    { class: "card", id: "sync-selection", "aria-label": "What to promote" },
+    h("div", { class: "card-head" }, h("h3", {}, "What to promote")),
+    h("label", { class: "check" }, toggle, " Promote only the items I select (selective sync)"),
+    selective
+      ? h(
+          "p",
+          { class: "small muted" },
+          `${select.length} selected${pulled.size ? `, ${pulled.size} pulled in as dependencies` : ""}. Everything else in ${envLabel(plan.to)} stays exactly as it is.`,
+        )
+      : h("p", { class: "small muted" }, "Every change below travels (a full sync). Tick the box to pick items; what they use comes along."),
+    candidates.length ? h("ul", { class: "pick-list", id: "sync-picks" }, rows) : h("p", { class: "none" }, "Nothing to pick: the sync changes nothing."),
+    h("label", { class: "check small" }, refuse, " Refuse instead of pulling dependencies in (closure: refuse)"),
+  );
 }
 
 function renderNotice() {
@@ -370,6 +458,7 @@ function render() {
       h(
         "div",
         { class: "stack" },
+        selectionCard(plan, current.candidates),
         changeSet(plan.changes, {
           before: request.target,
           after: plan.payload,
@@ -405,7 +494,8 @@ function applySync() {
   state.bases[to] = clone(plan.manifest);
   state.since[to] = request.now;
   state.baseOrigin[to] = `manifest of sync ${envLabel(plan.from)} → ${envLabel(to)} (${when})`;
-  record(plan.audit, { summary: `${plan.changes.summary.added} added, ${plan.changes.summary.modified} modified, ${plan.changes.summary.removed} removed` });
+  const selected = plan.selection ? `selective (${plan.selection.requested.length} selected, ${plan.selection.pulledIn.length} pulled in): ` : "";
+  record(plan.audit, { summary: `${selected}${plan.changes.summary.added} added, ${plan.changes.summary.modified} modified, ${plan.changes.summary.removed} removed` });
 
   const after = nextEnv(to);
   const nextStep = after
@@ -428,8 +518,8 @@ function applySync() {
     icon("ok"),
     h("span", {}, h("strong", {}, `Applied ${envLabel(plan.from)} → ${envLabel(to)}.`), ` ${envLabel(to)} now holds the payload (${plan.fingerprint.slice(0, 19)}…); its base is the plan's manifest.`, nextStep),
   );
-  if (after) state.sync = { from: to, to: after, acknowledge: [] };
-  else state.sync = { ...state.sync, acknowledge: [] };
+  if (after) state.sync = { from: to, to: after, acknowledge: [], select: null, closure: "pull" };
+  else state.sync = { ...state.sync, acknowledge: [], select: null, closure: "pull" };
   toast(`Applied sync ${envLabel(plan.from)} → ${envLabel(to)}.`);
   emit("workspace", "base", "sync");
 }

@@ -1,4 +1,4 @@
-// The engine worker: planSync, planPublish and checkEdit run here, off the main thread, so that large
+// The engine worker: planSync, planPublish, planRollback and checkEdit run here, off the main thread, so that large
 // workspaces (thousands of items) never freeze the page. It loads the package exactly as a front end would.
 import init, { PromotionRules, fingerprint } from "/pkg/web.js";
 
@@ -47,7 +47,7 @@ self.onmessage = async (event) => {
     await ready;
     let result;
     if (op === "drift") result = drift(request);
-    else if (op === "planSync" || op === "planPublish" || op === "checkEdit") result = rulesFor(policy)[op](request);
+    else if (op === "planSync" || op === "planPublish" || op === "planRollback" || op === "checkEdit") result = rulesFor(policy)[op](request);
     else throw new Error(`unknown operation ${op}`);
     self.postMessage({ id, ok: true, result, ms: performance.now() - started });
   } catch (error) {
