@@ -695,8 +695,13 @@ mod tests {
 
     #[test]
     fn prints_from_the_shared_prefix_are_the_fingerprints_of_the_payloads() {
-        let text = std::fs::read_to_string(format!("{}/www/samples/dev.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
-        let source = Workspace::from_value(crate::json::parse(&text).unwrap(), "", &Limits::DEFAULT).unwrap();
+        // Every promoted kind, keys that sort differently in UTF-16 and UTF-8, numbers in several forms.
+        let text = r#"{"agents":[{"id":"a","tone":"calm","meta":{"\uffff":1,"\ud83d\ude00":2}}],
+            "workflows":[{"id":"w","steps":[{"id":"s","n":[1.5,1e21,-0]}],"uses":[{"kind":"variables","id":"V"}]}],
+            "knowledgeBase":[{"id":"k","content":"é \"quoted\"\n"}],"integrations":[{"id":"i","url":"https://x.example"}],
+            "channels":[{"id":"c"}],"variables":[{"name":"V","type":"string","defaultValue":"d","usage":["w"]}],
+            "conversations":[1,2]}"#;
+        let source = Workspace::from_value(crate::json::parse(text).unwrap(), "", &Limits::DEFAULT).unwrap();
         let source_text = CanonicalText::of_object(source.payload());
         let (prefix, print) = source_prints(&source_text);
         assert_eq!(print, Workspace::payload_fingerprint(&source));
