@@ -8,8 +8,12 @@ export FUZZ_SECONDS
 EDGE_PORT ?= 8787
 HOST ?= 127.0.0.1
 
-.PHONY: setup demo edge test pkg lint test-rust test-wasm test-wasm-node test-wasm-browser test-js test-edge \
-	test-www corpus-update bench bench-smoke bench-native fuzz fuzz-smoke test-hostile clean
+.PHONY: help setup demo edge test check modules pkg lint test-rust test-wasm test-wasm-node test-wasm-browser test-js \
+	test-edge test-www corpus-update bench bench-smoke bench-native fuzz fuzz-smoke test-hostile clean
+
+## make help: every target, one line each.
+help:
+	@grep -E '^## make ' $(MAKEFILE_LIST) | sed -E 's/^## make ([^:]+): /\1\t/' | awk -F'\t' '{ printf "  make %-18s %s\n", $$1, $$2 }'
 
 ## make setup: install the toolchain (Rust wasm target, wasm-bindgen-cli, wasm-pack, Chromium, npm tools).
 setup:
@@ -35,48 +39,68 @@ corpus-update:
 test: setup lint test-rust pkg test-wasm test-js test-hostile test-edge test-www bench-smoke fuzz-smoke
 	@echo "make test: all suites passed"
 
+## make check: the fast loop — fmt, clippy (native and wasm32), the module graph, native tests (PROPTEST_CASES=64).
+check:
+	cargo fmt --check
+	cargo clippy --quiet --all-targets -- -D warnings
+	cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
+	node scripts/module-graph.mjs > /dev/null
+	PROPTEST_CASES=64 cargo test --quiet
+
+## make modules: the module graph of src/ (what each module imports) and its import cycles (none).
+modules:
+	node scripts/module-graph.mjs
+
+## make lint: fmt and clippy -D warnings (native, wasm32, fuzz crate) and the module graph without cycles.
 lint:
 	cargo fmt --check
 	cd fuzz && cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
+	node scripts/module-graph.mjs
 
+## make test-rust: the native tests (scenarios, properties, the golden corpus, doctests).
 test-rust:
 	cargo test --quiet
 
+## make test-wasm: wasm-bindgen tests in Node and headless Chromium.
 test-wasm: test-wasm-node test-wasm-browser
+
+## make test-wasm-node: wasm-bindgen tests in Node.
 
 test-wasm-node:
 	wasm-pack test --node -- --test wasm 2>&1 | tee target/wasm-node.log
 	grep -Eq "test result: ok\. [1-9][0-9]* passed" target/wasm-node.log
 
+## make test-wasm-browser: wasm-bindgen tests in headless Chromium (the count of tests run is checked).
 # Without WASM_BINDGEN_USE_BROWSER the browser run silently runs nothing: check the count.
 test-wasm-browser:
 	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver -- --test wasm 2>&1 | tee target/wasm-browser.log
 	grep -Eq "test result: ok\. [1-9][0-9]* passed" target/wasm-browser.log
 
+## make test-js: the packed npm package in a fresh project: node --test suites, the tsc gate, README snippets.
 test-js: pkg
 	node scripts/test-js.mjs
 
-# The preview app end to end in headless Chromium (screenshots in target/screenshots/).
+## make test-www: the preview app end to end in headless Chromium (screenshots in target/screenshots/).
 test-www: pkg
 	node scripts/test-www.mjs
 
-# The golden corpus in Node, Chromium, workerd (HTTP) and Deno; the Workers API; the loading recipes.
+## make test-edge: the golden corpus in Node, Chromium, workerd (HTTP) and Deno; the Workers API; the recipes.
 test-edge: pkg
 	node scripts/test-edge.mjs
 
-## make bench: the package against its peers on generated S/M/L workspaces (~70 s): table + target/bench/summary.json.
+## make bench: the package against its peers on generated S/M/L workspaces and the text-heavy pair T (~2 min): table + target/bench/summary.json.
 bench: pkg
 	node bench/run.mjs
 
-# S only, 2 rounds: every summary key present, answers agree with the peers and Cedar.
+## make bench-smoke: the benchmark harness on S, 2 rounds: every summary key present, answers agree with the peers.
 bench-smoke: pkg
 	node bench/run.mjs --smoke
 
 ## make bench-native: divan benchmarks of the core (parse, plan_sync, diff, fingerprint) on S and M.
 bench-native:
-	node bench/generate.mjs S M
+	node bench/generate.mjs S M T
 	cargo bench --bench core
 
 ## make fuzz: every cargo-fuzz target for FUZZ_SECONDS each (nightly toolchain + cargo-fuzz, installed by setup).
@@ -84,16 +108,16 @@ fuzz:
 	scripts/setup.sh --fuzz
 	scripts/fuzz.sh
 
-# A few seconds per fuzz target (FUZZ_SMOKE_SECONDS, default 3), after one fuzz build.
+## make fuzz-smoke: a few seconds per fuzz target (FUZZ_SMOKE_SECONDS, default 3), after one fuzz build.
 fuzz-smoke:
 	scripts/setup.sh --fuzz
 	scripts/fuzz.sh --smoke
 
-# Hostile JS values, limits, fast-check properties, memory (--expose-gc) and pathological sizes
-# against the packed package.
+## make test-hostile: hostile JS values, limits, fast-check properties, memory and pathological sizes (as ratios).
 test-hostile: pkg
 	node scripts/test-hostile.mjs
 
+## make clean: remove build output (target/, pkg/, node_modules/).
 clean:
 	cargo clean
 	rm -rf pkg node_modules

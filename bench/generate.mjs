@@ -1,6 +1,6 @@
 // Deterministic, seeded generator of realistic workspace pairs for the benchmarks (issue 6).
 //
-//   node bench/generate.mjs [S|M|L ...] [--seed N] [--out DIR]      (default: S M L into target/bench/)
+//   node bench/generate.mjs [S|M|L|T ...] [--seed N] [--out DIR]    (default: S M L T into target/bench/)
 //
 // Each size writes `<size>-source.json` (dev) and `<size>-target.json` (test), compact JSON, and
 // `<size>-meta.json` (bytes, item counts, the controlled differences). Generated data is never
@@ -17,12 +17,19 @@
 //   ADDED new in dev, REMOVED deleted in dev (still in test); every variable has a local default
 //   that differs between the two, and a few variables changed type in dev (default reset).
 // The same seed and size give the same bytes on every machine (no Date, no Math.random).
+//
+// T, the text-heavy profile (issue 10): promoted content ≥ 85 % of the bytes, so that every
+// promoted byte is read, hashed and written — the cost a sync of prose-heavy content pays:
+// knowledge-base documents of ~1 KB prose, agents with ~2 KB instructions, 2,000 workflows of
+// 8 steps, ~9 MB per workspace; environment-local content is a little conversation history.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const SIZES = { S: 100_000, M: 5_000_000, L: 50_000_000 };
+export const SIZES = { S: 100_000, M: 5_000_000, L: 50_000_000, T: 9_000_000 };
+/** The text-heavy profile's size; its shape is `TEXT_PROFILE`, not the S/M/L mix. */
+export const TEXT_SIZE = "T";
 export const FRACTIONS = { modified: 0.05, added: 0.02, removed: 0.01 };
 export const DEFAULT_SEED = 20251125;
 
@@ -67,6 +74,18 @@ function sentence(r, min, max) {
   return text.charAt(0).toUpperCase() + text.slice(1) + ".";
 }
 
+/** Sentences until the text is about `bytes` long. */
+function prose(r, bytes) {
+  const out = [];
+  let length = 0;
+  while (length < bytes) {
+    const s = sentence(r, 8, 22);
+    out.push(s);
+    length += s.length + 1;
+  }
+  return out.join(" ");
+}
+
 function paragraph(r, sentences) {
   const out = [];
   for (let i = 0; i < sentences; i++) out.push(sentence(r, 8, 22));
@@ -85,7 +104,7 @@ function agent(r, i, u) {
   return {
     id: `agent-${pad(i)}`,
     name: `Assistant ${i} (${r.pick(WORDS)} desk)`,
-    instructions: paragraph(r, 8),
+    instructions: u.text ? prose(r, u.text.instructionBytes) : paragraph(r, 8),
     behaviour: { temperature: Math.round(r.next() * 100) / 100, maxTurns: "{{variables.MAX_TURNS}}", handoffRules: rules },
     fallback: {
       message: sentence(r, 10, 20),
@@ -106,7 +125,7 @@ function agent(r, i, u) {
 
 function workflow(r, i, u) {
   const steps = [];
-  const n = 4 + r.int(5);
+  const n = u.text ? u.text.workflowSteps : 4 + r.int(5);
   for (let k = 0; k < n; k++) {
     const type = r.pick(["classify", "integration", "condition", "route", "message"]);
     const step = { id: `step-${k}`, type };
@@ -128,10 +147,16 @@ function workflow(r, i, u) {
   };
 }
 
-function document(r, i) {
+function document(r, i, u) {
   const content = [];
-  const n = 2 + r.int(4);
-  for (let k = 0; k < n; k++) content.push(paragraph(r, 3 + r.int(3)));
+  if (u?.text) {
+    // Two or three paragraphs that add up to the profile's document size.
+    const n = 2 + r.int(2);
+    for (let k = 0; k < n; k++) content.push(prose(r, u.text.documentBytes / n));
+  } else {
+    const n = 2 + r.int(4);
+    for (let k = 0; k < n; k++) content.push(paragraph(r, 3 + r.int(3)));
+  }
   return {
     id: `kb-${pad(i)}`,
     title: sentence(r, 3, 7),
@@ -277,11 +302,29 @@ function edit(r, item, kind) {
   return copy;
 }
 
-/** One source/target pair at scale `k`. */
-export function generatePair(k, seed = DEFAULT_SEED) {
-  const u = units(k);
+/**
+ * The text-heavy profile's units at scale `k` (k = 1: ~9 MB per workspace): the prose sizes and
+ * counts the issue names, little environment-local content.
+ */
+export const TEXT_PROFILE = { instructionBytes: 2000, documentBytes: 1000, workflowSteps: 8, workflows: 2000 };
+
+function textUnits(k) {
+  const n = (f) => Math.max(1, Math.round(k * f));
+  const u = {
+    agents: n(1000), workflows: Math.max(1, Math.round(k * TEXT_PROFILE.workflows)), knowledgeBase: n(2400),
+    integrations: n(150), channels: n(100), variables: n(600), conversations: n(350), days: n(60), issues: n(40), secrets: n(150),
+    text: TEXT_PROFILE,
+  };
+  u.stableAgents = Math.max(1, Math.floor(u.agents / 2));
+  u.stableWorkflows = Math.max(1, Math.floor(u.workflows / 2));
+  return u;
+}
+
+/** One source/target pair at scale `k`; `text` selects the text-heavy profile. */
+export function generatePair(k, seed = DEFAULT_SEED, text = false) {
+  const u = text ? textUnits(k) : units(k);
   const r = rng(seed);
-  const makers = { agents: agent, workflows: workflow, knowledgeBase: (r2, i) => document(r2, i), integrations: integration, channels: channel };
+  const makers = { agents: agent, workflows: workflow, knowledgeBase: document, integrations: integration, channels: channel };
   const stableOf = { agents: u.stableAgents, workflows: u.stableWorkflows, knowledgeBase: 0, integrations: u.integrations, channels: 0 };
   const source = {}, target = {};
   const counts = {};
@@ -315,7 +358,8 @@ export function generatePair(k, seed = DEFAULT_SEED) {
   Object.assign(source, local(rng(seed + 1), "source", u));
   Object.assign(target, local(rng(seed + 2), "target", u));
   source.experiments = [{ id: "exp-1", note: "an unknown top-level key: excluded and reported" }];
-  return { source, target, counts, units: u };
+  const { text: _profile, ...unitCounts } = u;
+  return { source, target, counts, units: unitCounts };
 }
 
 function promotedBytes(ws) {
@@ -324,15 +368,16 @@ function promotedBytes(ws) {
   return n;
 }
 
-/** Generates the pair whose source is closest to `bytes`, as JSON text. */
-export function generateSize(bytes, seed = DEFAULT_SEED) {
-  const probe = JSON.stringify(generatePair(20, seed).source).length;
-  const k = Math.max(1, (20 * bytes) / probe);
-  const pair = generatePair(k, seed);
+/** Generates the pair whose source is closest to `bytes`, as JSON text (`text`: the T profile). */
+export function generateSize(bytes, seed = DEFAULT_SEED, text = false) {
+  // The text profile's scale 1 is its nominal size: 2,000 workflows, as the issue names them.
+  const probe = text ? null : JSON.stringify(generatePair(20, seed).source).length;
+  const k = text ? 1 : Math.max(1, (20 * bytes) / probe);
+  const pair = generatePair(k, seed, text);
   const source = JSON.stringify(pair.source);
   const target = JSON.stringify(pair.target);
   const meta = {
-    seed, scale: k, fractions: FRACTIONS, sourceBytes: Buffer.byteLength(source), targetBytes: Buffer.byteLength(target),
+    seed, profile: text ? "text-heavy" : "mixed", scale: k, fractions: FRACTIONS, sourceBytes: Buffer.byteLength(source), targetBytes: Buffer.byteLength(target),
     promotedShare: promotedBytes(pair.source) / source.length, counts: pair.counts, units: pair.units,
   };
   return { source, target, meta };
@@ -340,9 +385,9 @@ export function generateSize(bytes, seed = DEFAULT_SEED) {
 
 export function writeSize(size, outDir, seed = DEFAULT_SEED) {
   const bytes = SIZES[size];
-  if (!bytes) throw new Error(`unknown size ${size}; use S, M or L`);
+  if (!bytes) throw new Error(`unknown size ${size}; use S, M, L or T`);
   mkdirSync(outDir, { recursive: true });
-  const { source, target, meta } = generateSize(bytes, seed);
+  const { source, target, meta } = generateSize(bytes, seed, size === TEXT_SIZE);
   writeFileSync(join(outDir, `${size}-source.json`), source);
   writeFileSync(join(outDir, `${size}-target.json`), target);
   writeFileSync(join(outDir, `${size}-meta.json`), JSON.stringify({ size, ...meta }, null, 2) + "\n");
@@ -360,7 +405,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     else if (args[i] === "--out") out = resolve(args[++i]);
     else sizes.push(args[i].toUpperCase());
   }
-  for (const size of sizes.length ? sizes : ["S", "M", "L"]) {
+  for (const size of sizes.length ? sizes : ["S", "M", "L", "T"]) {
     const t = performance.now();
     const meta = writeSize(size, out, seed);
     console.log(`${size}: source ${meta.sourceBytes} B, target ${meta.targetBytes} B, promoted ${(100 * meta.promotedShare).toFixed(0)} % (${(performance.now() - t).toFixed(0)} ms) → ${out}`);

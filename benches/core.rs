@@ -1,9 +1,11 @@
 //! Native benchmarks of the core (issue 6): where the time of a `planSync` goes.
 //!
-//! Inputs are the generated workspace pairs of `bench/generate.mjs` (`target/bench/{S,M}-*.json`;
-//! run `node bench/generate.mjs S M` first). Each benchmark is one step of what the WebAssembly
+//! Inputs are the generated workspace pairs of `bench/generate.mjs` (`target/bench/{S,M,T}-*.json`;
+//! run `node bench/generate.mjs S M T` first); T is the text-heavy pair of issue 10. Each benchmark is one step of what the WebAssembly
 //! export does, so that their sum explains the end-to-end figure:
 //!
+//! - `serde_parse`: the floor, `serde_json::from_str::<Value>` of the request (issue 10: `plan_sync`
+//!   on T within 3× of it);
 //! - `parse_request`: the request's JSON text → `serde_json::Value` (our reader, `json.rs`);
 //! - `parse_skipping`: the same, keeping only the shape of the kinds a sync only counts;
 //! - `plan_sync`: the whole export: read the text (skipping), plan, write the answer as JSON text;
@@ -17,7 +19,7 @@
 
 use std::sync::OnceLock;
 
-use promotion_rules::json::{self, parse, Skip};
+use promotion_rules::json::{self, parse};
 use promotion_rules::write::to_json;
 use promotion_rules::{diff_workspaces, fingerprint, Limits, PromotionRules};
 
@@ -34,15 +36,17 @@ struct Inputs {
 fn read(size: &str, side: &str) -> String {
     let path = format!("{}/target/bench/{size}-{side}.json", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{path}: {e}; generate the inputs first: node bench/generate.mjs S M"))
+        .unwrap_or_else(|e| panic!("{path}: {e}; generate the inputs first: node bench/generate.mjs S M T"))
 }
 
 fn inputs(size: &str) -> &'static Inputs {
     static S: OnceLock<Inputs> = OnceLock::new();
     static M: OnceLock<Inputs> = OnceLock::new();
+    static T: OnceLock<Inputs> = OnceLock::new();
     let cell = match size {
         "S" => &S,
         "M" => &M,
+        "T" => &T,
         _ => panic!("unknown size {size}"),
     };
     cell.get_or_init(|| {
@@ -62,7 +66,15 @@ fn inputs(size: &str) -> &'static Inputs {
     })
 }
 
-const SIZES: [&str; 2] = ["S", "M"];
+const SIZES: [&str; 3] = ["S", "M", "T"];
+
+#[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
+fn serde_parse(bencher: divan::Bencher, size: &str) {
+    let inputs = inputs(size);
+    bencher
+        .counter(divan::counter::BytesCount::new(inputs.request.len()))
+        .bench(|| serde_json::from_str::<serde_json::Value>(&inputs.request).unwrap());
+}
 
 #[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
 fn parse_request(bencher: divan::Bencher, size: &str) {
@@ -73,19 +85,19 @@ fn parse_request(bencher: divan::Bencher, size: &str) {
 #[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
 fn parse_skipping(bencher: divan::Bencher, size: &str) {
     let inputs = inputs(size);
-    bencher
-        .counter(divan::counter::BytesCount::new(inputs.request.len()))
-        .bench(|| json::parse_skipping(&inputs.request, &Limits::DEFAULT, Skip::SyncRequest).unwrap());
+    bencher.counter(divan::counter::BytesCount::new(inputs.request.len())).bench(|| {
+        json::parse_skipping(&inputs.request, &Limits::DEFAULT, promotion_rules::rules::sync::counted_in_sync_request)
+            .unwrap()
+    });
 }
 
 #[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
 fn plan_sync(bencher: divan::Bencher, size: &str) {
     let inputs = inputs(size);
     let rules = PromotionRules::default();
-    bencher.counter(divan::counter::BytesCount::new(inputs.request.len())).bench(|| {
-        let plan = rules.plan_sync_json(&inputs.request).unwrap();
-        to_json(&plan)
-    });
+    bencher
+        .counter(divan::counter::BytesCount::new(inputs.request.len()))
+        .bench(|| promotion_rules::api::plan_sync(&rules, &inputs.request).unwrap());
 }
 
 #[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]

@@ -21,7 +21,7 @@ fn run() -> Result<(), String> {
         let [from, to] = pair else { continue };
         let request = json!({
             "actor": { "id": id, "roles": [role] },
-            "from": from, "to": to,
+            "from": from.as_str(), "to": to.as_str(),
             "source": sample(*from)?, "target": sample(*to)?,
         });
         let plan = rules
@@ -57,6 +57,7 @@ fn run() -> Result<(), String> {
             live: None,
             base: Some(manifest),
             hotfix: None,
+            previous_audit: None,
             gate: Default::default(),
         })
         .map_err(|e| e.to_string())?;

@@ -18,7 +18,7 @@ const samplesDir = join(root, "www", "samples");
 
 const CHAIN = ["dev", "test", "uat", "staging", "production"];
 const PROMOTED = ["agents", "workflows", "knowledgeBase", "integrations", "channels", "variables"];
-const ACTIONS = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix"];
+const ACTIONS = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix", "rollback"];
 const owner = { dev: "developer", test: "qa", uat: "business", staging: "devops", production: "admin" };
 const people = { developer: "dana", qa: "quinn", business: "bea", devops: "omar", admin: "ada" };
 const actorOf = (role) => ({ id: people[role], roles: [role] });
@@ -99,6 +99,8 @@ for (let i = 0; i + 1 < CHAIN.length; i++) {
   add("plan_sync", json({ actor, from, to, source: small(source), target: small(target), base: manifest(small(source)) }));
 }
 add("plan_sync", json({ actor: actorOf("qa"), from: "dev", to: "uat", source: small(samples.dev) }));
+add("plan_sync", json({ actor: actorOf("developer"), from: "dev", to: "test", source: samples.dev, target: samples.test, select: ["agents/billing-agent"] }));
+add("plan_sync", json({ actor: actorOf("developer"), from: "dev", to: "test", source: samples.dev, target: samples.test, select: ["agents/billing-agent", "variables/CRM_URL"], closure: "refuse" }));
 add("plan_sync", json({ actor: actorOf("developer"), from: "dev", to: "test", source: { integrations: [{ id: "i", apiKey: "sk-abcdefghijklmnopqrstuvwxyz", token: "{{secrets.T}}" }] } }));
 
 // planPublish: go-live, hotfix, undeclared hotfix.
@@ -109,6 +111,24 @@ add("plan_publish", json({ actor: actorOf("admin"), workspace: production, live:
 add("plan_publish", json({ actor: actorOf("admin"), workspace: hotfixed, base: manifest(production), hotfix: { reason: "outage" } }));
 add("plan_publish", json({ actor: actorOf("devops"), workspace: hotfixed, base: manifest(production) }));
 add("plan_publish", json({ actor: actorOf("admin"), workspace: small(production) }));
+
+// planRollback: production back to staging's content (a version), with and without a hotfix since.
+add("plan_rollback", json({ actor: actorOf("devops"), environment: "production", workspace: production, version: samples.staging, base: manifest(production) }));
+add("plan_rollback", json({ actor: actorOf("admin"), environment: "production", workspace: hotfixed, version: small(samples.staging), base: manifest(production), acknowledge: ["agents/" + hotfixed.agents[0].id] }));
+add("plan_rollback", json({ actor: actorOf("developer"), environment: "staging", workspace: small(samples.staging), version: small(samples.uat) }));
+
+// verifyAuditChain: chains of records linked by previous, intact and broken.
+{
+  const log = [];
+  for (let i = 0; i < 6; i++) {
+    const record = { event: "workspace.sync", actor: `a${i}`, allowed: i % 2 === 0, codes: [], fingerprint: fingerprint({ i }) };
+    if (i > 0) record.previous = fingerprint(log[i - 1]);
+    log.push(record);
+  }
+  add("verify_audit_chain", json(log));
+  add("verify_audit_chain", json([log[0], log[2], log[1]]));
+  add("verify_audit_chain", "[]");
+}
 
 // checkEdit: content in dev, defaults and local kinds elsewhere, a production hotfix.
 for (const env of CHAIN) {

@@ -2,8 +2,6 @@
 // documented limits, and builds the errors the module throws. Rust parses the text with its own
 // reader (src/json.rs), so object and JSON-string arguments go through the very same reader.
 
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-
 /** The error every bad input throws: `name` "PromotionRulesError", a stable `code` and a JSON Pointer `path`. */
 export function promotionRulesError(code, message, path) {
   const error = new Error(message);
@@ -17,8 +15,11 @@ function escapeToken(token) {
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+// The code of a JS value that is not JSON: INVALID_INPUT, or INVALID_POLICY while a policy is read.
+let invalidCode = "INVALID_INPUT";
+
 function invalid(path, message) {
-  return promotionRulesError("INVALID_INPUT", message, path);
+  return promotionRulesError(invalidCode, message, path);
 }
 
 const hasWellFormed = typeof String.prototype.isWellFormed === "function";
@@ -43,10 +44,31 @@ const encoder = new TextEncoder();
 /**
  * The UTF-8 bytes of the JSON text of a JS argument (see `argumentText`). Bytes rather than a
  * string: `TextEncoder` writes them natively, where handing a string to Rust would copy it to
- * WebAssembly memory one character at a time in JavaScript.
+ * WebAssembly memory one character at a time in JavaScript. `code` is the code of a value that
+ * is not JSON (INVALID_INPUT, or INVALID_POLICY for a policy).
  */
-export function argumentToJson(value, stringIsValue, maxDepth, maxBytes) {
-  return encoder.encode(argumentText(value, stringIsValue, maxDepth, maxBytes));
+export function argumentToJson(value, stringIsValue, maxDepth, maxBytes, code) {
+  invalidCode = code;
+  try {
+    return encoder.encode(argumentText(value, stringIsValue, maxDepth, maxBytes));
+  } finally {
+    invalidCode = "INVALID_INPUT";
+  }
+}
+
+/**
+ * The UTF-8 bytes of a string argument that `fingerprint` hashes as a JSON string value, checked
+ * as `argumentText` checks it (lone surrogates, the size limit); `undefined` for any other value,
+ * which takes the JSON-text path. A long string then skips `JSON.stringify` and the reader, and
+ * crosses as bytes (see `argumentToJson`).
+ */
+export function stringValue(value, maxBytes) {
+  if (typeof value !== "string") return undefined;
+  checkString(value, "");
+  if (value.length > maxBytes) {
+    throw promotionRulesError("LIMIT_EXCEEDED", "The input holds more string content than the limit; send less content at once.", "");
+  }
+  return encoder.encode(value);
 }
 
 /**
@@ -93,8 +115,8 @@ function isWellFormedString(s) {
 }
 
 /**
- * Whether `write` would accept `value` and write exactly `JSON.stringify(value)`: finite safe
- * numbers other than -0, well-formed strings within the budget, dense arrays, plain objects,
+ * Whether `write` would accept `value` and write exactly `JSON.stringify(value)`: finite
+ * numbers (written as `String(value)` does: `1e+21`, and `-0` as `0`), well-formed strings within the budget, dense arrays, plain objects,
  * no `undefined` array item, no callable `toJSON`, nothing nested past `maxDepth` (which also
  * ends a cycle). Conservative: `false` merely sends the value down the precise path.
  */
@@ -104,7 +126,7 @@ function isPlainJson(value, depth, maxDepth, budget) {
       budget.left -= value.length;
       return budget.left >= 0 && isWellFormedString(value);
     case "number":
-      return Number.isFinite(value) && !Object.is(value, -0) && Math.abs(value) <= MAX_SAFE;
+      return Number.isFinite(value);
     case "boolean":
       return true;
     case "object":
@@ -149,12 +171,7 @@ function write(value, path, depth, maxDepth, budget, ancestors) {
       if (!Number.isFinite(value)) {
         throw invalid(path, `${value} is not a JSON number; send a finite number.`);
       }
-      if (Object.is(value, -0)) {
-        throw invalid(path, "-0 has no JSON form distinct from 0; send 0.");
-      }
-      if (Math.abs(value) > MAX_SAFE) {
-        throw invalid(path, `The number ${value} is beyond ±(2^53 − 1), where a JavaScript number is no longer exact; send it as a string.`);
-      }
+      // Every finite number, as JSON.stringify writes it (`-0` as `0`, `1e21` as `1e+21`).
       return String(value);
     case "boolean":
       return value ? "true" : "false";

@@ -7,7 +7,7 @@
 #                             # Chromium + chromedriver, npm devDependencies
 #   scripts/setup.sh --fuzz   # also cargo-fuzz (nightly toolchain assumed)
 #
-# See shared/TOOLCHAIN.md for why each version/flag is what it is.
+# Why each version and flag is what it is: the "Toolchain" section of the README.
 set -euo pipefail
 
 WASM_PACK_VERSION="0.15.1"

@@ -23,6 +23,7 @@ import { createRequire } from "node:module";
 import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import canonicalize from "canonicalize";
+import { createHash as createJcsHash } from "node:crypto";
 import { Miniflare } from "miniflare";
 import { chromium } from "playwright-core";
 import { workerModules, workerOptions } from "../examples/edge/workerd-modules.mjs";
@@ -163,6 +164,8 @@ function runCase(api, c, asText) {
     let answer;
     if (c.operation === "planSync") answer = rules.planSync(request);
     else if (c.operation === "planPublish") answer = rules.planPublish(request);
+    else if (c.operation === "planRollback") answer = rules.planRollback(request);
+    else if (c.operation === "verifyAuditChain") answer = api.verifyAuditChain(request);
     else if (c.operation === "checkEdit") answer = rules.checkEdit(request);
     else if (c.operation === "authorize") answer = rules.authorize(text(c.request.actor), c.request.action, c.request.environment);
     else throw new Error(`unknown operation ${c.operation}`);
@@ -396,7 +399,17 @@ function post(base, path, body, { host, contentType = "application/json", header
   });
 }
 
-const ENDPOINT = { planSync: "/v1/plan/sync", planPublish: "/v1/plan/publish", checkEdit: "/v1/check/edit", authorize: "/v1/authorize" };
+/** The independent fingerprint: SHA-256 of the RFC 8785 text written by `canonicalize`. */
+const jcs = (value) => "sha256:" + createJcsHash("sha256").update(canonicalize(value)).digest("hex");
+
+const ENDPOINT = {
+  planSync: "/v1/plan/sync",
+  planPublish: "/v1/plan/publish",
+  planRollback: "/v1/plan/rollback",
+  checkEdit: "/v1/check/edit",
+  authorize: "/v1/authorize",
+  verifyAuditChain: "/v1/audit/verify",
+};
 
 async function startMiniflare(workers) {
   const logs = [];
@@ -659,6 +672,41 @@ async function workerdHttpSuite(packageDir, api) {
       const res = await request(base, { path });
       isJsonError(res, 404, "NOT_FOUND");
     }
+  });
+  await check("curl: requests/rollback.json answers the package's rollback plan (200); a denial is 403 in strict mode", async () => {
+    const res = await post(base, "/v1/plan/rollback", file("rollback.json"));
+    expect(res.status === 200, `status ${res.status}: ${res.text.slice(0, 300)}`);
+    const expected = rules.planRollback(file("rollback.json"));
+    expect(canonicalize(res.json) === canonicalize(expected), "the plan differs from the package's own answer");
+    expect(res.json.mode === "rollback" && res.json.allowed === true && res.json.audit.event === "workspace.rollback", `mode ${res.json.mode}`);
+    const denied = { ...JSON.parse(file("rollback.json")), actor: { id: "dana", roles: ["developer"] } };
+    const strict = await post(base, "/v1/plan/rollback?mode=strict", denied);
+    expect(strict.status === 403 && strict.json.violations[0].code === "FORBIDDEN", `status ${strict.status}`);
+    const bad = await post(base, "/v1/plan/rollback", { ...denied, version: undefined, to: "production" });
+    isJsonError(bad, 400, "INVALID_INPUT");
+    expect(bad.json.path === "/to", `path ${bad.json.path}`);
+  });
+  await check("a rollback under a POLICY binding is judged by that policy", async () => {
+    const res = await post(base, "/v1/plan/rollback", file("rollback.json"), { host: "custom.test" });
+    expect(res.status === 200 && res.json.allowed === false, `status ${res.status} allowed ${res.json?.allowed}`);
+    expect(res.json.policyFingerprint === new api.PromotionRules(custom).policyFingerprint, "policy fingerprint");
+  });
+  await check("curl: requests/audit-log.json verifies (200, valid, head); the tampered log is broken at 2", async () => {
+    const res = await post(base, "/v1/audit/verify", file("audit-log.json"));
+    expect(res.status === 200, `status ${res.status}: ${res.text.slice(0, 300)}`);
+    const log = JSON.parse(file("audit-log.json"));
+    expect(res.json.valid === true && res.json.count === log.length, JSON.stringify(res.json));
+    expect(res.json.head === jcs(log.at(-1)), "the head is not the fingerprint of the last record (canonicalize + node:crypto)");
+    const tampered = await post(base, "/v1/audit/verify", file("audit-log-tampered.json"));
+    expect(tampered.status === 200 && tampered.json.valid === false && tampered.json.brokenAt === 2, JSON.stringify(tampered.json));
+    for (const [body, path] of [["{}", ""], ["[{}, 7]", "/1"], ['[{"a": 1, "a": 2}]', "/0/a"]]) {
+      const bad = await post(base, "/v1/audit/verify", body);
+      isJsonError(bad, 400, "INVALID_INPUT");
+      expect(bad.json.path === path, `path ${bad.json.path}, expected ${path}`);
+    }
+    const get = await request(base, { path: "/v1/audit/verify" });
+    isJsonError(get, 405, "METHOD_NOT_ALLOWED");
+    expect(get.headers.allow === "POST", `allow ${get.headers.allow}`);
   });
   await check(`a body of exactly ${limit} bytes is read (the limit is inclusive)`, async () => {
     const text = file("sync.json");

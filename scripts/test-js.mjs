@@ -264,7 +264,7 @@ function typeCheck() {
 // ---------------------------------------------------------------------------------------------
 // 4. The README snippets.
 function nodeSnippets() {
-  step("README snippets in Node (tests/js/readme/node-esm.mjs, node-cjs.cjs)");
+  step("README snippets in Node (tests/js/readme/node-esm.mjs, node-cjs.cjs, version-control.mjs)");
   const canonical = (value) => "sha256:" + createHash("sha256").update(value).digest("hex");
   const expected = {
     "node-esm.mjs": [
@@ -275,6 +275,14 @@ function nodeSnippets() {
       `false [ 'FORBIDDEN' ]`,
       `test`,
       canonical(`{"a":[1,2],"b":"ü"}`),
+    ].join("\n"),
+    "version-control.mjs": [
+      `true [ { item: 'workflows/refund', because: 'agents/billing' } ] [ 'warm', 'calm' ]`,
+      `false DANGLING_REFERENCE,DEPENDENCY_NOT_SELECTED`,
+      `rollback false [ 'WOULD_REVERT_HOTFIX' ]`,
+      `true workspace.rollback`,
+      `true true`,
+      `1`,
     ].join("\n"),
   };
   for (const [file, want] of Object.entries(expected)) {

@@ -1,158 +1,140 @@
-//! The JSON-level API: the functions of the JS API, on parsed JSON values.
+//! The JSON-level API: one entry per function of the JS API, taking JSON text.
 //!
-//! The WebAssembly layer and the golden corpus both call these, so every runtime answers through
-//! the very same code. Paths in errors point into the argument (or, for functions with several
-//! arguments, start with the argument's name: `/before/agents/0/id`).
+//! The WebAssembly layer (`wasm.rs`), the golden corpus (`tests/corpus.rs`) and the fuzz targets
+//! all call these, so every runtime answers through the very same code: the text is read once by
+//! the crate's reader (kinds an answer only counts are kept as their shape), then the typed Rust
+//! API decides. Error paths point into the argument; for functions of several arguments they
+//! start with the argument's name (`/before/agents/0/id`, `/actor/roles/2`).
 
 use serde_json::Value;
 
-use crate::diff::{diff_workspaces, ChangeSet};
+use crate::audit_chain::AuditChain;
+use crate::diff::{self, ChangeSet};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
-use crate::fingerprint::fingerprint;
-use crate::input::{environment_in, into_string};
+use crate::input::into_string;
 use crate::issue::Decision;
-use crate::json::{check_depth, parse_skipping, Limits, Skip};
-use crate::manifest::{ItemPrints, Manifest};
-use crate::policy::{Action, Actor, Policy};
-use crate::rules::{EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, SyncPlan, SyncRequest};
-use crate::workspace::{Filtered, Workspace};
+use crate::json::{keep_all, parse_skipping, parse_with_limits, Skip};
+use crate::limits::Limits;
+use crate::manifest::Manifest;
+use crate::policy::Policy;
+use crate::rules::sync::counted_in_sync_request;
+use crate::rules::{
+    EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, RollbackPlan, RollbackRequest, SyncRequest,
+};
+use crate::workspace::{counted_in_workspace, Filtered, Workspace};
+
+/// Reads one argument's text; errors get `prefix` in front of their path.
+fn read(text: &str, limits: &Limits, skip: Skip, prefix: &str) -> Result<Value> {
+    parse_skipping(text, limits, skip).map_err(|error| Error { path: format!("{prefix}{}", error.path), ..error })
+}
 
 /// `defaultPolicy()`: the default policy, normalised.
 pub fn default_policy() -> Value {
     Policy::default_policy().to_value()
 }
 
-/// `fingerprint(value)`: `sha256:<hex>` of the RFC 8785 canonical JSON of any JSON value.
-pub fn fingerprint_of(value: &Value, limits: &Limits) -> Result<String> {
-    check_depth(value, limits)?;
-    Ok(fingerprint(value))
+/// `fingerprint(value)`: `sha256:<hex>` of the RFC 8785 canonical JSON of the value `text` holds.
+pub fn fingerprint(text: &str) -> Result<String> {
+    Ok(crate::fingerprint::fingerprint(&parse_with_limits(text, &Limits::DEFAULT)?))
+}
+
+/// `fingerprint(value)` of a string value (not JSON text): hashed as it is, without writing it
+/// as JSON text to read it again — a long string is the common case.
+pub fn fingerprint_of_string(value: &str) -> String {
+    crate::fingerprint::fingerprint_str(value)
 }
 
 /// `filterContent(workspace)`: the promoted payload, what stays behind, and unknown kinds.
-pub fn filter_content(workspace: Value, limits: &Limits) -> Result<Filtered> {
-    check_depth(&workspace, limits)?;
-    filter_parsed(workspace, limits)
-}
-
-/// [`filter_content`] of a value read by [`crate::json::parse_with_limits`] under `limits`.
-pub(crate) fn filter_parsed(workspace: Value, limits: &Limits) -> Result<Filtered> {
-    Ok(Workspace::from_value(workspace, "", limits)?.filter(""))
+pub fn filter_content(workspace: &str) -> Result<Filtered> {
+    let limits = Limits::DEFAULT;
+    let workspace = read(workspace, &limits, counted_in_workspace, "")?;
+    Ok(Workspace::from_value(workspace, "", &limits)?.filter(""))
 }
 
 /// `diffWorkspaces(before, after)`: the change set from one workspace to another.
-pub fn diff(before: Value, after: Value, limits: &Limits) -> Result<ChangeSet> {
-    check_depth(&before, limits).map_err(|e| Error { path: format!("/before{}", e.path), ..e })?;
-    check_depth(&after, limits).map_err(|e| Error { path: format!("/after{}", e.path), ..e })?;
-    diff_parsed(before, after, limits)
+pub fn diff_workspaces(before: &str, after: &str) -> Result<ChangeSet> {
+    let limits = Limits::DEFAULT;
+    let before = read(before, &limits, keep_all, "/before")?;
+    let after = read(after, &limits, keep_all, "/after")?;
+    diff::checked(&before, &after, &limits)
 }
 
-/// [`diff`] of values read by [`crate::json::parse_with_limits`] under `limits`.
-pub(crate) fn diff_parsed(before: Value, after: Value, limits: &Limits) -> Result<ChangeSet> {
-    Workspace::check(&before, "/before", limits)?;
-    Workspace::check(&after, "/after", limits)?;
-    Ok(diff_workspaces(&before, &after))
+/// `manifest(workspace)`: `{kind: {id: fingerprint}}` of a workspace's promoted content.
+pub fn manifest(workspace: &str) -> Result<Manifest> {
+    let limits = Limits::DEFAULT;
+    Manifest::of_value(read(workspace, &limits, counted_in_workspace, "")?, &limits)
 }
 
-/// `manifest(workspace)`: `{kind: {id: fingerprint}}` of a workspace's promoted content, as a sync
-/// into it would answer (variables by structure) — e.g. to record what an environment holds now.
-pub fn manifest(workspace: Value, limits: &Limits) -> Result<Manifest> {
-    check_depth(&workspace, limits)?;
-    let workspace = Workspace::from_value(workspace, "", limits)?;
-    Ok(ItemPrints::of(&workspace).manifest(&workspace))
+/// `verifyAuditChain(records)`: whether each audit record links to the fingerprint of the one
+/// before it, the fingerprint of the last (`head`), and where the chain first breaks.
+pub fn verify_audit_chain(records: &str) -> Result<AuditChain> {
+    crate::audit_chain::verify_audit_chain(&read(records, &Limits::DEFAULT, keep_all, "")?)
 }
 
-/// `new PromotionRules(policy?)`.
-pub fn rules(policy: Option<Value>) -> Result<PromotionRules> {
-    Ok(PromotionRules::new(match policy {
-        None | Some(Value::Null) => Policy::default_policy(),
-        Some(policy) => Policy::from_value(policy)?,
-    }))
-}
-
-impl PromotionRules {
-    /// `.environments`, as names.
-    pub fn environment_names(&self) -> Vec<&'static str> {
-        self.environments().into_iter().map(Environment::as_str).collect()
-    }
-
-    /// `.nextEnvironment(name)`.
-    pub fn next_environment_of(&self, name: &str) -> Result<Option<Environment>> {
-        let env = environment_in(self.policy().chain(), name, "")?;
-        Ok(self.policy().chain().next(env))
-    }
-
-    /// `.authorize(actor, action, environment)`; errors point at `/actor`, `/action` or `/environment`.
-    pub fn authorize_value(&self, actor: Value, action: &str, environment: &str) -> Result<Decision> {
-        check_depth(&actor, self.limits()).map_err(|e| Error { path: format!("/actor{}", e.path), ..e })?;
-        let actor = Actor::from_value(actor, "/actor")?;
-        let action = Action::parse(action).ok_or_else(|| {
-            Error::invalid_input(
-                "/action",
-                format!(
-                    "\"{action}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish or hotfix."
-                ),
-            )
-        })?;
-        let env = environment_in(self.policy().chain(), environment, "/environment")?;
-        self.authorize(&actor, action, env)
-    }
-
-    /// `.authorize` for arguments the JS layer has already checked and packed as
-    /// `action \0 environment \0 id \0 role \0 …` (an actor `{ id, roles }` with a non-empty id).
-    /// `None` when the names do not parse: the caller then takes the general path, whose error
-    /// is the one to throw.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn authorize_packed(&self, packed: &str) -> Option<Decision> {
-        let mut fields = packed.split('\0');
-        let action = Action::parse(fields.next()?)?;
-        let env = environment_in(self.policy().chain(), fields.next()?, "").ok()?;
-        let id = fields.next().filter(|id| !id.is_empty())?;
-        let roles: Vec<&str> = fields.collect();
-        self.authorize_roles(id, &roles, action, env).ok()
-    }
-
-    /// `.checkEdit(request)`.
-    pub fn check_edit_value(&self, request: Value) -> Result<EditCheck> {
-        self.check_edit(EditRequest::from_value(request, self.limits())?)
-    }
-
-    /// `.planSync(request)`.
-    pub fn plan_sync_value(&self, request: Value) -> Result<SyncPlan> {
-        self.plan_sync(SyncRequest::from_value(request, self.limits())?)
-    }
-
-    /// `.planPublish(request)`.
-    pub fn plan_publish_value(&self, request: Value) -> Result<PublishPlan> {
-        self.plan_publish(PublishRequest::from_value(request, self.limits())?)
-    }
-
-    /// [`PromotionRules::check_edit_value`] of a request read by [`crate::json::parse_with_limits`]
-    /// under [`PromotionRules::limits`]: the reader checked its depth already.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn check_edit_parsed(&self, request: Value) -> Result<EditCheck> {
-        self.check_edit(EditRequest::from_parsed(request, self.limits())?)
-    }
-
-    /// `.planSync(request)` of a request given as JSON text, the fastest way in: the text is read
-    /// once, and the kinds a sync only counts (conversation history…) are never built.
-    pub fn plan_sync_json(&self, request: &str) -> Result<SyncPlan> {
-        self.plan_sync_parsed(parse_skipping(request, self.limits(), Skip::SyncRequest)?)
-    }
-
-    /// [`PromotionRules::plan_sync_value`] of a request read under [`PromotionRules::limits`].
-    pub(crate) fn plan_sync_parsed(&self, request: Value) -> Result<SyncPlan> {
-        self.plan_sync(SyncRequest::from_parsed(request, self.limits())?)
-    }
-
-    /// [`PromotionRules::plan_publish_value`] of a request read under [`PromotionRules::limits`].
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn plan_publish_parsed(&self, request: Value) -> Result<PublishPlan> {
-        self.plan_publish(PublishRequest::from_parsed(request, self.limits())?)
+/// `new PromotionRules(policy?)`: `None` is the default policy; every mistake is `INVALID_POLICY`.
+pub fn rules(policy: Option<&str>) -> Result<PromotionRules> {
+    match policy {
+        None => Ok(PromotionRules::default()),
+        Some(text) => PromotionRules::from_policy_json(text),
     }
 }
 
-/// A string argument (action or environment name) given as a JSON value.
-pub fn string_argument(value: Value, path: &str, what: &str) -> Result<String> {
-    into_string(value, path, what)
+/// `.nextEnvironment(name)`.
+pub fn next_environment(rules: &PromotionRules, name: &str) -> Result<Option<Environment>> {
+    let env = rules.environment(name, "")?;
+    rules.next_environment(env)
+}
+
+/// `.authorize(actor, action, environment)`: the actor as JSON text, the names as strings;
+/// errors point at `/actor`, `/action` or `/environment`.
+pub fn authorize(rules: &PromotionRules, actor: &str, action: &str, environment: &str) -> Result<Decision> {
+    let actor = read(actor, rules.limits(), keep_all, "/actor")?;
+    rules.authorize_value(actor, action, environment)
+}
+
+/// A string argument of `.authorize` or `.nextEnvironment` given as another JSON value: the error
+/// names what it is (`Expected an action name as a string, found a number.`).
+pub fn string_argument(value: &str, path: &str, what: &str) -> Result<String> {
+    into_string(read(value, &Limits::DEFAULT, keep_all, path)?, path, what)
+}
+
+/// `.checkEdit(request)`.
+pub fn check_edit(rules: &PromotionRules, request: &str) -> Result<EditCheck> {
+    let request = read(request, rules.limits(), keep_all, "")?;
+    rules.check_edit(EditRequest::from_parsed(request, rules.limits())?)
+}
+
+/// `.planSync(request)`, answered as JSON text (what [`crate::write::to_json`] writes of the
+/// plan): the kinds a sync only counts (conversation history…) are never built, and the
+/// payload's kinds that the sync carries unchanged are copied from the canonical text the
+/// fingerprints hashed rather than written again.
+pub fn plan_sync(rules: &PromotionRules, request: &str) -> Result<String> {
+    let request = read(request, rules.limits(), counted_in_sync_request, "")?;
+    let (plan, text) = rules.plan_sync_with_text(SyncRequest::from_parsed(request, rules.limits())?)?;
+    Ok(crate::write::sync_plan_json(&plan, &|key| text.kind(key)))
+}
+
+/// `.planPublish(request)`.
+pub fn plan_publish(rules: &PromotionRules, request: &str) -> Result<PublishPlan> {
+    let request = read(request, rules.limits(), keep_all, "")?;
+    rules.plan_publish(PublishRequest::from_parsed(request, rules.limits())?)
+}
+
+/// `.planRollback(request)`.
+pub fn plan_rollback(rules: &PromotionRules, request: &str) -> Result<RollbackPlan> {
+    let request = read(request, rules.limits(), keep_all, "")?;
+    rules.plan_rollback(RollbackRequest::from_parsed(request, rules.limits())?)
+}
+
+/// The actor of `.authorize` as the JS layer packs it, `action \0 environment \0 id \0 role \0 …`
+/// (an actor `{ id, roles }` with a non-empty id, checked in JS): the fast path. `None` when a
+/// name does not parse; the caller then takes [`authorize`], whose error is the one to throw.
+pub fn authorize_packed(rules: &PromotionRules, packed: &str) -> Option<Decision> {
+    let mut fields = packed.split('\0');
+    let action = crate::policy::Action::parse(fields.next()?)?;
+    let env = rules.environment(fields.next()?, "").ok()?;
+    let id = fields.next().filter(|id| !id.is_empty())?;
+    let roles: Vec<&str> = fields.collect();
+    rules.authorize_roles(id, &roles, action, env).ok()
 }

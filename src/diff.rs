@@ -21,42 +21,29 @@
 //!   removals and changes first, then additions. This stays correct whatever
 //!   the iteration order of `serde_json::Map` is.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// The item kinds and the member that identifies their items.
-pub const ITEM_KINDS: [(&str, &str); 6] = [
-    ("agents", "id"),
-    ("workflows", "id"),
-    ("knowledgeBase", "id"),
-    ("integrations", "id"),
-    ("channels", "id"),
-    ("variables", "name"),
-];
-
-/// The environment-local kinds: any JSON, never itemised.
-pub const LOCAL_KINDS: [&str; 6] = ["conversations", "analytics", "evaluators", "guardrails", "issues", "secrets"];
-
-/// The item kind whose changes also carry `defaultsKept` / `defaultsReset`.
-pub const VARIABLES: &str = "variables";
+use crate::error::Error;
+use crate::limits::Limits;
+use crate::pointer::{push_index, push_token};
+use crate::workspace::{Kind, Workspace};
 
 /// The changes between two workspace documents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeSet {
     /// Totals over all six item kinds.
     pub summary: Summary,
     /// Always all six item kinds.
     pub kinds: KindMap,
-    /// Local kinds whose value differs, in [`LOCAL_KINDS`] order.
+    /// Local kinds whose value differs, in [`Kind::LOCAL`] order.
     pub local: Vec<&'static str>,
     /// Turns `before` into `after` (RFC 6902, applied in order).
     pub patch: Vec<PatchOperation>,
 }
 
 /// Item counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
     pub added: usize,
     pub modified: usize,
@@ -65,8 +52,7 @@ pub struct Summary {
 }
 
 /// The changes of one item kind.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KindChanges {
     /// Ids in `after` order.
     pub added: Vec<String>,
@@ -76,26 +62,23 @@ pub struct KindChanges {
     pub removed: Vec<String>,
     pub unchanged: usize,
     /// `Some` (possibly empty) for `variables` only; filled by a sync.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults_kept: Option<Vec<String>>,
     /// `Some` (possibly empty) for `variables` only; filled by a sync.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults_reset: Option<Vec<String>>,
 }
 
 impl KindChanges {
     /// No changes; `defaultsKept` / `defaultsReset` are empty lists for
-    /// [`VARIABLES`] and absent for the other kinds.
+    /// variables and absent for the other kinds.
     pub fn empty(kind: &str) -> Self {
-        let defaults = (kind == VARIABLES).then(Vec::new);
+        let defaults = (kind == Kind::Variables.as_str()).then(Vec::new);
         KindChanges { defaults_kept: defaults.clone(), defaults_reset: defaults, ..KindChanges::default() }
     }
 }
 
 /// A modified item and the JSON Pointers (relative to the item) of its
 /// deepest changed members, in patch order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModifiedItem {
     pub id: String,
     pub fields: Vec<String>,
@@ -103,7 +86,8 @@ pub struct ModifiedItem {
 
 /// One RFC 6902 operation. [`diff_workspaces`] emits `add`, `remove`,
 /// `replace` and `move`; [`apply_patch`] also accepts `copy` and `test`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Read from JSON (`{"op": "add", "path": …}`) with serde, to apply a patch that came as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 pub enum PatchOperation {
     Add { path: String, value: Value },
@@ -140,20 +124,14 @@ impl PatchOperation {
     }
 }
 
-/// Appends `token` to `out` escaped as a JSON Pointer reference token
-/// (`~` → `~0`, `/` → `~1`).
-pub fn escape_pointer_token(token: &str, out: &mut String) {
-    if !token.contains(['~', '/']) {
-        out.push_str(token);
-        return;
+/// `diffWorkspaces(before, after)` of JSON values: both are read as workspaces first (bad input
+/// at `/before/…` or `/after/…`), then diffed as they are.
+pub fn checked(before: &Value, after: &Value, limits: &Limits) -> Result<ChangeSet, Error> {
+    for (value, prefix) in [(before, "/before"), (after, "/after")] {
+        crate::json::check_depth(value, limits).map_err(|e| Error { path: format!("{prefix}{}", e.path), ..e })?;
+        Workspace::check(value, prefix, limits)?;
     }
-    for c in token.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
-    }
+    Ok(diff_workspaces(before, after))
 }
 
 /// The change set that turns `before` into `after`.
@@ -162,13 +140,23 @@ pub fn escape_pointer_token(token: &str, out: &mut String) {
 /// single `replace` of the document root and items are counted as if that
 /// side were an empty workspace.
 pub fn diff_workspaces(before: &Value, after: &Value) -> ChangeSet {
+    diff_workspaces_knowing(before, after, &|_, _, _| false)
+}
+
+/// Whether item `old` of a kind of `before` and item `new` of the same kind of `after` are known
+/// to be equal (`false`: not known).
+pub(crate) type KnownEqual<'a> = &'a dyn Fn(&str, usize, usize) -> bool;
+
+/// [`diff_workspaces`], told which matched items are equal (by their digests, say), so that only
+/// the others are walked field by field. The answer is the same.
+pub(crate) fn diff_workspaces_knowing(before: &Value, after: &Value, known_equal: KnownEqual<'_>) -> ChangeSet {
     let mut patch = Vec::new();
     let (kinds, local) = match (before.as_object(), after.as_object()) {
-        (Some(b), Some(a)) => diff_documents(b, a, &mut patch),
+        (Some(b), Some(a)) => diff_documents(b, a, &mut patch, known_equal),
         (b, a) => {
             diff_values(before, after, &mut String::new(), &mut patch);
             let empty = Map::new();
-            diff_documents(b.unwrap_or(&empty), a.unwrap_or(&empty), &mut Vec::new())
+            diff_documents(b.unwrap_or(&empty), a.unwrap_or(&empty), &mut Vec::new(), &|_, _, _| false)
         }
     };
     let mut summary = Summary::default();
@@ -181,7 +169,7 @@ pub fn diff_workspaces(before: &Value, after: &Value) -> ChangeSet {
     ChangeSet { summary, kinds, local, patch }
 }
 
-/// The changes of each item kind, by kind name, in [`ITEM_KINDS`] order.
+/// The changes of each item kind, by kind name, in [`Kind::PROMOTED`] order.
 ///
 /// A fixed array rather than a `BTreeMap`: the WebAssembly build carries one map type less.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -200,7 +188,7 @@ static NO_CHANGES: KindChanges = KindChanges {
 
 impl KindMap {
     fn slot(kind: &str) -> Option<usize> {
-        ITEM_KINDS.iter().position(|(k, _)| *k == kind)
+        Kind::parse(kind).and_then(Kind::promoted_index)
     }
 
     /// The changes of a kind.
@@ -219,9 +207,9 @@ impl KindMap {
         }
     }
 
-    /// `(kind, changes)` in [`ITEM_KINDS`] order.
+    /// `(kind, changes)` in [`Kind::PROMOTED`] order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &KindChanges)> {
-        ITEM_KINDS.iter().zip(&self.slots).filter_map(|((kind, _), slot)| slot.as_ref().map(|c| (*kind, c)))
+        Kind::PROMOTED.iter().zip(&self.slots).filter_map(|(kind, slot)| slot.as_ref().map(|c| (kind.as_str(), c)))
     }
 
     /// The changes of every kind.
@@ -249,43 +237,33 @@ impl std::ops::Index<&str> for KindMap {
     }
 }
 
-impl Serialize for KindMap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.len()))?;
-        for (kind, changes) in self.iter() {
-            map.serialize_entry(kind, changes)?;
-        }
-        map.end()
-    }
-}
-
 type Kinds = KindMap;
 
 fn diff_documents(
     before: &Map<String, Value>,
     after: &Map<String, Value>,
     ops: &mut Vec<PatchOperation>,
+    known_equal: KnownEqual<'_>,
 ) -> (Kinds, Vec<&'static str>) {
     let mut kinds = Kinds::default();
-    let mut local_changed = [false; LOCAL_KINDS.len()];
+    let mut local_changed = [false; Kind::LOCAL.len()];
     let mut mark_local = |key: &str| {
-        if let Some(flag) = LOCAL_KINDS.iter().position(|k| *k == key).and_then(|i| local_changed.get_mut(i)) {
+        let local = Kind::LOCAL.iter().position(|kind| kind.as_str() == key);
+        if let Some(flag) = local.and_then(|i| local_changed.get_mut(i)) {
             *flag = true;
         }
     };
     let mut path = String::new();
     for (key, old) in before {
         path.clear();
-        path.push('/');
-        escape_pointer_token(key, &mut path);
+        push_token(&mut path, key);
         match after.get(key) {
             None => ops.push(PatchOperation::Remove { path: path.clone() }),
             Some(new) => {
                 let start = ops.len();
                 match (item_kind(key), old, new) {
                     (Some((kind, id_key)), Value::Array(old), Value::Array(new)) => {
-                        let changes = diff_items(kind, id_key, old, new, &mut path, ops);
+                        let changes = diff_items(kind, id_key, old, new, &mut path, ops, known_equal);
                         kinds.insert(kind, changes);
                     }
                     _ => diff_values(old, new, &mut path, ops),
@@ -300,24 +278,26 @@ fn diff_documents(
     for (key, new) in after {
         if !before.contains_key(key) {
             path.clear();
-            path.push('/');
-            escape_pointer_token(key, &mut path);
+            push_token(&mut path, key);
             ops.push(PatchOperation::Add { path: path.clone(), value: new.clone() });
             mark_local(key);
         }
     }
-    for (kind, id_key) in ITEM_KINDS {
-        if kinds.get(kind).is_none() {
-            let (old, new) = (items_of(before.get(kind)), items_of(after.get(kind)));
-            kinds.insert(kind, count_items(kind, id_key, old, new));
+    for kind in Kind::PROMOTED {
+        let key = kind.as_str();
+        if kinds.get(key).is_none() {
+            let (old, new) = (items_of(before.get(key)), items_of(after.get(key)));
+            kinds.insert(key, count_items(key, kind.id_key(), old, new));
         }
     }
-    let local = LOCAL_KINDS.iter().zip(local_changed).filter_map(|(kind, changed)| changed.then_some(*kind)).collect();
+    let local =
+        Kind::LOCAL.iter().zip(local_changed).filter_map(|(kind, changed)| changed.then_some(kind.as_str())).collect();
     (kinds, local)
 }
 
+/// The name and id member of a promoted kind's key.
 fn item_kind(key: &str) -> Option<(&'static str, &'static str)> {
-    ITEM_KINDS.iter().find(|(kind, _)| *kind == key).copied()
+    Kind::parse(key).filter(|kind| kind.is_promoted()).map(|kind| (kind.as_str(), kind.id_key()))
 }
 
 /// The key of each item (`None` for an anonymous one: no string key, or a
@@ -325,7 +305,7 @@ fn item_kind(key: &str) -> Option<(&'static str, &'static str)> {
 fn index_items<'a>(items: &'a [Value], id_key: &str) -> (Vec<Option<&'a str>>, Vec<(&'a str, usize)>) {
     let mut ids: Vec<Option<&str>> = items.iter().map(|item| item.as_object()?.get(id_key)?.as_str()).collect();
     let mut index: Vec<(&str, usize)> = ids.iter().enumerate().filter_map(|(i, id)| id.map(|id| (id, i))).collect();
-    crate::sorting::sort_by(&mut index, |a, b| a < b);
+    crate::sorting::sort_by(&mut index, |(a, i), (b, j)| crate::scan::id_order(a, b).then(i.cmp(j)).is_lt());
     // Sorted by (key, index): the first of equal keys is the earliest item.
     index.dedup_by(|later, earlier| {
         let repeated = later.0 == earlier.0;
@@ -340,7 +320,7 @@ fn index_items<'a>(items: &'a [Value], id_key: &str) -> (Vec<Option<&'a str>>, V
 }
 
 fn lookup(index: &[(&str, usize)], id: &str) -> Option<usize> {
-    let found = index.binary_search_by(|(key, _)| (*key).cmp(id)).ok()?;
+    let found = index.binary_search_by(|(key, _)| crate::scan::id_order(key, id)).ok()?;
     index.get(found).map(|(_, i)| *i)
 }
 
@@ -388,6 +368,7 @@ fn diff_items(
     new: &[Value],
     path: &mut String,
     ops: &mut Vec<PatchOperation>,
+    known_equal: KnownEqual<'_>,
 ) -> KindChanges {
     let (old_ids, old_index) = index_items(old, id_key);
     let (new_ids, new_index) = index_items(new, id_key);
@@ -406,7 +387,6 @@ fn diff_items(
             Some(id) if lookup(&new_index, id).is_some() => pending.push(k),
             _ => {
                 path.truncate(base);
-                path.push('/');
                 push_index(path, k);
                 ops.push(PatchOperation::Remove { path: path.clone() });
                 if let Some(id) = id {
@@ -423,7 +403,6 @@ fn diff_items(
     let mut head = 0;
     for (i, item) in new.iter().enumerate() {
         path.truncate(base);
-        path.push('/');
         push_index(path, i);
         let id = new_ids.get(i).copied().flatten();
         let matched = id.and_then(|id| {
@@ -448,7 +427,6 @@ fn diff_items(
             // Current position of the item: i + its rank among pending items.
             let mut from = String::with_capacity(path.len());
             from.push_str(path.get(..base).unwrap_or_default());
-            from.push('/');
             push_index(&mut from, i + (p - head));
             if p < pending.len() {
                 pending.remove(p);
@@ -458,6 +436,10 @@ fn diff_items(
         let Some(old_item) = old.get(k) else {
             continue;
         };
+        if known_equal(kind, k, i) {
+            changes.unchanged += 1;
+            continue;
+        }
         let start = ops.len();
         let item_base = path.len();
         diff_values(old_item, item, path, ops);
@@ -490,8 +472,7 @@ fn diff_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut S
     let base = path.len();
     for (key, old_value) in old {
         path.truncate(base);
-        path.push('/');
-        escape_pointer_token(key, path);
+        push_token(path, key);
         match new.get(key) {
             Some(new_value) => diff_values(old_value, new_value, path, ops),
             None => ops.push(PatchOperation::Remove { path: path.clone() }),
@@ -500,8 +481,7 @@ fn diff_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut S
     for (key, new_value) in new {
         if !old.contains_key(key) {
             path.truncate(base);
-            path.push('/');
-            escape_pointer_token(key, path);
+            push_token(path, key);
             ops.push(PatchOperation::Add { path: path.clone(), value: new_value.clone() });
         }
     }
@@ -518,7 +498,6 @@ fn diff_arrays(old: &[Value], new: &[Value], path: &mut String, ops: &mut Vec<Pa
     let base = path.len();
     let at = |path: &mut String, index: usize| {
         path.truncate(base);
-        path.push('/');
         push_index(path, index);
     };
     for (i, (a, b)) in old_mid.iter().zip(new_mid).enumerate() {
@@ -535,13 +514,6 @@ fn diff_arrays(old: &[Value], new: &[Value], path: &mut String, ops: &mut Vec<Pa
         ops.push(PatchOperation::Add { path: path.clone(), value: value.clone() });
     }
     path.truncate(base);
-}
-
-fn push_index(out: &mut String, index: usize) {
-    if index >= 10 {
-        push_index(out, index / 10);
-    }
-    out.push(char::from(b'0' + (index % 10) as u8));
 }
 
 /// Applies an RFC 6902 patch (`add`, `remove`, `replace`, `move`, `copy`,
@@ -591,33 +563,7 @@ fn apply_operation(doc: &mut Value, op: &PatchOperation) -> Result<(), String> {
 }
 
 fn parse_pointer(pointer: &str) -> Result<Vec<String>, String> {
-    if pointer.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some(rest) = pointer.strip_prefix('/') else {
-        return Err(format!("invalid JSON Pointer {pointer:?}: must be empty or start with '/'"));
-    };
-    rest.split('/').map(unescape_token).collect()
-}
-
-fn unescape_token(token: &str) -> Result<String, String> {
-    if !token.contains('~') {
-        return Ok(token.to_owned());
-    }
-    let mut out = String::with_capacity(token.len());
-    let mut chars = token.chars();
-    while let Some(c) = chars.next() {
-        if c == '~' {
-            match chars.next() {
-                Some('0') => out.push('~'),
-                Some('1') => out.push('/'),
-                _ => return Err(format!("invalid escape in JSON Pointer token {token:?}")),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Ok(out)
+    crate::pointer::tokens(pointer).ok_or_else(|| format!("invalid JSON Pointer {pointer:?}"))
 }
 
 /// An array index token: `0` or digits without a leading zero, below `len`
@@ -625,13 +571,8 @@ fn unescape_token(token: &str) -> Result<String, String> {
 fn array_index(token: &str, len: usize, insert: bool) -> Result<usize, String> {
     let index = if insert && token == "-" {
         len
-    } else if !token.is_empty()
-        && token.bytes().all(|b| b.is_ascii_digit())
-        && (token == "0" || !token.starts_with('0'))
-    {
-        token.parse::<usize>().map_err(|_| format!("array index {token:?} is too large"))?
     } else {
-        return Err(format!("invalid array index {token:?}"));
+        crate::pointer::array_index(token).ok_or_else(|| format!("invalid array index {token:?}"))?
     };
     if index < len || (insert && index == len) {
         Ok(index)
@@ -717,11 +658,30 @@ fn json_equal(a: &Value, b: &Value) -> bool {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    /// The item kinds and the member that identifies their items.
+    const ITEM_KINDS: [(&str, &str); 6] = [
+        ("agents", "id"),
+        ("workflows", "id"),
+        ("knowledgeBase", "id"),
+        ("integrations", "id"),
+        ("channels", "id"),
+        ("variables", "name"),
+    ];
+    const LOCAL_KINDS: [&str; 6] = ["conversations", "analytics", "evaluators", "guardrails", "issues", "secrets"];
+    const VARIABLES: &str = "variables";
+
+    #[test]
+    fn the_tables_of_these_tests_are_the_kinds_of_the_crate() {
+        let promoted: Vec<(&str, &str)> = Kind::PROMOTED.iter().map(|k| (k.as_str(), k.id_key())).collect();
+        assert_eq!(promoted, ITEM_KINDS.to_vec());
+        assert_eq!(Kind::LOCAL.map(Kind::as_str), LOCAL_KINDS);
+    }
     use proptest::prelude::*;
     use serde_json::json;
 
     fn ops(patch: &[PatchOperation]) -> Value {
-        serde_json::to_value(patch).unwrap()
+        crate::json::parse(&crate::write::to_json(&patch)).unwrap()
     }
 
     fn check_patch(before: &Value, after: &Value) -> ChangeSet {
@@ -844,13 +804,6 @@ mod tests {
 
     #[test]
     fn pointer_tokens_escape_tilde_and_slash() {
-        let mut out = String::from("/");
-        escape_pointer_token("a~b/c~/", &mut out);
-        assert_eq!(out, "/a~0b~1c~0~1");
-        let mut plain = String::new();
-        escape_pointer_token("plain", &mut plain);
-        assert_eq!(plain, "plain");
-
         let before = json!({"agents": [{"id": "x", "a/b": 1, "c~d": {"e/~f": 1}}], "u/k": 1});
         let after = json!({"agents": [{"id": "x", "a/b": 2, "c~d": {"e/~f": 2}}], "u/k": 2});
         let changes = check_patch(&before, &after);
@@ -900,7 +853,7 @@ mod tests {
         assert_eq!(variables.defaults_kept, Some(vec![]));
         assert_eq!(variables.defaults_reset, Some(vec![]));
 
-        let json = serde_json::to_value(&changes).unwrap();
+        let json = crate::json::parse(&crate::write::to_json(&changes)).unwrap();
         assert_eq!(json["kinds"]["variables"]["defaultsKept"], json!([]));
         assert_eq!(json["kinds"]["variables"]["defaultsReset"], json!([]));
         for (kind, _) in ITEM_KINDS.iter().filter(|(k, _)| *k != VARIABLES) {
@@ -913,7 +866,7 @@ mod tests {
     fn change_set_json_matches_the_spec_shape() {
         let before = json!({"agents": [{"id": "a", "x": 1}], "issues": 1});
         let after = json!({"agents": [{"id": "a", "x": 2}, {"id": "b"}], "issues": 2});
-        let json = serde_json::to_value(diff_workspaces(&before, &after)).unwrap();
+        let json = crate::json::parse(&crate::write::to_json(&diff_workspaces(&before, &after))).unwrap();
         let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
         assert_eq!(keys(&json), ["kinds", "local", "patch", "summary"]);
         assert_eq!(json["summary"], json!({"added": 1, "modified": 1, "removed": 0, "unchanged": 0}));

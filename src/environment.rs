@@ -3,8 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Serialize, Serializer};
-
 /// One of the five environments, in their fixed order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Environment {
@@ -70,12 +68,6 @@ impl FromStr for Environment {
 #[error("not one of dev, test, uat, staging, production")]
 pub struct UnknownEnvironment;
 
-impl Serialize for Environment {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
 /// A set of environments, as a bit set (e.g. the `noSelfPromotion` list of a policy).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct EnvironmentSet {
@@ -111,12 +103,6 @@ impl FromIterator<Environment> for EnvironmentSet {
             set.insert(env);
         }
         set
-    }
-}
-
-impl Serialize for EnvironmentSet {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
     }
 }
 
@@ -188,12 +174,6 @@ impl Chain {
     /// The environments of the chain as a vector.
     pub fn to_vec(self) -> Vec<Environment> {
         self.iter().collect()
-    }
-}
-
-impl Serialize for Chain {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
     }
 }
 

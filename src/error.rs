@@ -4,11 +4,8 @@
 //! the question itself could not be read: malformed JSON, a wrong type, an unknown environment, an
 //! invalid policy, or input past the documented [`crate::Limits`].
 
-use serde::Serialize;
-
 /// The stable code of an [`Error`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     /// The request is malformed: wrong type, unknown environment, duplicate id, bad JSON.
     InvalidInput,
@@ -36,7 +33,7 @@ impl std::fmt::Display for ErrorCode {
 }
 
 /// Bad input, with a stable [`ErrorCode`], a sentence for people and the JSON Pointer of the culprit.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{code}: {message} (at \"{path}\")")]
 pub struct Error {
     /// Stable code: `INVALID_INPUT`, `INVALID_POLICY` or `LIMIT_EXCEEDED`.

@@ -18,10 +18,8 @@
 //! value never builds its canonical text in memory.
 //!
 //! Fingerprints agree with JavaScript for equal *values*. For equal JSON
-//! *text* to agree too, the text must be parsed into the same doubles as
-//! `JSON.parse` does, which `serde_json` only guarantees with its
-//! `float_roundtrip` feature: without it, `333333333.33333329` or even
-//! `123456789012345680000` is read one ULP off and fingerprints differently.
+//! *text* to agree too, the text must be read into the same doubles as
+//! `JSON.parse` reads, which the crate's reader ([`crate::json`]) does.
 //!
 //! [RFC 8785]: https://www.rfc-editor.org/rfc/rfc8785
 
@@ -39,6 +37,10 @@ const PREFIX: &str = "sha256:";
 pub trait CanonicalSink {
     /// Appends `s` to the sink.
     fn write_str(&mut self, s: &str);
+
+    /// Told when an object's members are written in an order other than its map's own: the
+    /// canonical text then differs from the map written as it iterates.
+    fn reordered(&mut self) {}
 }
 
 impl CanonicalSink for String {
@@ -59,6 +61,10 @@ impl<W: CanonicalSink + ?Sized> CanonicalSink for &mut W {
     fn write_str(&mut self, s: &str) {
         (**self).write_str(s);
     }
+
+    fn reordered(&mut self) {
+        (**self).reordered();
+    }
 }
 
 /// `"sha256:"` followed by the lowercase hex SHA-256 of the JCS canonical
@@ -69,6 +75,12 @@ impl<W: CanonicalSink + ?Sized> CanonicalSink for &mut W {
 #[must_use]
 pub fn fingerprint(value: &Value) -> String {
     hash_canonical(|hasher| write_canonical(value, hasher))
+}
+
+/// The [`fingerprint`] of a string value: `fingerprint(&Value::String(s))` without the copy.
+#[must_use]
+pub fn fingerprint_str(s: &str) -> String {
+    hash_canonical(|hasher| write_string(s, hasher))
 }
 
 /// The [`fingerprint`] of an object without one of its members: `members` less `except`.
@@ -140,13 +152,6 @@ pub(crate) struct ObjectPrint {
 }
 
 impl ObjectPrint {
-    /// An object with no member written yet.
-    pub(crate) fn new() -> ObjectPrint {
-        let mut sink = BufferedSha256::new();
-        sink.write_str("{");
-        ObjectPrint { sink, first: true }
-    }
-
     /// Writes the next member.
     pub(crate) fn member(&mut self, key: &str, value: &Value) {
         if !self.first {
@@ -162,6 +167,157 @@ impl ObjectPrint {
     pub(crate) fn finish(mut self) -> String {
         self.sink.write_str("}");
         spell(self.sink.finalize())
+    }
+}
+
+impl ObjectPrint {
+    /// An object whose first members were hashed into `hasher` (`{` included), `first` when none was.
+    pub(crate) fn resume(hasher: Sha256, first: bool) -> ObjectPrint {
+        ObjectPrint { sink: BufferedSha256 { hasher, buffer: Vec::with_capacity(HASH_BUFFER) }, first }
+    }
+
+    /// Writes the next member, whose value's canonical text is `canonical`.
+    pub(crate) fn member_text(&mut self, key: &str, canonical: &str) {
+        if !self.first {
+            self.sink.write_str(",");
+        }
+        self.first = false;
+        write_string(key, &mut self.sink);
+        self.sink.write_str(":");
+        self.sink.write_str(canonical);
+    }
+}
+
+/// The canonical text of an object, written once, and where each member, and each item of a
+/// member that is an array, lies in it.
+///
+/// A workspace's promoted content is hashed as a whole (the document's fingerprint) and item by
+/// item (the manifest), and compared item by item with another workspace's: all of it reads these
+/// bytes rather than walking the values again, so each value is canonicalised once.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CanonicalText {
+    text: String,
+    members: Vec<MemberText>,
+}
+
+/// Where one member of a [`CanonicalText`] lies.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MemberText {
+    /// The member's key.
+    pub(crate) key: String,
+    /// Where the member starts: at its `,` (or, for the first member, its key).
+    pub(crate) start: usize,
+    /// Where its value lies.
+    pub(crate) value: std::ops::Range<usize>,
+    /// Where each item lies, when the value is an array.
+    pub(crate) items: Vec<std::ops::Range<usize>>,
+    /// Whether every object of the value was written in its map's own order: the value's text
+    /// is then also its plain JSON text (`crate::write`), whose objects are written that way.
+    pub(crate) in_map_order: bool,
+}
+
+/// Canonical text, and how many objects were reordered while it was written.
+#[derive(Default)]
+struct TrackedText {
+    text: String,
+    reordered: usize,
+}
+
+impl CanonicalSink for TrackedText {
+    #[inline]
+    fn write_str(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn reordered(&mut self) {
+        self.reordered += 1;
+    }
+}
+
+impl CanonicalText {
+    /// Writes the canonical text of the object whose members are `members`.
+    pub(crate) fn of_object(members: &Map<String, Value>) -> CanonicalText {
+        let mut out = TrackedText::default();
+        let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
+        if !in_utf16_order(members) {
+            crate::sorting::sort_by(&mut sorted, |(a, _), (b, _)| a.encode_utf16().lt(b.encode_utf16()));
+        }
+        let mut texts = Vec::with_capacity(sorted.len());
+        out.write_str("{");
+        for (i, (key, value)) in sorted.into_iter().enumerate() {
+            let start = out.text.len();
+            let reordered = out.reordered;
+            if i > 0 {
+                out.write_str(",");
+            }
+            write_string(key, &mut out);
+            out.write_str(":");
+            let value_start = out.text.len();
+            let mut items = Vec::new();
+            if let Value::Array(values) = value {
+                items.reserve(values.len());
+                out.write_str("[");
+                for (i, item) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.write_str(",");
+                    }
+                    let item_start = out.text.len();
+                    write_canonical(item, &mut out);
+                    items.push(item_start..out.text.len());
+                }
+                out.write_str("]");
+            } else {
+                write_canonical(value, &mut out);
+            }
+            texts.push(MemberText {
+                key: key.clone(),
+                start,
+                value: value_start..out.text.len(),
+                items,
+                in_map_order: out.reordered == reordered,
+            });
+        }
+        out.write_str("}");
+        CanonicalText { text: out.text, members: texts }
+    }
+
+    /// The members, in canonical order.
+    pub(crate) fn members(&self) -> &[MemberText] {
+        &self.members
+    }
+
+    /// The member `key`.
+    pub(crate) fn member(&self, key: &str) -> Option<&MemberText> {
+        self.members.iter().find(|member| member.key == key)
+    }
+
+    /// The canonical text at `range` (the whole text if it lies outside).
+    pub(crate) fn text(&self, range: std::ops::Range<usize>) -> &str {
+        self.text.get(range).unwrap_or_default()
+    }
+
+    /// The fingerprint of the whole object.
+    pub(crate) fn fingerprint(&self) -> String {
+        spell(Sha256::digest(self.text.as_bytes()))
+    }
+
+    /// The fingerprint of the text at `range` (an item's).
+    pub(crate) fn fingerprint_of(&self, range: std::ops::Range<usize>) -> String {
+        spell(Sha256::digest(self.text(range).as_bytes()))
+    }
+
+    /// The fingerprint of the whole object, and the hash state after its first `split` members
+    /// (to go on with other members through [`ObjectPrint::resume`]).
+    pub(crate) fn fingerprint_split(&self, split: usize) -> (Option<Sha256>, String) {
+        let at = self.members.get(split).map(|member| member.start);
+        let mut hasher = Sha256::new();
+        let bytes = self.text.as_bytes();
+        let prefix = at.and_then(|at| {
+            Digest::update(&mut hasher, bytes.get(..at)?);
+            Some(hasher.clone())
+        });
+        Digest::update(&mut hasher, bytes.get(at.filter(|_| prefix.is_some()).unwrap_or(0)..).unwrap_or_default());
+        (prefix, spell(hasher.finalize()))
     }
 }
 
@@ -260,11 +416,28 @@ fn write_object_except<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, 
         out.write_str(":");
         write_canonical(value, out);
     };
-    if in_utf16_order(members) {
+    if map_sorts_keys() {
+        // The map iterates in byte (code point) order, which is UTF-16 order but between a
+        // character of U+E000..U+FFFF and one above U+FFFF, both of which need a UTF-8 byte from
+        // 0xEE up. A key without such a byte is in place against every other key, so two keys
+        // out of UTF-16 order have only such keys between them: the runs of such keys are
+        // sorted, everything else is written as the map iterates, in one pass.
+        let mut run: Vec<(&String, &Value)> = Vec::new();
+        for (key, value) in members {
+            if key.bytes().any(|b| b >= 0xEE) {
+                run.push((key, value));
+                continue;
+            }
+            write_run(&mut run, &mut member, out);
+            member(key, value, out);
+        }
+        write_run(&mut run, &mut member, out);
+    } else if in_utf16_order(members) {
         for (key, value) in members {
             member(key, value, out);
         }
     } else {
+        out.reordered();
         let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
         crate::sorting::sort_by(&mut sorted, |(a, _), (b, _)| a.encode_utf16().lt(b.encode_utf16()));
         for (key, value) in sorted {
@@ -274,18 +447,59 @@ fn write_object_except<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, 
     out.write_str("}");
 }
 
+/// Writes a run of members (see [`write_object_except`]) in UTF-16 order of their keys, and
+/// empties it.
+fn write_run<'m, W: CanonicalSink + ?Sized>(
+    run: &mut Vec<(&'m String, &'m Value)>,
+    member: &mut impl FnMut(&str, &Value, &mut W),
+    out: &mut W,
+) {
+    let utf16_less = |(a, _): &(&String, &Value), (b, _): &(&String, &Value)| a.encode_utf16().lt(b.encode_utf16());
+    if run.windows(2).any(|pair| matches!(pair, [a, b] if utf16_less(b, a))) {
+        out.reordered();
+        crate::sorting::sort_by(run, utf16_less);
+    }
+    for (key, value) in run.drain(..) {
+        member(key, value, out);
+    }
+}
+
 /// Whether the map iterates its keys in strictly increasing UTF-16 order, judged cheaply:
 /// strictly increasing bytes and no byte from 0xEE up (see [`write_object`]).
 fn in_utf16_order(members: &Map<String, Value>) -> bool {
+    if map_sorts_keys() {
+        // A sorted map iterates in strictly increasing byte order: only the bytes need a look.
+        return members.keys().all(|key| key.bytes().all(|b| b < 0xEE));
+    }
     let mut previous: Option<&[u8]> = None;
     for key in members.keys() {
         let key = key.as_bytes();
-        if key.iter().any(|&b| b >= 0xEE) || previous.is_some_and(|p| p >= key) {
+        // Most neighbouring keys differ in their first byte: compared alone, it settles the
+        // order without a call to `memcmp` (byte by byte in WebAssembly).
+        let increasing = match (previous, previous.and_then(|p| p.first()), key.first()) {
+            (None, _, _) => true,
+            (Some(_), Some(a), Some(b)) if a < b => true,
+            (Some(p), _, _) => p < key,
+        };
+        if !increasing || key.iter().any(|&b| b >= 0xEE) {
             return false;
         }
         previous = Some(key);
     }
     true
+}
+
+/// Whether `serde_json::Map` is a sorted map here (a `BTreeMap`, the default) rather than one
+/// that keeps insertion order (its `preserve_order` feature, which any crate of a build may turn
+/// on): asked once, of a two-member map.
+fn map_sorts_keys() -> bool {
+    static SORTS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SORTS.get_or_init(|| {
+        let mut map = Map::new();
+        map.insert("b".to_owned(), Value::Null);
+        map.insert("a".to_owned(), Value::Null);
+        map.keys().next().map(String::as_str) == Some("a")
+    })
 }
 
 /// A number as ECMAScript prints the double it denotes (RFC 8785 §3.2.2.3).
@@ -315,20 +529,16 @@ pub(crate) fn write_string<W: CanonicalSink + ?Sized>(s: &str, out: &mut W) {
     out.write_str("\"");
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
-            continue;
-        }
-        // `start` and `i` sit next to ASCII bytes (or at the ends), so both
+    loop {
+        let end = start + crate::scan::plain_len(bytes.get(start..).unwrap_or_default());
+        // `start` and `end` sit next to ASCII bytes (or at the ends), so both
         // lie on char boundaries and `get` always succeeds.
-        if let Some(run) = s.get(start..i) {
+        if let Some(run) = s.get(start..end).filter(|run| !run.is_empty()) {
             out.write_str(run);
         }
+        let Some(&b) = bytes.get(end) else { break };
         out.write_str(escape(b));
-        start = i + 1;
-    }
-    if let Some(run) = s.get(start..) {
-        out.write_str(run);
+        start = end + 1;
     }
     out.write_str("\"");
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::environment::{Chain, Environment};
 use crate::error::{Error, Result};
-use crate::json::{child, index};
+use crate::pointer::{child, index};
 
 /// The JSON type of a value, for messages.
 pub(crate) fn type_name(value: &Value) -> &'static str {
@@ -87,4 +87,15 @@ pub(crate) fn environment_in(chain: Chain, name: &str, path: &str) -> Result<Env
         ));
     }
     Ok(env)
+}
+
+/// Reads an environment name (chain membership is checked by the engine).
+pub(crate) fn read_environment(value: Value, path: &str) -> Result<Environment> {
+    let name = into_string(value, path, "an environment name")?;
+    Environment::parse(&name).ok_or_else(|| {
+        Error::invalid_input(
+            path,
+            format!("\"{name}\" is not an environment; use one of dev, test, uat, staging, production."),
+        )
+    })
 }

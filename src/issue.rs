@@ -1,14 +1,11 @@
 //! Violations and warnings: the stable codes of every answer.
 
-use serde::Serialize;
-
 /// The stable code of a violation or warning.
 ///
 /// Every code is a `SCREAMING_SNAKE` string in JSON. The same code may be a violation in one
 /// answer and a warning in another (an acknowledged `WOULD_REVERT_HOTFIX`, an `INLINE_SECRET`
 /// under `inlineSecrets: "warn"`, a `DANGLING_REFERENCE` to a guardrail of the target).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum IssueCode {
     /// A sync must go to the environment right after its source.
     NotNextEnvironment,
@@ -46,6 +43,8 @@ pub enum IssueCode {
     NothingToHotfix,
     /// An `acknowledge` entry matched no drift, so it acknowledged nothing.
     UnusedAcknowledgement,
+    /// A selective sync under `closure: "refuse"` needs an item that is not selected.
+    DependencyNotSelected,
     /// Fewer counted approvals than the gate requires.
     ApprovalsMissing,
     /// A counted reviewer rejected the plan.
@@ -66,7 +65,7 @@ pub enum IssueCode {
 
 impl IssueCode {
     /// Every code, in declaration order.
-    pub const ALL: [IssueCode; 26] = [
+    pub const ALL: [IssueCode; 27] = [
         IssueCode::NotNextEnvironment,
         IssueCode::NoNextEnvironment,
         IssueCode::Forbidden,
@@ -85,6 +84,7 @@ impl IssueCode {
         IssueCode::UndeclaredHotfix,
         IssueCode::NothingToHotfix,
         IssueCode::UnusedAcknowledgement,
+        IssueCode::DependencyNotSelected,
         IssueCode::ApprovalsMissing,
         IssueCode::ApprovalRejected,
         IssueCode::StaleApproval,
@@ -116,6 +116,7 @@ impl IssueCode {
             IssueCode::UndeclaredHotfix => "UNDECLARED_HOTFIX",
             IssueCode::NothingToHotfix => "NOTHING_TO_HOTFIX",
             IssueCode::UnusedAcknowledgement => "UNUSED_ACKNOWLEDGEMENT",
+            IssueCode::DependencyNotSelected => "DEPENDENCY_NOT_SELECTED",
             IssueCode::ApprovalsMissing => "APPROVALS_MISSING",
             IssueCode::ApprovalRejected => "APPROVAL_REJECTED",
             IssueCode::StaleApproval => "STALE_APPROVAL",
@@ -135,14 +136,13 @@ impl std::fmt::Display for IssueCode {
 }
 
 /// A violation or a warning: a code, a sentence that says what to do, and where.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     /// The stable code.
     pub code: IssueCode,
     /// What happened and what to do, in one sentence.
     pub message: String,
     /// JSON Pointer into the request, where one applies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
 
@@ -154,7 +154,7 @@ impl Issue {
 }
 
 /// The answer every decision shares: allowed when there is no violation.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Decision {
     /// True exactly when `violations` is empty.
     pub allowed: bool,

@@ -1,91 +1,67 @@
-//! Reading JSON text into [`Value`]s under the documented [`Limits`].
+//! Reading JSON text into [`Value`]s under [`ReadLimits`].
 //!
 //! A small RFC 8259 reader instead of `serde_json`'s: it refuses duplicate keys (I-JSON, RFC 7493),
-//! stops at [`Limits::max_depth`] before recursing further, refuses numbers a JavaScript number
-//! cannot hold exactly, names the culprit with a JSON Pointer, and keeps the WebAssembly small.
+//! stops at [`ReadLimits::max_depth`] before recursing further, reads every number as the double
+//! JavaScript's `JSON.parse` reads, names the culprit with a JSON Pointer, and keeps the
+//! WebAssembly small. It is the security boundary and knows nothing of the domain: what it may
+//! keep only the shape of is the caller's [`Skip`].
 
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Result};
+use crate::pointer::{push_index, push_token};
+use crate::scan::plain_len;
 
 /// Largest integer a JavaScript number holds exactly (2^53 − 1).
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
-/// The limits applied to every argument, before any deep recursion.
+/// What the reader refuses before any deep recursion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Nesting of arrays and objects, counted from the argument's root (the root object is 1).
+pub struct ReadLimits {
+    /// Nesting of arrays and objects, counted from the text's root (the root container is 1).
     pub max_depth: usize,
-    /// Bytes of JSON text (UTF-8), or total bytes of string content of a JS object.
+    /// Bytes of JSON text (UTF-8).
     pub max_input_bytes: usize,
-    /// Items of one workspace, all promoted kinds together (variables included).
-    pub max_items: usize,
 }
 
-impl Limits {
-    /// The documented defaults: depth 128, 256 MiB, one million items per workspace.
-    pub const DEFAULT: Limits = Limits { max_depth: 128, max_input_bytes: 256 * 1024 * 1024, max_items: 1_000_000 };
+impl ReadLimits {
+    /// Depth 128 and 256 MiB, the documented defaults.
+    pub const DEFAULT: ReadLimits = ReadLimits { max_depth: 128, max_input_bytes: 256 * 1024 * 1024 };
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Limits::DEFAULT
+impl From<&ReadLimits> for ReadLimits {
+    fn from(limits: &ReadLimits) -> Self {
+        *limits
     }
 }
 
-/// Parses one JSON text under [`Limits::DEFAULT`].
+/// Parses one JSON text under [`ReadLimits::DEFAULT`].
 pub fn parse(text: &str) -> Result<Value> {
-    parse_with_limits(text, &Limits::DEFAULT)
+    parse_with_limits(text, ReadLimits::DEFAULT)
 }
 
 /// Parses one JSON text (RFC 8259); errors carry the JSON Pointer of the value being read.
-pub fn parse_with_limits(text: &str, limits: &Limits) -> Result<Value> {
-    parse_skipping(text, limits, Skip::Nothing)
+pub fn parse_with_limits(text: &str, limits: impl Into<ReadLimits>) -> Result<Value> {
+    parse_skipping(text, limits, keep_all)
 }
 
-/// Members of a request that an answer only counts, so that the reader need not build them.
+/// Which members the reader may keep only the shape of, because the caller only counts them.
 ///
-/// A skipped member is read in full (the same syntax, duplicate-key, number, surrogate and depth
-/// errors, with the same paths) but kept only as its shape: an array of `n` items becomes `n`
-/// nulls, any other value `null`. That is all a sync or `filterContent` reads of a kind that
-/// stays behind (`excluded` counts array items, or 1): conversation history is typically most of
-/// a workspace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Skip {
-    /// Build every value.
-    Nothing,
-    /// A `planSync` request: of `source`, every kind that is not promoted; of `target`, every
-    /// kind but the promoted ones and those a sync looks ids up in (secrets, guardrails,
-    /// evaluators).
-    SyncRequest,
-    /// A workspace for `filterContent`: every kind that is not promoted.
-    Workspace,
-}
+/// Asked for each member of the root object (`parent` is `None`) and of each object that is the
+/// value of a root member (`parent` is that member's key). A skipped member is read in full (the
+/// same syntax, duplicate-key, number, surrogate and depth errors, with the same paths) but kept
+/// only as its shape: an array of `n` items becomes `n` nulls, any other value `null`.
+pub type Skip = fn(parent: Option<&str>, key: &str) -> bool;
 
-/// Where the reader is, for [`Skip`]: the member of the request being read at depth 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Section {
-    Other,
-    Source,
-    Target,
-}
-
-/// Whether a member `key` of the object at `depth` (the root object is 1) is skipped.
-fn skipped(skip: Skip, section: Section, depth: usize, key: &str) -> bool {
-    use crate::workspace::Kind;
-    let promoted = || Kind::parse(key).is_some_and(Kind::is_promoted);
-    match (skip, section, depth) {
-        (Skip::Workspace, _, 1) | (Skip::SyncRequest, Section::Source, 2) => !promoted(),
-        (Skip::SyncRequest, Section::Target, 2) => {
-            !promoted() && !matches!(Kind::parse(key), Some(Kind::Secrets | Kind::Guardrails | Kind::Evaluators))
-        }
-        _ => false,
-    }
+/// The [`Skip`] that keeps every member.
+pub fn keep_all(_parent: Option<&str>, _key: &str) -> bool {
+    false
 }
 
 /// [`parse_with_limits`], keeping only the shape of the members that `skip` names.
-pub fn parse_skipping(text: &str, limits: &Limits, skip: Skip) -> Result<Value> {
+pub fn parse_skipping(text: &str, limits: impl Into<ReadLimits>, skip: Skip) -> Result<Value> {
+    let limits: ReadLimits = limits.into();
     if text.len() > limits.max_input_bytes {
         return Err(Error::limit_exceeded(
             "",
@@ -104,8 +80,9 @@ pub fn parse_skipping(text: &str, limits: &Limits, skip: Skip) -> Result<Value> 
         max_depth: limits.max_depth,
         path: Vec::new(),
         skip,
-        section: Section::Other,
+        section: None,
         scratch: String::new(),
+        items: Vec::new(),
     };
     let value = reader.value().and_then(|value| {
         reader.skip_whitespace();
@@ -123,65 +100,6 @@ pub fn parse_skipping(text: &str, limits: &Limits, skip: Skip) -> Result<Value> 
     })
 }
 
-/// Appends one JSON Pointer reference token, escaped (`~` → `~0`, `/` → `~1`).
-pub fn push_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
-}
-
-/// The value at a JSON Pointer (RFC 6901), for writing; `None` when the path leads nowhere.
-///
-/// `serde_json`'s own `pointer_mut` unescapes with `str::replace`, which pulls several kilobytes
-/// of panic formatting into the WebAssembly build; this walk unescapes token by token.
-pub fn pointer_mut<'v>(value: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
-    if pointer.is_empty() {
-        return Some(value);
-    }
-    let mut target = value;
-    for raw in pointer.strip_prefix('/')?.split('/') {
-        let mut token = String::with_capacity(raw.len());
-        let mut chars = raw.chars();
-        while let Some(c) = chars.next() {
-            match (c, c == '~') {
-                (_, true) => match chars.next() {
-                    Some('0') => token.push('~'),
-                    Some('1') => token.push('/'),
-                    _ => return None,
-                },
-                (c, false) => token.push(c),
-            }
-        }
-        target = match target {
-            Value::Object(members) => members.get_mut(&token)?,
-            // RFC 6901 array indexes: digits, no leading zero.
-            Value::Array(items) if token == "0" || !token.starts_with('0') => {
-                items.get_mut(token.parse::<usize>().ok()?)?
-            }
-            _ => return None,
-        };
-    }
-    Some(target)
-}
-
-/// `base` followed by one escaped token.
-pub fn child(base: &str, token: &str) -> String {
-    let mut pointer = String::with_capacity(base.len() + token.len() + 1);
-    pointer.push_str(base);
-    push_token(&mut pointer, token);
-    pointer
-}
-
-/// `base` followed by an array index.
-pub fn index(base: &str, index: usize) -> String {
-    format!("{base}/{index}")
-}
-
 enum Segment {
     Key(String),
     Index(usize),
@@ -197,10 +115,7 @@ fn pointer_from_reversed(segments: &[Segment]) -> String {
     for segment in segments.iter().rev() {
         match segment {
             Segment::Key(key) => push_token(&mut pointer, key),
-            Segment::Index(i) => {
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-            }
+            Segment::Index(i) => push_index(&mut pointer, *i),
         }
     }
     pointer
@@ -218,10 +133,12 @@ struct Reader<'t> {
     path: Vec<Segment>,
     /// What to keep only the shape of.
     skip: Skip,
-    /// The member of the root object being read (for [`Skip::SyncRequest`]).
-    section: Section,
+    /// The key of the member of the root object being read, when the root is an object.
+    section: Option<String>,
     /// Where skipped strings are decoded (and forgotten).
     scratch: String,
+    /// The items of the arrays being read, innermost last (see [`Reader::array`]).
+    items: Vec<Value>,
 }
 
 type Read<T> = std::result::Result<T, Found>;
@@ -285,16 +202,20 @@ impl<'t> Reader<'t> {
 
     fn array(&mut self) -> Read<Value> {
         self.enter()?;
-        let mut items = Vec::new();
+        // Items gather on one stack shared by every array being read, and each array is then
+        // allocated once at its exact length: a vector grown item by item holds room for four
+        // (three wasted) in every short array, which is most of the memory of deep nesting.
+        let start = self.items.len();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.at += 1;
         } else {
             loop {
                 match self.value() {
-                    Ok(item) => items.push(item),
+                    Ok(item) => self.items.push(item),
                     Err(found) => {
-                        self.path.push(Segment::Index(items.len()));
+                        self.path.push(Segment::Index(self.items.len() - start));
+                        self.items.truncate(start);
                         return Err(found);
                     }
                 }
@@ -305,11 +226,17 @@ impl<'t> Reader<'t> {
                         self.at += 1;
                         break;
                     }
-                    _ => return Err(self.syntax("expected ',' or ']' in an array")),
+                    _ => {
+                        self.items.truncate(start);
+                        return Err(self.syntax("expected ',' or ']' in an array"));
+                    }
                 }
             }
         }
         self.depth -= 1;
+        // `split_off` allocates exactly the items' length; `start` is within the stack, since
+        // every inner array took back exactly what it pushed.
+        let items = if start <= self.items.len() { self.items.split_off(start) } else { Vec::new() };
         Ok(Value::Array(items))
     }
 
@@ -343,13 +270,13 @@ impl<'t> Reader<'t> {
                     return Err(self.syntax("expected ':' after a member name"));
                 }
                 self.at += 1;
-                let skip = self.skip != Skip::Nothing && skipped(self.skip, self.section, self.depth, slot.key());
+                let skip = match (self.depth, &self.section) {
+                    (1, _) => (self.skip)(None, slot.key()),
+                    (2, Some(section)) => (self.skip)(Some(section), slot.key()),
+                    _ => false,
+                };
                 if self.depth == 1 {
-                    self.section = match slot.key().as_str() {
-                        "source" => Section::Source,
-                        "target" => Section::Target,
-                        _ => Section::Other,
-                    };
+                    self.section = Some(slot.key().clone());
                 }
                 match if skip { self.shape() } else { self.value() } {
                     Ok(value) => {
@@ -434,7 +361,8 @@ impl<'t> Reader<'t> {
     /// [`Reader::object`] without building it; keys are still compared, as decoded text.
     fn discard_object(&mut self) -> Read<()> {
         self.enter()?;
-        let mut keys: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+        // A sorted set, not a list: a skipped object of n keys costs n log n, not n².
+        let mut keys: std::collections::BTreeSet<std::borrow::Cow<'_, str>> = std::collections::BTreeSet::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.at += 1;
@@ -460,7 +388,7 @@ impl<'t> Reader<'t> {
                     self.path.push(Segment::Key(key.into_owned()));
                     return Err(found);
                 }
-                keys.push(key);
+                keys.insert(key);
                 self.skip_whitespace();
                 match self.peek() {
                     Some(b',') => self.at += 1,
@@ -479,13 +407,7 @@ impl<'t> Reader<'t> {
     /// A member name: borrowed from the text when it holds no escape.
     fn key(&mut self) -> Read<std::borrow::Cow<'t, str>> {
         let start = self.at + 1;
-        let mut at = start;
-        while let Some(&b) = self.bytes.get(at) {
-            if b == b'"' || b == b'\\' || b < 0x20 {
-                break;
-            }
-            at += 1;
-        }
+        let at = start + plain_len(self.bytes.get(start..).unwrap_or_default());
         if self.bytes.get(at) == Some(&b'"') {
             self.at = at + 1;
             return Ok(std::borrow::Cow::Borrowed(self.text.get(start..at).unwrap_or("")));
@@ -497,14 +419,7 @@ impl<'t> Reader<'t> {
     fn discard_string(&mut self) -> Read<()> {
         self.at += 1; // the opening quote
         loop {
-            let mut at = self.at;
-            while let Some(&b) = self.bytes.get(at) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                at += 1;
-            }
-            self.at = at;
+            self.at += plain_len(self.bytes.get(self.at..).unwrap_or_default());
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
@@ -529,15 +444,8 @@ impl<'t> Reader<'t> {
         let mut out = String::new();
         loop {
             let start = self.at;
-            // A local index: the scan is the hottest loop of the reader.
-            let mut at = start;
-            while let Some(&b) = self.bytes.get(at) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                at += 1;
-            }
-            self.at = at;
+            // The hottest loop of the reader: eight bytes at a time.
+            self.at += plain_len(self.bytes.get(start..).unwrap_or_default());
             // Both ends sit on ASCII bytes (or the end), so they are char boundaries.
             out.push_str(self.text.get(start..self.at).unwrap_or(""));
             match self.peek() {
@@ -646,22 +554,35 @@ impl<'t> Reader<'t> {
                 }
             }
         }
-        // Rust's float parser rounds correctly, as JavaScript's does: the same text, the same double.
+        // Rust's float parser rounds correctly, as JavaScript's does: the same text, the same
+        // double (`12345678901234567890` is 12345678901234567000, as `JSON.parse` reads it).
         let float = literal.parse::<f64>().map_err(|_| self.syntax("an invalid number"))?;
-        if !float.is_finite() || float.abs() > MAX_SAFE_INTEGER as f64 {
+        if !float.is_finite() {
             return Err(Found::Invalid(format!(
-                "The number {literal} is beyond ±(2^53 − 1), where a JavaScript number is no longer exact; send it as a string."
+                "The number {literal} is too large for a JavaScript number (JSON.parse reads it as Infinity); send a finite number."
             )));
         }
-        Ok(Number::from_f64(float).map_or(Value::Null, Value::Number))
+        Ok(number(float))
     }
 }
 
-/// Refuses a value nested deeper than [`Limits::max_depth`] (`LIMIT_EXCEEDED` at the first
+/// A double as a JSON number, held as an integer when it is one that JavaScript holds exactly:
+/// `1.0` and `1`, or `1e2` and `100`, are then the same value whichever form they came in.
+pub fn number(float: f64) -> Value {
+    if float.fract() == 0.0 && float.abs() <= MAX_SAFE_INTEGER as f64 {
+        // Exact: an integer of at most 53 bits (−0 becomes 0, whose JSON form it shares).
+        #[allow(clippy::cast_possible_truncation)]
+        return Value::Number((float as i64).into());
+    }
+    Number::from_f64(float).map_or(Value::Null, Value::Number)
+}
+
+/// Refuses a value nested deeper than [`ReadLimits::max_depth`] (`LIMIT_EXCEEDED` at the first
 /// container past the limit), for values that were not read by [`parse_with_limits`].
 ///
 /// Recursion stops one level past the limit, so it is bounded whatever the value.
-pub fn check_depth(value: &Value, limits: &Limits) -> Result<()> {
+pub fn check_depth(value: &Value, limits: impl Into<ReadLimits>) -> Result<()> {
+    let limits: ReadLimits = limits.into();
     // First a walk without paths (the common, passing case), then one that names the culprit.
     fn exceeds(value: &Value, level: usize, max: usize) -> bool {
         match value {
@@ -697,251 +618,4 @@ pub fn check_depth(value: &Value, limits: &Limits) -> Result<()> {
         path,
         format!("The input nests arrays and objects deeper than {} levels; flatten it.", limits.max_depth),
     ))
-}
-
-/// Nesting depth of a value (the root container is 1, a scalar 0), without recursion.
-pub fn depth(value: &Value) -> usize {
-    let mut deepest = 0;
-    let mut stack: Vec<(&Value, usize)> = vec![(value, 1)];
-    while let Some((value, level)) = stack.pop() {
-        match value {
-            Value::Array(items) => {
-                deepest = deepest.max(level);
-                stack.extend(items.iter().map(|item| (item, level + 1)));
-            }
-            Value::Object(members) => {
-                deepest = deepest.max(level);
-                stack.extend(members.values().map(|item| (item, level + 1)));
-            }
-            _ => {}
-        }
-    }
-    deepest
-}
-
-#[cfg(all(test, not(target_arch = "wasm32")))]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
-mod tests {
-    use super::*;
-    use crate::error::ErrorCode;
-    use proptest::prelude::*;
-
-    /// JSON text, possibly with duplicate keys, escapes, deep nesting and big numbers; at the
-    /// top and second level the keys of a sync request and of workspace kinds.
-    fn text(level: u32) -> BoxedStrategy<String> {
-        let leaf = prop_oneof![
-            Just("null".to_owned()),
-            Just("true".to_owned()),
-            Just("fals".to_owned()),
-            Just("-0.5e3".to_owned()),
-            Just("9007199254740993".to_owned()),
-            Just("01".to_owned()),
-            Just(r#""a\"b\u00e9\ud83d\ude00""#.to_owned()),
-            Just(r#""\ud800""#.to_owned()),
-            Just(r#""\x""#.to_owned()),
-            Just("\"tab\there\"".to_owned()),
-            "[a-z ]{0,6}".prop_map(|s| format!("\"{s}\"")),
-            any::<i32>().prop_map(|n| n.to_string()),
-        ];
-        if level == 0 {
-            return leaf.boxed();
-        }
-        let key = prop_oneof![
-            Just("source"),
-            Just("target"),
-            Just("agents"),
-            Just("conversations"),
-            Just("secrets"),
-            Just("analytics"),
-            Just("experiments"),
-            Just("id"),
-            Just("a\\u0062"),
-            Just("b"),
-        ];
-        let inner = text(level - 1);
-        prop_oneof![
-            leaf,
-            prop::collection::vec(inner.clone(), 0..4).prop_map(|items| format!("[{}]", items.join(","))),
-            prop::collection::vec((key, inner), 0..5).prop_map(|members| {
-                let members: Vec<String> = members.into_iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
-                format!("{{ {} }}", members.join(","))
-            }),
-        ]
-        .boxed()
-    }
-
-    /// The value `parse_skipping` should give: the full value with skipped members as shapes.
-    fn expected_shape(value: &Value, skip: Skip, section: Section, depth: usize) -> Value {
-        match value {
-            Value::Object(members) => Value::Object(
-                members
-                    .iter()
-                    .map(|(key, member)| {
-                        let section = if depth == 1 {
-                            match key.as_str() {
-                                "source" => Section::Source,
-                                "target" => Section::Target,
-                                _ => Section::Other,
-                            }
-                        } else {
-                            section
-                        };
-                        let kept = if skipped(skip, section, depth, key) {
-                            match member {
-                                Value::Array(items) => Value::Array(vec![Value::Null; items.len()]),
-                                _ => Value::Null,
-                            }
-                        } else {
-                            expected_shape(member, skip, section, depth + 1)
-                        };
-                        (key.clone(), kept)
-                    })
-                    .collect(),
-            ),
-            Value::Array(items) => {
-                Value::Array(items.iter().map(|item| expected_shape(item, skip, section, depth + 1)).collect())
-            }
-            other => other.clone(),
-        }
-    }
-
-    #[test]
-    fn skipped_kinds_keep_their_shape_and_their_errors() {
-        let text = r#"{"source":{"agents":[{"id":"a"}],"conversations":[{"m":[1]},2,"x"],"analytics":{"d":1}},
-            "target":{"secrets":[{"name":"S"}],"issues":[1]},"from":"dev"}"#;
-        let value = parse_skipping(text, &Limits::DEFAULT, Skip::SyncRequest).unwrap();
-        assert_eq!(value["source"]["agents"][0]["id"], "a");
-        assert_eq!(value["source"]["conversations"], Value::Array(vec![Value::Null; 3]));
-        assert_eq!(value["source"]["analytics"], Value::Null);
-        assert_eq!(value["target"]["secrets"][0]["name"], "S");
-        assert_eq!(value["target"]["issues"], Value::Array(vec![Value::Null]));
-        for bad in [
-            r#"{"source":{"conversations":[{"a":1,"\u0061":2}]}}"#,
-            r#"{"source":{"conversations":[{"a":[1,}]}]}}"#,
-            r#"{"source":{"conversations":["\ud800"]}}"#,
-            r#"{"source":{"conversations":[1e400]}}"#,
-            r#"{"source":{"conversations":[[[[[[1]]]]]]}}"#,
-        ] {
-            let limits = Limits { max_depth: 6, ..Limits::DEFAULT };
-            let full = parse_with_limits(bad, &limits).unwrap_err();
-            let skipping = parse_skipping(bad, &limits, Skip::SyncRequest).unwrap_err();
-            assert_eq!((full.code, &full.message, &full.path), (skipping.code, &skipping.message, &skipping.path));
-            assert!(full.path.starts_with("/source/conversations/0"), "{bad}: {}", full.path);
-        }
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
-
-        #[test]
-        fn skipping_gives_the_same_errors_and_the_shapes_of_skipped_members(
-            text in text(4),
-            cut in any::<prop::sample::Index>(),
-            truncate in any::<bool>(),
-            depth in 2usize..6,
-        ) {
-            let text = if truncate {
-                let mut at = cut.index(text.len() + 1);
-                while !text.is_char_boundary(at) { at -= 1; }
-                text[..at].to_owned()
-            } else {
-                text
-            };
-            let limits = Limits { max_depth: depth, ..Limits::DEFAULT };
-            let full = parse_with_limits(&text, &limits);
-            for skip in [Skip::SyncRequest, Skip::Workspace] {
-                let skipping = parse_skipping(&text, &limits, skip);
-                match (&full, &skipping) {
-                    (Ok(full), Ok(shaped)) => {
-                        prop_assert_eq!(&expected_shape(full, skip, Section::Other, 1), shaped, "{}", text)
-                    }
-                    (Err(a), Err(b)) => prop_assert_eq!(
-                        (a.code, &a.message, &a.path), (b.code, &b.message, &b.path), "{}", text
-                    ),
-                    _ => prop_assert!(false, "{:?} vs {:?} for {}", full, skipping, text),
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn duplicate_keys_are_refused_with_their_path() {
-        let err = parse(r#"{"a":{"b":1,"b":2}}"#).unwrap_err();
-        assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidInput, "/a/b"));
-    }
-
-    #[test]
-    fn syntax_errors_name_the_value_being_read() {
-        let err = parse(r#"{"agents":[{"id":"a"},{"id": tru}]}"#).unwrap_err();
-        assert_eq!((err.code, err.path.as_str()), (ErrorCode::InvalidInput, "/agents/1/id"));
-        assert!(err.message.contains("line 1"), "{}", err.message);
-    }
-
-    #[test]
-    fn nesting_past_the_limit_is_refused_before_recursing() {
-        let deep = "[".repeat(1_000_000);
-        let err = parse(&deep).unwrap_err();
-        assert_eq!(err.code, ErrorCode::LimitExceeded);
-        assert_eq!(err.path.split('/').count(), 129);
-        let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
-        assert_eq!(depth(&parse(&ok).unwrap()), 128);
-        let over = format!("{}{}", "[".repeat(129), "]".repeat(129));
-        assert_eq!(parse(&over).unwrap_err().code, ErrorCode::LimitExceeded);
-    }
-
-    #[test]
-    fn numbers_beyond_the_exact_range_of_javascript_are_refused() {
-        assert!(parse("9007199254740991").is_ok());
-        assert!(parse("-9007199254740991").is_ok());
-        assert_eq!(parse("[9007199254740993]").unwrap_err().path, "/0");
-        assert_eq!(parse("-9007199254740993").unwrap_err().code, ErrorCode::InvalidInput);
-        assert!(parse("1e-300").is_ok());
-        assert!(parse("9007199254740991.0").is_ok());
-        assert_eq!(parse("1e21").unwrap_err().code, ErrorCode::InvalidInput);
-        assert_eq!(parse("100000000000000000000").unwrap_err().code, ErrorCode::InvalidInput);
-        assert_eq!(parse("1e400").unwrap_err().code, ErrorCode::InvalidInput);
-    }
-
-    #[test]
-    fn lone_surrogates_and_trailing_text_are_invalid_input() {
-        assert_eq!(parse(r#""\ud800""#).unwrap_err().code, ErrorCode::InvalidInput);
-        assert_eq!(parse(r#"{} {}"#).unwrap_err().code, ErrorCode::InvalidInput);
-        assert_eq!(parse(r#""\ud83d\ude00""#).unwrap(), Value::String("😀".into()));
-    }
-
-    #[test]
-    fn input_past_the_byte_limit_is_refused_at_the_root() {
-        let limits = Limits { max_input_bytes: 4, ..Limits::DEFAULT };
-        let err = parse_with_limits("[1,2,3]", &limits).unwrap_err();
-        assert_eq!((err.code, err.path.as_str()), (ErrorCode::LimitExceeded, ""));
-    }
-
-    #[test]
-    fn values_built_in_code_are_held_to_the_same_depth_limit() {
-        let mut value = Value::Null;
-        for _ in 0..129 {
-            value = Value::Array(vec![Value::Bool(true), value]);
-        }
-        let err = check_depth(&value, &Limits::DEFAULT).unwrap_err();
-        assert_eq!(err.code, ErrorCode::LimitExceeded);
-        assert_eq!(err.path, "/1".repeat(128));
-        let Value::Array(items) = value else { unreachable!() };
-        assert!(check_depth(&items[1], &Limits::DEFAULT).is_ok());
-    }
-
-    #[test]
-    fn pointers_lead_to_the_same_values_as_serde_json_pointers() {
-        let mut value = parse(r#"{"a/b":{"c~d":[1,{"e":2}]},"":3}"#).unwrap();
-        for pointer in ["", "/a~1b", "/a~1b/c~0d/1/e", "/", "/a~1b/c~0d/7", "/a~2b", "/x", "a", "/a~1b/c~0d/01"] {
-            let expected = value.clone().pointer_mut(pointer).map(|v| v.clone());
-            assert_eq!(pointer_mut(&mut value, pointer).map(|v| v.clone()), expected, "{pointer}");
-        }
-    }
-
-    #[test]
-    fn pointer_tokens_are_escaped() {
-        assert_eq!(child("/a", "x/y~z"), "/a/x~1y~0z");
-        let err = parse(r#"{"a/b":{"c~d":[1,}}"#).unwrap_err();
-        assert_eq!(err.path, "/a~1b/c~0d/1");
-    }
 }

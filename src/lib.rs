@@ -5,7 +5,9 @@
 //! publish with it; back ends re-check the very same decision with the very same code.
 //!
 //! - [`PromotionRules`] compiles a [`Policy`] once and answers [`PromotionRules::authorize`],
-//!   [`PromotionRules::check_edit`], [`PromotionRules::plan_sync`] and [`PromotionRules::plan_publish`].
+//!   [`PromotionRules::check_edit`], [`PromotionRules::plan_sync`] (also selective),
+//!   [`PromotionRules::plan_publish`] and [`PromotionRules::plan_rollback`].
+//! - [`verify_audit_chain`] checks a log of audit records linked by `previous` (tamper evidence).
 //! - A refusal is data: every answer carries a [`Decision`] (`allowed`, `violations`, `warnings`).
 //! - Bad input is an [`Error`] with a stable [`ErrorCode`] and a JSON Pointer `path`, never a panic.
 //! - [`fingerprint()`] is RFC 8785 canonical JSON hashed with SHA-256, identical in every runtime.
@@ -30,6 +32,7 @@
 //! ```
 
 pub mod api;
+pub mod audit_chain;
 pub mod diff;
 pub mod environment;
 pub mod error;
@@ -38,9 +41,12 @@ pub mod gates;
 mod input;
 pub mod issue;
 pub mod json;
+pub mod limits;
 pub mod manifest;
+pub mod pointer;
 pub mod policy;
 pub mod rules;
+mod scan;
 mod sorting;
 pub mod variables;
 pub mod workspace;
@@ -49,17 +55,19 @@ pub mod write;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use audit_chain::{verify_audit_chain, AuditChain};
 pub use diff::{diff_workspaces, ChangeSet};
 pub use environment::{Chain, Environment};
 pub use error::{Error, ErrorCode, Result};
 pub use fingerprint::fingerprint;
 pub use issue::{Decision, Issue, IssueCode};
-pub use json::Limits;
+pub use limits::Limits;
 pub use manifest::Manifest;
 pub use policy::{Action, Actor, CompiledPolicy, InlineSecrets, Policy};
 pub use rules::{
-    Approval, Audit, AuditEvent, EditCheck, EditRequest, GateAnswer, GateFields, Hotfix, HotfixDeclaration,
-    PromotionRules, PublishMode, PublishPlan, PublishRequest, SyncPlan, SyncRequest, Verdict,
+    Approval, Audit, AuditEvent, Closure, EditCheck, EditRequest, GateAnswer, GateFields, Hotfix, HotfixDeclaration,
+    PromotionRules, PublishMode, PublishPlan, PublishRequest, PulledIn, RollbackMode, RollbackPlan, RollbackRequest,
+    Selection, SyncPlan, SyncRequest, Verdict,
 };
 pub use variables::VariableType;
 pub use workspace::{Filtered, Kind, Workspace};

@@ -3,14 +3,14 @@
 //! A sync answers the manifest of its payload; the caller stores it and sends it back as `base`
 //! with the next sync or publish, which is how in-place changes (hotfixes) are recognised.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::fingerprint::{fingerprint, fingerprint_object_except, is_fingerprint};
+use crate::fingerprint::{fingerprint, fingerprint_object_except, is_fingerprint, CanonicalText};
 use crate::input::{into_object, type_name};
-use crate::json::child;
-use crate::variables::{structure, DEFAULT_VALUE};
+use crate::limits::Limits;
+use crate::pointer::child;
+use crate::variables::{has_normal_structure, structure, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// `{kind: {id: fingerprint}}` for the six promoted kinds; variables by structure only.
@@ -21,17 +21,15 @@ pub struct Manifest {
     kinds: [Map<String, Value>; 6],
 }
 
-impl Serialize for Manifest {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.kinds.len()))?;
-        for (kind, ids) in Kind::PROMOTED.iter().zip(&self.kinds) {
-            map.serialize_entry(kind.as_str(), ids)?;
-        }
-        map.end()
-    }
-}
-
 impl Manifest {
+    /// `manifest(workspace)`: the manifest of a workspace given as a JSON value, as a sync into
+    /// it would answer (variables by structure) — e.g. to record what an environment holds now.
+    pub fn of_value(workspace: Value, limits: &Limits) -> Result<Manifest> {
+        crate::json::check_depth(&workspace, limits)?;
+        let workspace = Workspace::from_value(workspace, "", limits)?;
+        Ok(ItemPrints::of(&workspace).manifest(&workspace))
+    }
+
     /// Reads a `base` manifest; `path` is its pointer in the request.
     pub fn from_value(value: Value, path: &str) -> Result<Manifest> {
         let mut manifest = Manifest::default();
@@ -95,8 +93,18 @@ impl ItemPrints {
     /// prints are `other_prints`) takes that print instead of hashing its content again: equal
     /// JSON values have equal canonical text, so the print is the same.
     pub fn of_reusing(workspace: &Workspace, other: &Workspace, other_prints: &ItemPrints) -> ItemPrints {
+        ItemPrints::of_reusing_kinds(workspace, other, other_prints, |_| true)
+    }
+
+    /// [`ItemPrints::of_reusing`] of the kinds `wanted` names (the others stay empty).
+    fn of_reusing_kinds(
+        workspace: &Workspace,
+        other: &Workspace,
+        other_prints: &ItemPrints,
+        wanted: impl Fn(Kind) -> bool,
+    ) -> ItemPrints {
         let mut prints = ItemPrints::default();
-        for (slot, kind) in prints.kinds.iter_mut().zip(Kind::PROMOTED) {
+        for (slot, kind) in prints.kinds.iter_mut().zip(Kind::PROMOTED).filter(|(_, kind)| wanted(*kind)) {
             let ids = IdIndex::of(other, kind);
             let (values, other_values) = (other.values(kind), other_prints.of_kind(kind));
             *slot = workspace
@@ -108,6 +116,69 @@ impl ItemPrints {
                     match same {
                         Some((twin, print)) if same_item(kind, value, twin) => print.clone(),
                         _ => item_fingerprint(kind, value),
+                    }
+                })
+                .collect();
+        }
+        prints
+    }
+
+    /// Like [`ItemPrints::of`], from the canonical text of the workspace's promoted content as it
+    /// was written before `changed` kinds were changed (a redaction): the items of the other
+    /// kinds are hashed from that text rather than canonicalised again. Variables are hashed by
+    /// structure, from their values.
+    pub(crate) fn of_text(workspace: &Workspace, text: &CanonicalText, changed: &[bool; 6]) -> ItemPrints {
+        let mut prints = ItemPrints::default();
+        for (k, (slot, kind)) in prints.kinds.iter_mut().zip(Kind::PROMOTED).enumerate() {
+            let values = workspace.values(kind);
+            *slot = match item_texts(kind, text, changed.get(k) != Some(&false), values.len()) {
+                Some(ranges) => ranges.iter().map(|range| text.fingerprint_of(range.clone())).collect(),
+                None => values.iter().map(|value| item_fingerprint(kind, value)).collect(),
+            };
+        }
+        prints
+    }
+
+    /// Like [`ItemPrints::of_reusing`], from canonical texts: `workspace`'s (written by
+    /// [`CanonicalText::of_object`] of its promoted content) and `other`'s, as it was before
+    /// `changed` kinds of it were changed. An item whose text equals that of the item of the same
+    /// id in `other` takes its print; the others are hashed from the text.
+    pub(crate) fn of_reusing_text(
+        workspace: &Workspace,
+        text: &CanonicalText,
+        other: &Workspace,
+        other_text: &CanonicalText,
+        other_prints: &ItemPrints,
+        changed: &[bool; 6],
+    ) -> ItemPrints {
+        let mut prints = ItemPrints::of_reusing_kinds(workspace, other, other_prints, |kind| {
+            item_texts(kind, text, false, workspace.values(kind).len()).is_none()
+                || item_texts(kind, other_text, changed.get(kind as usize) != Some(&false), other.values(kind).len())
+                    .is_none()
+        });
+        for (slot, kind) in prints.kinds.iter_mut().zip(Kind::PROMOTED) {
+            let (Some(ranges), Some(other_ranges)) = (
+                item_texts(kind, text, false, workspace.values(kind).len()),
+                item_texts(kind, other_text, changed.get(kind as usize) != Some(&false), other.values(kind).len()),
+            ) else {
+                continue;
+            };
+            let ids = IdIndex::of(other, kind);
+            let other_values = other_prints.of_kind(kind);
+            *slot = workspace
+                .items(kind)
+                .iter()
+                .zip(ranges)
+                .map(|(item, range)| {
+                    let own = text.text(range.clone());
+                    let twin = ids.get(&item.id).and_then(|i| Some((other_ranges.get(i)?, other_values.get(i)?)));
+                    match twin {
+                        Some((twin, print))
+                            if crate::scan::same_bytes(own.as_bytes(), other_text.text(twin.clone()).as_bytes()) =>
+                        {
+                            print.clone()
+                        }
+                        _ => text.fingerprint_of(range.clone()),
                     }
                 })
                 .collect();
@@ -132,9 +203,19 @@ impl ItemPrints {
     }
 }
 
+/// The text of each item of `kind` in `text`, when it can stand for the items' prints: not for
+/// variables (hashed by structure), nor for a kind `changed` since the text was written, nor when
+/// the count differs from `count` (the kind was not an array of the workspace's items).
+fn item_texts(kind: Kind, text: &CanonicalText, changed: bool, count: usize) -> Option<&[std::ops::Range<usize>]> {
+    if kind == Kind::Variables || changed {
+        return None;
+    }
+    text.member(kind.as_str()).map(|member| member.items.as_slice()).filter(|items| items.len() == count)
+}
+
 /// Whether two items have the same fingerprint for sure: equal values (variables: equal but
 /// for their default values).
-fn same_item(kind: Kind, a: &Value, b: &Value) -> bool {
+pub(crate) fn same_item(kind: Kind, a: &Value, b: &Value) -> bool {
     match (kind, a, b) {
         (Kind::Variables, Value::Object(a), Value::Object(b)) => {
             let mut a = a.iter().filter(|(key, _)| *key != DEFAULT_VALUE);
@@ -152,11 +233,14 @@ fn same_item(kind: Kind, a: &Value, b: &Value) -> bool {
     }
 }
 
-/// An item's fingerprint; a variable's is of its structure, so that local defaults never count as drift.
+/// An item's fingerprint; a variable's is of its [`structure`], so that local defaults never
+/// count as drift, nor does an absent `usage` where another copy has `[]`.
 pub fn item_fingerprint(kind: Kind, value: &Value) -> String {
     match (kind, value) {
         // The structure without cloning it: the variable less its default value.
-        (Kind::Variables, Value::Object(members)) => fingerprint_object_except(members, DEFAULT_VALUE),
+        (Kind::Variables, Value::Object(members)) if has_normal_structure(members) => {
+            fingerprint_object_except(members, DEFAULT_VALUE)
+        }
         (Kind::Variables, other) => fingerprint(&structure(other)),
         _ => fingerprint(value),
     }

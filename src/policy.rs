@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::environment::{Chain, ChainError, Environment, EnvironmentSet};
@@ -15,7 +14,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::fingerprint::fingerprint;
 use crate::gates::Gates;
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required, type_name};
-use crate::json::{child, index};
+use crate::pointer::{child, index};
 
 /// What an actor may do in an environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -32,12 +31,21 @@ pub enum Action {
     Publish,
     /// Publish production content that differs from what was synced in (production only).
     Hotfix,
+    /// Restore an earlier version in an environment.
+    Rollback,
 }
 
 impl Action {
-    /// All six, in the order of the spec.
-    pub const ALL: [Action; 6] =
-        [Action::Edit, Action::EditVariableDefault, Action::EditLocal, Action::Sync, Action::Publish, Action::Hotfix];
+    /// All seven, in the order of the spec.
+    pub const ALL: [Action; 7] = [
+        Action::Edit,
+        Action::EditVariableDefault,
+        Action::EditLocal,
+        Action::Sync,
+        Action::Publish,
+        Action::Hotfix,
+        Action::Rollback,
+    ];
 
     /// The name as written in JSON, e.g. `editVariableDefault`.
     pub fn as_str(self) -> &'static str {
@@ -48,6 +56,7 @@ impl Action {
             Action::Sync => "sync",
             Action::Publish => "publish",
             Action::Hotfix => "hotfix",
+            Action::Rollback => "rollback",
         }
     }
 
@@ -72,15 +81,8 @@ impl fmt::Display for Action {
     }
 }
 
-impl Serialize for Action {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
 /// What the policy does with an inline secret found in promoted content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InlineSecrets {
     /// A violation: the sync is refused and the value is redacted from the payload (the default).
     #[default]
@@ -90,7 +92,7 @@ pub enum InlineSecrets {
 }
 
 /// Who acts: an id (written in audits, compared with `updatedBy`) and the roles it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     /// The actor's id, e.g. `"dana"`.
     pub id: String,
@@ -136,10 +138,10 @@ pub const DEFAULT_POLICY_JSON: &str = r#"{
     "qa": { "test": ["editVariableDefault", "editLocal", "sync"] },
     "business": { "uat": ["editVariableDefault", "sync"] },
     "devops": {
-      "staging": ["editVariableDefault", "editLocal", "sync"],
-      "production": ["editVariableDefault", "editLocal", "publish"]
+      "staging": ["editVariableDefault", "editLocal", "sync", "rollback"],
+      "production": ["editVariableDefault", "editLocal", "publish", "rollback"]
     },
-    "admin": { "production": ["publish", "hotfix"] }
+    "admin": { "production": ["publish", "hotfix", "rollback"] }
   }
 }"#;
 
@@ -147,8 +149,7 @@ pub const DEFAULT_POLICY_JSON: &str = r#"{
 ///
 /// Serialises to the policy JSON of the spec; [`Policy::fingerprint`] hashes this form, so two
 /// policies that mean the same thing have the same fingerprint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     /// The chain, dev first and production last.
     pub environments: Chain,
@@ -160,7 +161,6 @@ pub struct Policy {
     pub inline_secrets: InlineSecrets,
     /// Approval quorums, soak times and promotion windows per environment; absent when empty,
     /// so that a policy without gates normalises (and fingerprints) as before gates existed.
-    #[serde(skip_serializing_if = "Gates::is_empty")]
     pub gates: Gates,
 }
 
@@ -185,8 +185,12 @@ impl Policy {
     }
 
     /// Reads and normalises the policy JSON; every mistake is `INVALID_POLICY` with its path.
+    /// `null` is no policy given: the default one (as for every optional argument).
     pub fn from_value(value: Value) -> Result<Policy> {
-        crate::json::check_depth(&value, &crate::json::Limits::DEFAULT)
+        if value.is_null() {
+            return Ok(Policy::default_policy());
+        }
+        crate::json::check_depth(&value, &crate::limits::Limits::DEFAULT)
             .map_err(|e| e.with_code(ErrorCode::InvalidPolicy))?;
         Policy::read(value).map_err(|e| e.with_code(ErrorCode::InvalidPolicy))
     }
@@ -355,12 +359,6 @@ impl Grants {
     }
 }
 
-impl Serialize for Grants {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        self.to_value().serialize(serializer)
-    }
-}
-
 fn read_actions(value: Value, env: Environment, chain: Chain, path: &str) -> Result<Vec<Action>> {
     let names = into_strings(value, path, "action names")?;
     let mut actions = Vec::with_capacity(names.len());
@@ -370,7 +368,7 @@ fn read_actions(value: Value, env: Environment, chain: Chain, path: &str) -> Res
             Error::invalid_input(
                 &action_path,
                 format!(
-                    "\"{name}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish or hotfix."
+                    "\"{name}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish, hotfix or rollback."
                 ),
             )
         })?;
@@ -474,12 +472,12 @@ mod tests {
         assert_eq!(policy, Policy::default_policy());
         assert_eq!(policy.roles.len(), 5);
         let admin = policy.roles["admin"].actions(Environment::Production).collect::<Vec<_>>();
-        assert_eq!(admin, [Action::Publish, Action::Hotfix]);
+        assert_eq!(admin, [Action::Publish, Action::Hotfix, Action::Rollback]);
     }
 
     #[test]
     fn the_policy_json_is_what_serde_writes() {
         let policy = Policy::default_policy();
-        assert_eq!(policy.to_value(), serde_json::to_value(&policy).unwrap());
+        assert_eq!(policy.to_value(), crate::json::parse(&crate::write::to_json(&policy)).unwrap());
     }
 }

@@ -1,17 +1,13 @@
 //! Variables: a structure that travels by sync, and a default value that belongs to each environment.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::input::type_name;
-use crate::issue::{Issue, IssueCode};
-use crate::json::{child, index};
-use crate::workspace::{IdIndex, Kind, Workspace};
+use crate::pointer::{child, index};
 
 /// The type a variable's default value must fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VariableType {
     /// A JSON string.
     String,
@@ -131,96 +127,29 @@ pub fn default_value(variable: &Value) -> Option<&Value> {
     variable.get(DEFAULT_VALUE)
 }
 
-/// The structure of a variable: every member but `defaultValue`.
+/// The member of a variable that lists the workflows using it; absent (or `null`) means `[]`.
+pub const USAGE: &str = "usage";
+
+/// The structure of a variable: every member but `defaultValue`, with `usage` as the spec
+/// defaults it (`[]` when absent or `null`), so that a store which drops empty arrays holds the
+/// same structure.
 pub fn structure(variable: &Value) -> Value {
     match variable {
         Value::Object(map) => {
             // Clone and remove rather than filter and collect: a collect into a map sorts (code size).
             let mut structure = map.clone();
             structure.remove(DEFAULT_VALUE);
+            if matches!(structure.get(USAGE), None | Some(Value::Null)) {
+                structure.insert(USAGE.to_owned(), Value::Array(Vec::new()));
+            }
             Value::Object(structure)
         }
         other => other.clone(),
     }
 }
 
-/// Where each merged variable's default comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DefaultOrigin {
-    /// A new variable, or one whose type changed: the source's default (or none).
-    Source,
-    /// Same name and type in the target: the target variable at this index keeps its default.
-    Target(usize),
-}
-
-/// The outcome of the merge on sync, computed before any JSON moves.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VariableMerge {
-    /// For each source variable, in order, where its default comes from.
-    pub origins: Vec<DefaultOrigin>,
-    /// Names that kept the target's default (same type in both).
-    pub defaults_kept: Vec<String>,
-    /// Names whose type changed: the target default was replaced by the source default.
-    pub defaults_reset: Vec<String>,
-    /// `VARIABLE_DEFAULT_RESET` warnings.
-    pub warnings: Vec<Issue>,
-}
-
-/// The merge on sync: the target keeps its default where the type is unchanged (also when it has
-/// none); a new variable takes the source default; a type change resets to the source default
-/// and warns; variables missing from the source are removed.
-pub fn merge(source: &Workspace, target: &Workspace, source_path: &str) -> VariableMerge {
-    let target_index = IdIndex::of(target, Kind::Variables);
-    let mut merge = VariableMerge {
-        origins: Vec::new(),
-        defaults_kept: Vec::new(),
-        defaults_reset: Vec::new(),
-        warnings: Vec::new(),
-    };
-    for (i, (item, info)) in source.items(Kind::Variables).iter().zip(source.variables()).enumerate() {
-        let found = target_index.get(&item.id).and_then(|j| target.variables().get(j).map(|t| (j, t)));
-        match found {
-            Some((j, kept)) if kept.var_type == info.var_type => {
-                merge.origins.push(DefaultOrigin::Target(j));
-                merge.defaults_kept.push(item.id.clone());
-            }
-            Some((_, reset)) => {
-                merge.warnings.push(Issue::new(
-                    IssueCode::VariableDefaultReset,
-                    format!(
-                        "The type of {} changes from {} to {}, so the target's default is replaced by the source's; check the value in the target after the sync.",
-                        item.id,
-                        reset.var_type.as_str(),
-                        info.var_type.as_str()
-                    ),
-                    Some(child(&index(source_path, i), "type")),
-                ));
-                merge.origins.push(DefaultOrigin::Source);
-                merge.defaults_reset.push(item.id.clone());
-            }
-            None => merge.origins.push(DefaultOrigin::Source),
-        }
-    }
-    merge
-}
-
-/// Applies a merge: the source's variable objects, moved, with the kept defaults of the target.
-pub fn apply_merge(source: Vec<Value>, target: &[Value], origins: &[DefaultOrigin]) -> Vec<Value> {
-    source
-        .into_iter()
-        .zip(origins)
-        .map(|(mut variable, origin)| {
-            if let (DefaultOrigin::Target(j), Value::Object(map)) = (origin, &mut variable) {
-                match target.get(*j).and_then(default_value) {
-                    Some(kept) => {
-                        map.insert(DEFAULT_VALUE.to_owned(), kept.clone());
-                    }
-                    None => {
-                        map.remove(DEFAULT_VALUE);
-                    }
-                }
-            }
-            variable
-        })
-        .collect()
+/// Whether a variable object holds its structure in the normal form [`structure`] gives, but for
+/// its default value: then its members can be hashed as they are.
+pub fn has_normal_structure(variable: &Map<String, Value>) -> bool {
+    matches!(variable.get(USAGE), Some(Value::Array(_)))
 }

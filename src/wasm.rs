@@ -1,19 +1,19 @@
 //! The WebAssembly layer: the only file that knows wasm-bindgen exists.
 //!
 //! Every export converts its arguments to JSON text (`js/interop.js` validates JS values; a
-//! string argument is JSON text already), calls the JSON-level API of [`crate::api`], and hands
-//! the answer back through `JSON.parse`, so answers are plain objects and arrays.
+//! string argument is JSON text already), calls the one JSON-text entry of [`crate::api`] for
+//! that function, and hands the answer back through `JSON.parse`, so answers are plain objects
+//! and arrays.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use js_sys::JSON;
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::api;
 use crate::error::Error;
 use crate::issue::Decision;
-use crate::json::{parse_skipping, parse_with_limits, Limits, Skip};
+use crate::limits::Limits;
 use crate::write::{to_json, WriteJson};
 
 #[wasm_bindgen(module = "/js/interop.js")]
@@ -24,7 +24,11 @@ extern "C" {
         string_is_value: bool,
         max_depth: u32,
         max_bytes: f64,
+        code: &str,
     ) -> Result<Vec<u8>, JsValue>;
+
+    #[wasm_bindgen(js_name = stringValue, catch)]
+    fn string_value(value: &JsValue, max_bytes: f64) -> Result<Option<Vec<u8>>, JsValue>;
 
     #[wasm_bindgen(js_name = promotionRulesError)]
     fn promotion_rules_error(code: &str, message: &str, path: &str) -> JsValue;
@@ -70,31 +74,28 @@ fn to_js_error(error: Error) -> JsValue {
     promotion_rules_error(error.code.as_str(), &error.message, &error.path)
 }
 
-/// A JS argument as JSON text: its UTF-8 bytes, copied into WebAssembly memory in one go.
-fn argument_text(value: &JsValue, string_is_value: bool, limits: &Limits) -> Result<String, JsValue> {
+/// A JS argument as JSON text (`js/interop.js` checks a JS value and writes it; a string is JSON
+/// text already): its UTF-8 bytes, copied into WebAssembly memory in one go. Errors of the JS
+/// value carry `code` (`INVALID_INPUT`, or `INVALID_POLICY` for a policy) and start with `prefix`.
+fn argument_text(value: &JsValue, string_is_value: bool, code: &str, prefix: &str) -> Result<String, JsValue> {
+    let limits = Limits::DEFAULT;
     let depth = u32::try_from(limits.max_depth).unwrap_or(u32::MAX);
-    let bytes = argument_to_json(value, string_is_value, depth, limits.max_input_bytes as f64)?;
+    let bytes = argument_to_json(value, string_is_value, depth, limits.max_input_bytes as f64, code)
+        .map_err(|error| prefix_path(error, prefix))?;
     // `TextEncoder` writes UTF-8, and `argumentToJson` refused lone surrogates: never an error.
-    String::from_utf8(bytes).map_err(|_| to_js_error(Error::invalid_input("", "The input is not valid UTF-8 text.")))
+    String::from_utf8(bytes)
+        .map_err(|_| to_js_error(Error::invalid_input(prefix, "The input is not valid UTF-8 text.")))
 }
 
-/// A JS argument (object or JSON text) as a JSON value, under the limits.
-fn argument(value: &JsValue, limits: &Limits) -> Result<Value, JsValue> {
-    argument_skipping(value, limits, Skip::Nothing)
-}
-
-/// [`argument`], keeping only the shape of what `skip` names (kinds an answer only counts).
-fn argument_skipping(value: &JsValue, limits: &Limits, skip: Skip) -> Result<Value, JsValue> {
-    let text = argument_text(value, false, limits)?;
-    parse_skipping(&text, limits, skip).map_err(to_js_error)
-}
-
-/// A JS argument at `path` of a multi-argument call: its error paths start with `path`.
-fn named_argument(value: &JsValue, path: &str, limits: &Limits) -> Result<Value, JsValue> {
-    argument(value, limits).map_err(|error| prefix_path(error, path))
+/// A JS argument as JSON text, for the argument at `prefix` of a call (`""`: the only one).
+fn text(value: &JsValue, prefix: &str) -> Result<String, JsValue> {
+    argument_text(value, false, "INVALID_INPUT", prefix)
 }
 
 fn prefix_path(error: JsValue, prefix: &str) -> JsValue {
+    if prefix.is_empty() {
+        return error;
+    }
     let key = JsValue::from_str("path");
     if let Ok(path) = js_sys::Reflect::get(&error, &key) {
         // Joined in JS: the path may name a key holding a lone surrogate, which a Rust string
@@ -105,14 +106,12 @@ fn prefix_path(error: JsValue, prefix: &str) -> JsValue {
     error
 }
 
-/// A string argument; anything else gets the same error as in native Rust (`…, found a number.`).
-fn string_argument(value: &JsValue, path: &str, what: &str) -> Result<String, JsValue> {
+/// A name argument (an action, an environment): a string as it is; any other value as JSON text,
+/// whose error names what it is (`…, found a number.`).
+fn name(value: &JsValue, path: &str, what: &str) -> Result<String, JsValue> {
     match value.as_string() {
-        Some(s) => Ok(s),
-        None => {
-            let value = named_argument(value, path, &Limits::DEFAULT)?;
-            api::string_argument(value, path, what).map_err(to_js_error)
-        }
+        Some(name) => Ok(name),
+        None => api::string_argument(&text(value, path)?, path, what).map_err(to_js_error),
     }
 }
 
@@ -137,33 +136,38 @@ pub fn default_policy() -> Result<JsValue, JsValue> {
 /// `"sha256:" + hex` of the RFC 8785 canonical JSON of any JSON value (a string is a JSON string).
 #[wasm_bindgen]
 pub fn fingerprint(value: JsValue) -> Result<String, JsValue> {
-    let limits = Limits::DEFAULT;
-    let text = argument_text(&value, true, &limits)?;
-    let value = parse_with_limits(&text, &limits).map_err(to_js_error)?;
-    api::fingerprint_of(&value, &limits).map_err(to_js_error)
+    // A string is hashed as it is: no JSON text to write and read again.
+    if let Some(bytes) = string_value(&value, Limits::DEFAULT.max_input_bytes as f64)? {
+        // `TextEncoder` writes UTF-8, and `stringValue` refused lone surrogates: never an error.
+        let s = String::from_utf8(bytes)
+            .map_err(|_| to_js_error(Error::invalid_input("", "The input is not valid UTF-8 text.")))?;
+        return Ok(api::fingerprint_of_string(&s));
+    }
+    api::fingerprint(&argument_text(&value, true, "INVALID_INPUT", "")?).map_err(to_js_error)
 }
 
 /// The promoted content of a workspace, what stays behind, and unknown kinds.
 #[wasm_bindgen(js_name = filterContent)]
 pub fn filter_content(workspace: JsValue) -> Result<JsValue, JsValue> {
-    let limits = Limits::DEFAULT;
-    owned(api::filter_parsed(argument_skipping(&workspace, &limits, Skip::Workspace)?, &limits))
+    owned(api::filter_content(&text(&workspace, "")?))
 }
 
 /// The change set from one workspace to another, with an RFC 6902 patch.
 #[wasm_bindgen(js_name = diffWorkspaces)]
 pub fn diff_workspaces(before: JsValue, after: JsValue) -> Result<JsValue, JsValue> {
-    let limits = Limits::DEFAULT;
-    let before = named_argument(&before, "/before", &limits)?;
-    let after = named_argument(&after, "/after", &limits)?;
-    owned(api::diff_parsed(before, after, &limits))
+    owned(api::diff_workspaces(&text(&before, "/before")?, &text(&after, "/after")?))
 }
 
 /// `{kind: {id: fingerprint}}` of a workspace's promoted content (variables by structure).
 #[wasm_bindgen]
 pub fn manifest(workspace: JsValue) -> Result<JsValue, JsValue> {
-    let limits = Limits::DEFAULT;
-    owned(api::manifest(argument(&workspace, &limits)?, &limits))
+    owned(api::manifest(&text(&workspace, "")?))
+}
+
+/// Verifies a log of audit records (an array, or its JSON text): `{ valid, count, head, brokenAt? }`.
+#[wasm_bindgen(js_name = verifyAuditChain)]
+pub fn verify_audit_chain(records: JsValue) -> Result<JsValue, JsValue> {
+    owned(api::verify_audit_chain(&text(&records, "")?))
 }
 
 /// The rules engine: validates and compiles a policy once.
@@ -182,10 +186,9 @@ impl PromotionRules {
         let policy = if policy.is_undefined() || policy.is_null() {
             None
         } else {
-            let limits = Limits::DEFAULT;
-            Some(argument(&policy, &limits).map_err(|e| recode(e, "INVALID_POLICY"))?)
+            Some(argument_text(&policy, false, "INVALID_POLICY", "")?)
         };
-        let inner = api::rules(policy).map_err(to_js_error)?;
+        let inner = api::rules(policy.as_deref()).map_err(to_js_error)?;
         Ok(PromotionRules { inner, engine: ENGINES.fetch_add(1, Ordering::Relaxed) })
     }
 
@@ -210,8 +213,8 @@ impl PromotionRules {
     /// The environment after `env`, or `null` after production.
     #[wasm_bindgen(js_name = nextEnvironment)]
     pub fn next_environment(&self, env: JsValue) -> Result<JsValue, JsValue> {
-        let name = string_argument(&env, "", "an environment name")?;
-        let next = self.inner.next_environment_of(&name).map_err(to_js_error)?;
+        let name = name(&env, "", "an environment name")?;
+        let next = api::next_environment(&self.inner, &name).map_err(to_js_error)?;
         // `Option<String>` would arrive as `undefined`; the API answers `null`.
         Ok(next.map_or(JsValue::NULL, |env| JsValue::from_str(env.as_str())))
     }
@@ -224,7 +227,7 @@ impl PromotionRules {
         let cached = authorize_cached(self.engine, &actor, &action, &environment, limits.max_input_bytes as f64);
         let cacheable = match cached.as_string() {
             Some(packed) if !packed.is_empty() => {
-                if let Some(answer) = self.inner.authorize_packed(&packed).and_then(|d| remember(&d)) {
+                if let Some(answer) = api::authorize_packed(&self.inner, &packed).and_then(|d| remember(&d)) {
                     return Ok(answer);
                 }
                 true
@@ -233,10 +236,10 @@ impl PromotionRules {
             None if cached.is_null() => false,
             None => return Ok(cached),
         };
-        let actor = named_argument(&actor, "/actor", limits)?;
-        let action = string_argument(&action, "/action", "an action name")?;
-        let environment = string_argument(&environment, "/environment", "an environment name")?;
-        let decision = self.inner.authorize_value(actor, &action, &environment).map_err(to_js_error)?;
+        let actor = text(&actor, "/actor")?;
+        let action = name(&action, "/action", "an action name")?;
+        let environment = name(&environment, "/environment", "an environment name")?;
+        let decision = api::authorize(&self.inner, &actor, &action, &environment).map_err(to_js_error)?;
         match cacheable.then(|| remember(&decision)).flatten() {
             Some(answer) => Ok(answer),
             None => answer(Ok(&decision)),
@@ -246,26 +249,24 @@ impl PromotionRules {
     /// May the actor change the workspace from `before` to `after`?
     #[wasm_bindgen(js_name = checkEdit)]
     pub fn check_edit(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        owned(self.inner.check_edit_parsed(argument(&request, self.inner.limits())?))
+        owned(api::check_edit(&self.inner, &text(&request, "")?))
     }
 
     /// The plan of a sync: decision, payload, changes, manifest, fingerprints, audit.
     #[wasm_bindgen(js_name = planSync)]
     pub fn plan_sync(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        owned(self.inner.plan_sync_parsed(argument_skipping(&request, self.inner.limits(), Skip::SyncRequest)?))
+        JSON::parse(&api::plan_sync(&self.inner, &text(&request, "")?).map_err(to_js_error)?)
+    }
+
+    /// The plan of a rollback to an earlier version.
+    #[wasm_bindgen(js_name = planRollback)]
+    pub fn plan_rollback(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        owned(api::plan_rollback(&self.inner, &text(&request, "")?))
     }
 
     /// The plan of a publish: go-live or hotfix.
     #[wasm_bindgen(js_name = planPublish)]
     pub fn plan_publish(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        owned(self.inner.plan_publish_parsed(argument(&request, self.inner.limits())?))
+        owned(api::plan_publish(&self.inner, &text(&request, "")?))
     }
-}
-
-fn recode(error: JsValue, code: &str) -> JsValue {
-    let key = JsValue::from_str("code");
-    if js_sys::Reflect::get(&error, &key).ok().and_then(|c| c.as_string()).as_deref() == Some("INVALID_INPUT") {
-        let _ = js_sys::Reflect::set(&error, &key, &JsValue::from_str(code));
-    }
-    error
 }

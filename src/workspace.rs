@@ -5,13 +5,13 @@
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::input::{into_object, type_name};
 use crate::issue::{Issue, IssueCode};
-use crate::json::{child, index, Limits};
+use crate::limits::Limits;
+use crate::pointer::{child, index};
 use crate::variables::VariableInfo;
 
 /// A top-level key of a workspace.
@@ -120,12 +120,6 @@ impl fmt::Display for Kind {
     }
 }
 
-impl Serialize for Kind {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
 /// A dependency of an item: `{ "kind": "...", "id": "..." }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
@@ -148,18 +142,29 @@ impl<'a> IdIndex<'a> {
     /// Indexes ids given in list order.
     pub fn new(ids: impl Iterator<Item = &'a str>) -> IdIndex<'a> {
         let mut entries: Vec<(&str, usize)> = ids.enumerate().map(|(i, id)| (id, i)).collect();
-        crate::sorting::sort_by(&mut entries, |a, b| a < b);
+        crate::sorting::sort_by(&mut entries, |(a, i), (b, j)| crate::scan::id_order(a, b).then(i.cmp(j)).is_lt());
         IdIndex { entries }
     }
 
-    /// Indexes the ids of the items of a promoted kind of a workspace.
+    /// Indexes the ids of the items of a promoted kind of a workspace (sorted once, when read).
     pub fn of(workspace: &'a Workspace, kind: Kind) -> IdIndex<'a> {
-        IdIndex::new(workspace.items(kind).iter().map(|item| item.id.as_str()))
+        let items = workspace.items(kind);
+        match workspace.order.get(kind as usize).filter(|order| order.len() == items.len()) {
+            Some(order) => {
+                IdIndex { entries: order.iter().filter_map(|&i| Some((items.get(i)?.id.as_str(), i))).collect() }
+            }
+            None => IdIndex::new(items.iter().map(|item| item.id.as_str())),
+        }
+    }
+
+    /// The positions in the order of their ids.
+    fn positions(&self) -> Vec<usize> {
+        self.entries.iter().map(|(_, position)| *position).collect()
     }
 
     /// The position of `id` (its first position, should it repeat).
     pub fn get(&self, id: &str) -> Option<usize> {
-        let start = self.entries.partition_point(|(entry, _)| *entry < id);
+        let start = self.entries.partition_point(|(entry, _)| crate::scan::id_order(entry, id).is_lt());
         self.entries.get(start).filter(|(entry, _)| *entry == id).map(|(_, position)| *position)
     }
 
@@ -198,14 +203,18 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workspace {
     payload: Map<String, Value>,
+    /// Which promoted kinds the workspace was given with (the payload holds all six).
+    given: [bool; 6],
     items: [Vec<Item>; 6],
+    /// Per promoted kind, the positions of the items in the order of their ids (see [`IdIndex`]).
+    order: [Vec<usize>; 6],
     variables: Vec<VariableInfo>,
     local: Vec<(Kind, Value)>,
     unknown: Vec<(String, Value)>,
 }
 
 /// What the allow-list filter keeps and what it leaves behind.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Filtered {
     /// The promoted kinds, all six keys present.
     pub payload: Value,
@@ -225,7 +234,9 @@ impl Default for Workspace {
                 }
                 payload
             },
+            given: [false; 6],
             items: Default::default(),
+            order: Default::default(),
             variables: Vec::new(),
             local: Vec::new(),
             unknown: Vec::new(),
@@ -243,12 +254,18 @@ impl Workspace {
             let kind_path = child(path, &key);
             match Kind::parse(&key) {
                 Some(kind) if kind.is_promoted() => {
-                    let (items, infos) = read_kind(kind, &value, &kind_path, &mut item_count, limits)?;
+                    let (items, infos, order) = read_kind(kind, &value, &kind_path, &mut item_count, limits)?;
+                    if let Some(slot) = workspace.order.get_mut(kind as usize) {
+                        *slot = order;
+                    }
                     if kind == Kind::Variables {
                         workspace.variables = infos;
                     }
                     if let Some(slot) = workspace.items.get_mut(kind as usize) {
                         *slot = items;
+                    }
+                    if let Some(given) = workspace.given.get_mut(kind as usize) {
+                        *given = true;
                     }
                     workspace.payload.insert(key, value);
                 }
@@ -301,8 +318,9 @@ impl Workspace {
     /// so that no later rule, message or manifest repeats a redacted identifier. A redaction
     /// replaces a string with a string, so every identifier reads as before.
     pub(crate) fn reread_identifiers(&mut self, kind: Kind, replaced: &mut Vec<String>) {
-        let Workspace { payload, items, variables, .. } = self;
-        let (Some(Value::Array(values)), Some(items)) = (payload.get(kind.as_str()), items.get_mut(kind as usize))
+        let Workspace { payload, items, order, variables, .. } = self;
+        let (Some(Value::Array(values)), Some(items), Some(order)) =
+            (payload.get(kind.as_str()), items.get_mut(kind as usize), order.get_mut(kind as usize))
         else {
             return;
         };
@@ -331,6 +349,25 @@ impl Workspace {
                 }
             }
         }
+        *order = IdIndex::new(items.iter().map(|item| item.id.as_str())).positions();
+    }
+
+    /// Replaces the content of a promoted kind: its JSON, what the rules read of each item, and
+    /// (for variables) their types and usage, all index-aligned.
+    pub(crate) fn replace_kind(
+        &mut self,
+        kind: Kind,
+        values: Vec<Value>,
+        items: Vec<Item>,
+        variables: Vec<VariableInfo>,
+    ) {
+        if let Some(slot) = self.items.get_mut(kind as usize).filter(|_| kind.is_promoted()) {
+            *slot = items;
+            self.payload.insert(kind.as_str().to_owned(), Value::Array(values));
+            if kind == Kind::Variables {
+                self.variables = variables;
+            }
+        }
     }
 
     /// Types and usage of the variables, parallel to `items(Kind::Variables)`.
@@ -341,6 +378,11 @@ impl Workspace {
     /// The promoted content: one object with all six keys.
     pub fn payload(&self) -> &Map<String, Value> {
         &self.payload
+    }
+
+    /// Fingerprint of the promoted content (`filterContent(workspace).payload`), without copying it.
+    pub fn payload_fingerprint(&self) -> String {
+        crate::fingerprint::fingerprint_object(&self.payload)
     }
 
     /// Consumes the workspace, keeping the promoted content only.
@@ -389,9 +431,15 @@ impl Workspace {
             .collect()
     }
 
-    /// The whole workspace as JSON again (promoted kinds, local kinds, unknown keys).
+    /// The whole workspace as JSON again, as it was given: the promoted kinds it was given
+    /// with, its local kinds and its unknown keys.
     pub fn to_value(&self) -> Value {
         let mut map = self.payload.clone();
+        for (kind, given) in Kind::PROMOTED.iter().zip(self.given) {
+            if !given {
+                map.remove(kind.as_str());
+            }
+        }
         for (kind, value) in &self.local {
             map.insert(kind.as_str().to_owned(), value.clone());
         }
@@ -409,6 +457,19 @@ impl Workspace {
     }
 }
 
+/// `filterContent` of a workspace given as a JSON value (values built in code are held to the
+/// same depth limit as text).
+pub fn filter_content(workspace: Value, limits: &Limits) -> Result<Filtered> {
+    crate::json::check_depth(&workspace, limits)?;
+    Ok(Workspace::from_value(workspace, "", limits)?.filter(""))
+}
+
+/// The [`crate::json::Skip`] of a workspace for `filterContent` and `manifest`: every kind that
+/// is not promoted is only counted.
+pub fn counted_in_workspace(parent: Option<&str>, key: &str) -> bool {
+    parent.is_none() && !Kind::parse(key).is_some_and(Kind::is_promoted)
+}
+
 fn count(value: &Value) -> usize {
     match value {
         Value::Array(items) => items.len(),
@@ -424,7 +485,7 @@ fn read_kind(
     path: &str,
     item_count: &mut usize,
     limits: &Limits,
-) -> Result<(Vec<Item>, Vec<VariableInfo>)> {
+) -> Result<(Vec<Item>, Vec<VariableInfo>, Vec<usize>)> {
     let Value::Array(values) = value else {
         return Err(Error::invalid_input(path, format!("{kind} must be an array, found {}.", type_name(value))));
     };
@@ -438,8 +499,9 @@ fn read_kind(
     read_items(kind, values, path)
 }
 
-/// Reads the items of a promoted kind (with the type and usage of each variable); ids unique.
-fn read_items(kind: Kind, values: &[Value], path: &str) -> Result<(Vec<Item>, Vec<VariableInfo>)> {
+/// Reads the items of a promoted kind (with the type and usage of each variable, and the
+/// positions in the order of the ids); ids unique.
+fn read_items(kind: Kind, values: &[Value], path: &str) -> Result<(Vec<Item>, Vec<VariableInfo>, Vec<usize>)> {
     let id_key = kind.id_key();
     let mut items = Vec::with_capacity(values.len());
     let mut infos = Vec::new();
@@ -458,13 +520,15 @@ fn read_items(kind: Kind, values: &[Value], path: &str) -> Result<(Vec<Item>, Ve
         let (updated_by, uses) = read_conventions(map, &item_path)?;
         items.push(Item { id: id.to_owned(), updated_by, uses });
     }
-    if let Some((id, i)) = IdIndex::new(items.iter().map(|item| item.id.as_str())).first_repeat() {
+    let ids = IdIndex::new(items.iter().map(|item| item.id.as_str()));
+    if let Some((id, i)) = ids.first_repeat() {
         return Err(Error::invalid_input(
             child(&index(path, i), id_key),
             format!("The {id_key} \"{id}\" appears twice in {kind}; each {id_key} must be unique within its kind."),
         ));
     }
-    Ok((items, infos))
+    let order = ids.positions();
+    Ok((items, infos, order))
 }
 
 fn read_id<'a>(map: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a str> {

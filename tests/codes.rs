@@ -11,7 +11,7 @@ use common::*;
 use promotion_rules::{api, Decision, ErrorCode, IssueCode};
 use serde_json::{json, Value};
 
-const SPEC_CODES: [&str; 18] = [
+const SPEC_CODES: [&str; 19] = [
     "NOT_NEXT_ENVIRONMENT",
     "NO_NEXT_ENVIRONMENT",
     "FORBIDDEN",
@@ -30,6 +30,7 @@ const SPEC_CODES: [&str; 18] = [
     "UNDECLARED_HOTFIX",
     "NOTHING_TO_HOTFIX",
     "UNUSED_ACKNOWLEDGEMENT",
+    "DEPENDENCY_NOT_SELECTED",
 ];
 
 /// The codes of the gates (SPEC §4), reached in tests/gates.rs and in the corpus.
@@ -49,7 +50,10 @@ fn every_code_is_written_the_same_in_rust_and_in_json() {
     let names: Vec<&str> = IssueCode::ALL.iter().map(|code| code.as_str()).collect();
     assert_eq!(names, [SPEC_CODES.as_slice(), GATE_CODES.as_slice()].concat());
     for code in IssueCode::ALL {
-        assert_eq!(serde_json::to_value(code).unwrap(), json!(code.as_str()));
+        assert_eq!(
+            promotion_rules::json::parse(&promotion_rules::write::to_json(&code)).unwrap(),
+            json!(code.as_str())
+        );
         assert_eq!(code.to_string(), code.as_str());
     }
     for (code, name) in [
@@ -57,7 +61,7 @@ fn every_code_is_written_the_same_in_rust_and_in_json() {
         (ErrorCode::InvalidPolicy, "INVALID_POLICY"),
         (ErrorCode::LimitExceeded, "LIMIT_EXCEEDED"),
     ] {
-        assert_eq!((code.as_str(), serde_json::to_value(code).unwrap()), (name, json!(name)));
+        assert_eq!((code.as_str(), code.to_string()), (name, name.to_owned()));
     }
 }
 
@@ -90,6 +94,30 @@ fn every_code_of_the_spec_is_reachable_from_the_seed_workflow() {
     let mut invalid = sample("test");
     item_mut(&mut invalid, "variables", "CRM_URL")["defaultValue"] = json!("not a url");
 
+    // An item of dev whose `uses` names an item that test lacks or holds in another version.
+    let selected_with_dependency = {
+        let (dev, test) = (sample("dev"), sample("test"));
+        let manifest = |w: &Value| {
+            answer(&promotion_rules::Manifest::of_value(w.clone(), &promotion_rules::Limits::DEFAULT).unwrap())
+        };
+        let (dev_prints, test_prints) = (manifest(&dev), manifest(&test));
+        let mut found = None;
+        for kind in PROMOTED {
+            let key = if kind == "variables" { "name" } else { "id" };
+            for item in dev[kind].as_array().into_iter().flatten() {
+                let needs = item["uses"].as_array().into_iter().flatten().any(|r| {
+                    let (k, id) = (r["kind"].as_str().unwrap(), r["id"].as_str().unwrap());
+                    PROMOTED.contains(&k)
+                        && dev_prints[k].get(id).is_some()
+                        && dev_prints[k].get(id) != test_prints[k].get(id)
+                });
+                if needs && found.is_none() {
+                    found = Some(format!("{kind}/{}", item[key].as_str().unwrap()));
+                }
+            }
+        }
+        found.expect("the samples hold an item whose dependency changed between dev and test")
+    };
     let sync = |request: Value| plan_sync(&rules(), request).decision;
     let edit = |env: &str, who: Value, before: Value, after: Value| {
         rules()
@@ -117,6 +145,7 @@ fn every_code_of_the_spec_is_reachable_from_the_seed_workflow() {
         ("UNDECLARED_HOTFIX", publish(json!({ "actor": ada(), "workspace": hotfixed, "base": base }))),
         ("NOTHING_TO_HOTFIX", publish(json!({ "actor": ada(), "workspace": production, "base": base, "hotfix": { "reason": "x" } }))),
         ("UNUSED_ACKNOWLEDGEMENT", sync(json!({ "actor": omar(), "from": "staging", "to": "production", "source": sample("staging"), "target": production, "base": base, "acknowledge": ["agents/billing-agent"] }))),
+        ("DEPENDENCY_NOT_SELECTED", sync(json!({ "actor": dana(), "from": "dev", "to": "test", "source": sample("dev"), "target": sample("test"), "select": [selected_with_dependency], "closure": "refuse" }))),
     ];
     let mut reached = BTreeSet::new();
     for (code, decision) in &decisions {

@@ -46,7 +46,7 @@ fn a_developer_edits_promoted_content_in_dev() {
 fn the_edit_audit_records_the_environment_and_the_edited_content() {
     let (before, after, _) = edited("dev", "agents", "billing-agent", "tone", json!("warm"));
     let answer = check(dana(), "dev", &before, &after);
-    let audit = serde_json::to_value(&answer.audit).unwrap();
+    let audit = promotion_rules::json::parse(&promotion_rules::write::to_json(&answer.audit)).unwrap();
     assert_eq!(
         audit,
         json!({ "event": "workspace.edit", "actor": "dana", "environment": "dev", "allowed": true,

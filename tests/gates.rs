@@ -139,7 +139,8 @@ fn every_mistake_in_gates_is_an_invalid_policy_with_its_path() {
         (json!({ "production": { "hotfixBypassesWindows": "yes" } }), "/gates/production/hotfixBypassesWindows"),
     ];
     for (gates, path) in cases {
-        let error = api::rules(Some(policy_with(gates.clone()))).expect_err(&gates.to_string());
+        let error = promotion_rules::PromotionRules::from_policy_value(policy_with(gates.clone()))
+            .expect_err(&gates.to_string());
         assert_eq!((error.code, error.path.as_str()), (ErrorCode::InvalidPolicy, path), "{gates}: {}", error.message);
     }
 }
@@ -368,7 +369,7 @@ fn publish(workspace: &Value, hotfix: bool, base: &Value, now: &str) -> promotio
 #[test]
 fn a_declared_hotfix_publish_passes_a_closed_window_with_a_warning() {
     let synced = test_content();
-    let base = answer(&promotion_rules::api::manifest(synced.clone(), &promotion_rules::Limits::DEFAULT).unwrap());
+    let base = answer(&promotion_rules::Manifest::of_value(synced.clone(), &promotion_rules::Limits::DEFAULT).unwrap());
     let mut fixed = synced.clone();
     fixed["agents"][0]["tone"] = json!("calm");
     fixed["agents"][0]["updatedBy"] = json!("ada");
@@ -387,7 +388,7 @@ fn a_declared_hotfix_publish_passes_a_closed_window_with_a_warning() {
 #[test]
 fn the_author_of_a_hotfix_may_not_approve_its_publish() {
     let synced = test_content();
-    let base = answer(&promotion_rules::api::manifest(synced.clone(), &promotion_rules::Limits::DEFAULT).unwrap());
+    let base = answer(&promotion_rules::Manifest::of_value(synced.clone(), &promotion_rules::Limits::DEFAULT).unwrap());
     let mut fixed = synced.clone();
     fixed["agents"][0]["tone"] = json!("calm");
     fixed["agents"][0]["updatedBy"] = json!("omar");

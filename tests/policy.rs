@@ -8,7 +8,7 @@ use common::*;
 use promotion_rules::{api, fingerprint, Action, Actor, Environment, ErrorCode, Policy, PromotionRules};
 use serde_json::{json, Value};
 
-const ACTIONS: [&str; 6] = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix"];
+const ACTIONS: [&str; 7] = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix", "rollback"];
 
 fn spec_table() -> Value {
     json!({
@@ -18,10 +18,10 @@ fn spec_table() -> Value {
             "qa": { "test": ["editVariableDefault", "editLocal", "sync"] },
             "business": { "uat": ["editVariableDefault", "sync"] },
             "devops": {
-                "staging": ["editVariableDefault", "editLocal", "sync"],
-                "production": ["editVariableDefault", "editLocal", "publish"]
+                "staging": ["editVariableDefault", "editLocal", "sync", "rollback"],
+                "production": ["editVariableDefault", "editLocal", "publish", "rollback"]
             },
-            "admin": { "production": ["publish", "hotfix"] }
+            "admin": { "production": ["publish", "hotfix", "rollback"] }
         },
         "noSelfPromotion": [],
         "inlineSecrets": "block"
@@ -29,7 +29,7 @@ fn spec_table() -> Value {
 }
 
 fn policy_error(policy: Value) -> (ErrorCode, String) {
-    bad(api::rules(Some(policy)))
+    bad(promotion_rules::PromotionRules::from_policy_value(policy))
 }
 
 #[test]
@@ -59,9 +59,11 @@ fn the_default_policy_grants_exactly_what_the_table_says() {
 
 #[test]
 fn an_engine_without_a_policy_uses_the_default_one() {
-    let explicit = api::rules(Some(api::default_policy())).unwrap();
+    let explicit = promotion_rules::PromotionRules::from_policy_value(api::default_policy()).unwrap();
     let implicit = api::rules(None).unwrap();
-    let null = api::rules(Some(Value::Null)).unwrap();
+    let null = promotion_rules::PromotionRules::from_policy_value(Value::Null).unwrap();
+    let null_text = api::rules(Some("null")).unwrap();
+    assert_eq!(null_text.policy().fingerprint(), null.policy().fingerprint());
     assert_eq!(implicit.policy().fingerprint(), explicit.policy().fingerprint());
     assert_eq!(null.policy().fingerprint(), PromotionRules::default().policy().fingerprint());
     assert_eq!(implicit.environment_names(), CHAIN.to_vec());
@@ -151,8 +153,8 @@ fn two_spellings_of_one_policy_have_one_fingerprint() {
         "noSelfPromotion": [],
         "inlineSecrets": "block"
     });
-    let a = api::rules(Some(terse)).unwrap();
-    let b = api::rules(Some(verbose)).unwrap();
+    let a = promotion_rules::PromotionRules::from_policy_value(terse).unwrap();
+    let b = promotion_rules::PromotionRules::from_policy_value(verbose).unwrap();
     assert_eq!(a.policy().fingerprint(), b.policy().fingerprint());
     assert_eq!(a.policy().policy(), b.policy().policy());
     let plan_a = plan_sync(&a, json!({ "actor": dana(), "from": "dev", "to": "test", "source": {} }));
@@ -215,18 +217,22 @@ fn unknown_actions_environments_and_fields_are_invalid_policies() {
 
 #[test]
 fn a_policy_without_roles_is_valid_and_denies_everything() {
-    let rules = api::rules(Some(json!({ "environments": ["dev", "production"] }))).unwrap();
+    let rules =
+        promotion_rules::PromotionRules::from_policy_value(json!({ "environments": ["dev", "production"] })).unwrap();
     assert_eq!(rules.policy().policy().roles.len(), 0);
     let decision = rules.authorize_value(json!({ "id": "ada", "roles": ["admin"] }), "publish", "production").unwrap();
     assert!(!decision.allowed);
-    let same = api::rules(Some(json!({ "environments": ["dev", "production"], "roles": { "qa": {} } }))).unwrap();
+    let same = promotion_rules::PromotionRules::from_policy_value(
+        json!({ "environments": ["dev", "production"], "roles": { "qa": {} } }),
+    )
+    .unwrap();
     assert_eq!(rules.policy().fingerprint(), same.policy().fingerprint());
 }
 
 #[test]
 fn production_only_grants_for_environments_the_chain_leaves_out_are_ignored() {
     let policy = json!({ "environments": ["dev", "production"], "roles": { "ops": { "staging": ["publish"], "production": ["publish"] } } });
-    let rules = api::rules(Some(policy)).unwrap();
+    let rules = promotion_rules::PromotionRules::from_policy_value(policy).unwrap();
     assert_eq!(answer(rules.policy().policy())["roles"], json!({ "ops": { "production": ["publish"] } }));
 }
 
@@ -236,7 +242,10 @@ fn publish_and_hotfix_may_be_granted_only_in_production() {
         let (code, at) = policy_error(json!({ "roles": { "ops": { env: ["sync", action] } } }));
         assert_eq!((code, at), (ErrorCode::InvalidPolicy, format!("/roles/ops/{env}/1")));
     }
-    assert!(api::rules(Some(json!({ "roles": { "ops": { "production": ["publish", "hotfix"] } } }))).is_ok());
+    assert!(promotion_rules::PromotionRules::from_policy_value(
+        json!({ "roles": { "ops": { "production": ["publish", "hotfix"] } } })
+    )
+    .is_ok());
 }
 
 #[test]

@@ -8,12 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::*;
 use promotion_rules::diff::apply_patch;
-use promotion_rules::{api, diff_workspaces, fingerprint, json, Limits, PromotionRules};
+use promotion_rules::fingerprint::canonical_json;
+use promotion_rules::{diff_workspaces, fingerprint, json, Limits};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::{json, Map, Value};
 
-const ACTIONS: [&str; 6] = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix"];
+const ACTIONS: [&str; 7] = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix", "rollback"];
 const CONTENT: [&str; 5] = ["agents", "workflows", "knowledgeBase", "integrations", "channels"];
 const IDS: [&str; 6] = ["a", "b", "c", "d", "e", "x/y~z"];
 const VARIABLE_NAMES: [&str; 4] = ["A", "B", "C", "D"];
@@ -33,7 +34,7 @@ const REFERABLE: [&str; 10] = [
 ];
 
 fn config(cases: u32) -> Config {
-    Config { cases, failure_persistence: None, ..Config::default() }
+    Config { cases: common::cases(cases), failure_persistence: None, ..Config::default() }
 }
 
 fn leaf() -> impl Strategy<Value = Value> {
@@ -233,7 +234,7 @@ fn sync_request(source: &Value, target: &Value) -> Value {
 }
 
 fn promoted_payload(workspace: &Value) -> Value {
-    api::filter_content(workspace.clone(), &Limits::DEFAULT).unwrap().payload
+    promotion_rules::workspace::filter_content(workspace.clone(), &Limits::DEFAULT).unwrap().payload
 }
 
 proptest! {
@@ -259,6 +260,41 @@ proptest! {
         prop_assert_eq!(&document, &plan.payload);
         prop_assert_eq!(plan.fingerprint, fingerprint(&plan.payload));
         prop_assert_eq!(plan.target_fingerprint, fingerprint(&promoted_payload(&target)));
+    }
+
+    #[test]
+    fn a_sync_hashes_and_diffs_as_the_separate_operations_do(
+        source in workspace(),
+        other in workspace(),
+        same in any::<bool>(),
+    ) {
+        // The plan hashes each item once and walks only items whose prints differ: its change
+        // set, manifest and fingerprints are those of diffWorkspaces, manifest and fingerprint.
+        let target = if same { source.clone() } else { other };
+        let plan = rules().plan_sync_value(sync_request(&source, &target)).unwrap();
+        let mut expected = diff_workspaces(&promoted_payload(&target), &plan.payload);
+        let variables = expected.kinds.get_mut("variables").unwrap();
+        variables.defaults_kept = plan.changes.kinds["variables"].defaults_kept.clone();
+        variables.defaults_reset = plan.changes.kinds["variables"].defaults_reset.clone();
+        prop_assert_eq!(&plan.changes, &expected);
+        prop_assert_eq!(&plan.manifest, &promotion_rules::Manifest::of_value(plan.payload.clone(), &Limits::DEFAULT).unwrap());
+        prop_assert_eq!(&plan.source_fingerprint, &fingerprint(&promoted_payload(&source)));
+        prop_assert_eq!(&plan.target_fingerprint, &fingerprint(&promoted_payload(&target)));
+        prop_assert_eq!(&plan.fingerprint, &fingerprint(&plan.payload));
+    }
+
+    #[test]
+    fn a_sync_answered_as_json_text_is_the_plan_written_as_json(
+        source in workspace(),
+        other in workspace(),
+        same in any::<bool>(),
+    ) {
+        // The text answer copies the payload's unchanged kinds from their canonical text.
+        let target = if same { source.clone() } else { other };
+        let request = sync_request(&source, &target).to_string();
+        let answer = promotion_rules::api::plan_sync(&rules(), &request).unwrap();
+        let plan = rules().plan_sync_value(json::parse(&request).unwrap()).unwrap();
+        prop_assert_eq!(answer, promotion_rules::write::to_json(&plan));
     }
 
     #[test]
@@ -297,7 +333,7 @@ proptest! {
     fn a_sync_plan_is_deterministic(source in workspace(), target in workspace()) {
         let first = rules().plan_sync_value(sync_request(&source, &target)).unwrap();
         let second = rules().plan_sync_value(sync_request(&source, &target)).unwrap();
-        prop_assert_eq!(serde_json::to_string(&first).unwrap(), serde_json::to_string(&second).unwrap());
+        prop_assert_eq!(promotion_rules::write::to_json(&first), promotion_rules::write::to_json(&second));
     }
 }
 
@@ -351,7 +387,7 @@ proptest! {
         (chain, roles) in policy(),
         held in prop::sample::subsequence(vec!["r0", "r1", "r2", "r3", "ghost"], 0..=5),
     ) {
-        let rules = api::rules(Some(policy_json(&chain, &roles))).unwrap();
+        let rules = promotion_rules::PromotionRules::from_policy_value(policy_json(&chain, &roles)).unwrap();
         let actor = json!({ "id": "someone", "roles": held });
         for env in CHAIN {
             for action in ACTIONS {
@@ -379,7 +415,7 @@ proptest! {
         to in 0usize..5,
     ) {
         let grants: Map<String, Value> = chain.iter().map(|env| ((*env).to_owned(), json!(["sync"]))).collect();
-        let rules = api::rules(Some(json!({ "environments": chain, "roles": { "everyone": grants } }))).unwrap();
+        let rules = promotion_rules::PromotionRules::from_policy_value(json!({ "environments": chain, "roles": { "everyone": grants } })).unwrap();
         let (from, to) = (chain[from % chain.len()], chain[to % chain.len()]);
         let plan = rules
             .plan_sync_value(json!({ "actor": { "id": "e", "roles": ["everyone"] }, "from": from, "to": to, "source": {}, "base": {} }))
@@ -394,8 +430,113 @@ proptest! {
         };
         prop_assert_eq!(codes(&plan.decision.violations), expected);
         prop_assert_eq!(
-            PromotionRules::clone(&rules).next_environment_of(from).unwrap().map(|e| e.as_str()),
+            promotion_rules::api::next_environment(&rules, from).unwrap().map(|e| e.as_str()),
             next
         );
+    }
+}
+
+// ---- Selective sync (SPEC §5) ----------------------------------------------------------------
+
+/// Every `kind/id` of the promoted kinds that the source or the target holds, in a stable order.
+fn every_item(source: &Value, target: &Value) -> Vec<String> {
+    let mut labels = BTreeSet::new();
+    for workspace in [source, target] {
+        for kind in PROMOTED {
+            let key = if kind == "variables" { "name" } else { "id" };
+            for item in workspace.get(kind).and_then(Value::as_array).into_iter().flatten() {
+                labels.insert(format!("{kind}/{}", item[key].as_str().unwrap()));
+            }
+        }
+    }
+    labels.into_iter().collect()
+}
+
+/// The `uses` references of a payload (promoted kinds only) that name nothing the payload holds,
+/// as `(user, reference)` labels.
+fn dangling(payload: &Value) -> BTreeSet<(String, String)> {
+    let held = every_item(payload, &json!({}));
+    let mut found = BTreeSet::new();
+    for kind in PROMOTED {
+        let key = if kind == "variables" { "name" } else { "id" };
+        for item in payload.get(kind).and_then(Value::as_array).into_iter().flatten() {
+            for reference in item.get("uses").and_then(Value::as_array).into_iter().flatten() {
+                let wanted = format!("{}/{}", reference["kind"].as_str().unwrap(), reference["id"].as_str().unwrap());
+                if PROMOTED.contains(&reference["kind"].as_str().unwrap()) && !held.contains(&wanted) {
+                    found.insert((format!("{kind}/{}", item[key].as_str().unwrap()), wanted));
+                }
+            }
+        }
+    }
+    found
+}
+
+fn selective_request(source: &Value, target: &Value, select: &[String]) -> Value {
+    let mut request = sync_request(source, target);
+    request["select"] = json!(select);
+    request
+}
+
+/// The plan as JSON without its `selection` member.
+fn without_selection(plan: &promotion_rules::SyncPlan) -> Value {
+    let mut value = answer(plan);
+    value.as_object_mut().unwrap().remove("selection");
+    value
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn selecting_every_item_is_the_full_sync(source in workspace(), target in workspace(), seed in any::<u64>()) {
+        let mut all = every_item(&source, &target);
+        // In any order: the payload's order comes from the workspaces, never from the selection.
+        let mut state = seed | 1;
+        for i in (1..all.len()).rev() {
+            all.swap(i, (step(&mut state) % (i as u64 + 1)) as usize);
+        }
+        let full = rules().plan_sync_value(sync_request(&source, &target)).unwrap();
+        let selective = rules().plan_sync_value(selective_request(&source, &target, &all)).unwrap();
+        prop_assert_eq!(&selective.payload, &full.payload);
+        prop_assert_eq!(&selective.fingerprint, &full.fingerprint);
+        prop_assert_eq!(without_selection(&selective), without_selection(&full));
+        prop_assert!(selective.selection.unwrap().pulled_in.is_empty());
+    }
+
+    #[test]
+    fn a_selective_plan_leaves_no_reference_dangling_that_the_full_sync_would_not(
+        source in workspace(), target in workspace(), mask in prop::collection::vec(any::<bool>(), 64),
+    ) {
+        let chosen: Vec<String> = every_item(&source, &target).into_iter().zip(mask).filter(|(_, on)| *on).map(|(l, _)| l).collect();
+        let full = rules().plan_sync_value(sync_request(&source, &target)).unwrap();
+        let selective = rules().plan_sync_value(selective_request(&source, &target, &chosen)).unwrap();
+        let allowed: BTreeSet<_> = dangling(&full.payload).union(&dangling(&promoted_payload(&target))).cloned().collect();
+        let new: Vec<_> = dangling(&selective.payload).difference(&allowed).cloned().collect();
+        prop_assert!(new.is_empty(), "new dangling references {:?}", new);
+        // The plan's manifest is the manifest of its payload: a valid next base.
+        prop_assert_eq!(answer(&selective.manifest), answer(&promotion_rules::Manifest::of_value(selective.payload.clone(), &Limits::DEFAULT).unwrap()));
+        prop_assert_eq!(&selective.fingerprint, &fingerprint(&selective.payload));
+    }
+
+    #[test]
+    fn unselected_target_items_are_byte_identical_in_the_payload(
+        source in workspace(), target in workspace(), mask in prop::collection::vec(any::<bool>(), 64),
+    ) {
+        let chosen: Vec<String> = every_item(&source, &target).into_iter().zip(mask).filter(|(_, on)| *on).map(|(l, _)| l).collect();
+        let plan = rules().plan_sync_value(selective_request(&source, &target, &chosen)).unwrap();
+        let selection = plan.selection.unwrap();
+        let moved: BTreeSet<&str> = selection.requested.iter().map(String::as_str)
+            .chain(selection.pulled_in.iter().map(|p| p.item.as_str())).collect();
+        for kind in PROMOTED {
+            let key = if kind == "variables" { "name" } else { "id" };
+            for item in target.get(kind).and_then(Value::as_array).into_iter().flatten() {
+                let id = item[key].as_str().unwrap();
+                if moved.contains(format!("{kind}/{id}").as_str()) {
+                    continue;
+                }
+                let copy = plan.payload[kind].as_array().unwrap().iter().find(|p| p[key] == id);
+                prop_assert_eq!(copy.map(canonical_json), Some(canonical_json(item)), "{}/{}", kind, id);
+            }
+        }
     }
 }

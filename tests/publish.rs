@@ -50,7 +50,8 @@ fn publishing_what_was_synced_in_is_a_go_live() {
 fn the_publish_answer_fingerprints_the_published_content() {
     let (production, base) = synced_production();
     let plan = publish(ada(), &production, Some(&base), None);
-    let promoted = promotion_rules::api::filter_content(production, &promotion_rules::Limits::DEFAULT).unwrap().payload;
+    let promoted =
+        promotion_rules::workspace::filter_content(production, &promotion_rules::Limits::DEFAULT).unwrap().payload;
     assert_eq!(plan.fingerprint, fingerprint(&promoted));
     let answer = answer(&plan);
     assert_eq!(answer["mode"], "goLive");

@@ -44,7 +44,7 @@ fn every_credential_shape_is_an_inline_secret_under_any_key() {
             "{member}"
         );
         assert_eq!(plan.payload["integrations"][i][member], REDACTED, "{member}");
-        assert!(!serde_json::to_string(&plan).unwrap().contains(value), "{member} leaked into the answer");
+        assert!(!promotion_rules::write::to_json(&plan).contains(value), "{member} leaked into the answer");
     }
 }
 
@@ -167,7 +167,7 @@ fn local_kinds_are_never_scanned_because_they_never_travel() {
     );
     assert!(plan.decision.allowed);
     assert!(!codes(&plan.decision.warnings).contains(&"INLINE_SECRET"));
-    let text = serde_json::to_string(&plan).unwrap();
+    let text = promotion_rules::write::to_json(&plan);
     assert!(
         !text.contains("hunter2")
             && !text.contains("sk-abcdefghijklmnopqrstuvwxyz")

@@ -198,7 +198,7 @@ fn ada_takes_the_release_live_with_the_manifest_of_the_last_sync() {
     assert_eq!(changes.kinds["agents"].added, vec!["retention-agent".to_owned()]);
     assert_eq!(changes.kinds["knowledgeBase"].removed, vec!["kb-legacy-dsl-plans".to_owned()]);
     assert_eq!(changes.kinds["workflows"].added, vec!["wf-payment-arrangement".to_owned()]);
-    let live_payload = promotion_rules::api::filter_content(
+    let live_payload = promotion_rules::workspace::filter_content(
         deployment.workspace("production").clone(),
         &promotion_rules::Limits::DEFAULT,
     )
@@ -350,4 +350,139 @@ fn the_hotfix_story_end_to_end() {
             .iter()
             .all(|w| w.code.as_str() == "MISSING_SECRET" || w.code.as_str() == "UNKNOWN_CONTENT_KIND")));
     assert_eq!(deployment.tech_support("production")["tone"], "cheerful");
+}
+
+// ---- Rollback (SPEC §5) ----------------------------------------------------------------------
+// User story: release 3 goes live and misbehaves; omar (devops) rolls production back to the
+// release that was live before, sees what the rollback changes, and is warned when it would
+// silently drop a hotfix that ada made since the last sync.
+
+impl Deployment {
+    /// Plans a rollback of production to `version`; when allowed, applies it as a back end would.
+    fn rollback(&mut self, actor: Value, version: &Value, acknowledge: Value) -> promotion_rules::RollbackPlan {
+        let request = json!({
+            "actor": actor, "environment": "production", "workspace": self.workspaces["production"],
+            "version": version, "base": self.bases["production"], "acknowledge": acknowledge
+        });
+        let plan = rules().plan_rollback_value(request).unwrap();
+        if plan.decision.allowed {
+            let next = after_sync(&self.workspaces["production"], &plan.payload);
+            self.workspaces.insert("production", next);
+            self.bases.insert("production", answer(&plan.manifest));
+        }
+        plan
+    }
+}
+
+/// v1 published, then v2 (a new tone for the Tech Support agent) promoted and published: the
+/// deployment and the v1 snapshot.
+fn two_versions_published() -> (Deployment, Value) {
+    let mut deployment = release_two_live();
+    let v1 = deployment.workspace("production").clone();
+    edit_tone_in_dev(&mut deployment, "cheerful");
+    assert!(deployment.promote_everywhere().iter().all(|plan| plan.decision.allowed));
+    let v2 = deployment.publish(ada(), None);
+    assert_eq!((v2.decision.allowed, v2.mode), (true, PublishMode::GoLive));
+    assert_eq!(deployment.tech_support("production")["tone"], "cheerful");
+    (deployment, v1)
+}
+
+#[test]
+fn rolling_back_to_the_previous_published_version_restores_it_with_a_preview() {
+    let (mut deployment, v1) = two_versions_published();
+    let plan = deployment.rollback(omar(), &v1, json!([]));
+    assert!(plan.decision.allowed, "{:?}", plan.decision);
+    assert!(plan.decision.warnings.is_empty(), "{:?}", plan.decision.warnings);
+    assert_eq!(answer(&plan.mode), json!("rollback"));
+    assert_eq!(plan.audit.event.as_str(), "workspace.rollback");
+    assert_eq!(plan.audit.environment.map(|e| e.as_str()), Some("production"));
+    // The preview: exactly the tone of the Tech Support agent goes back.
+    let modified = &plan.changes.kinds["agents"].modified;
+    assert_eq!(modified.len(), 1);
+    assert_eq!((modified[0].id.as_str(), modified[0].fields.clone()), ("tech-support-agent", vec!["/tone".to_owned()]));
+    assert_eq!(plan.changes.summary.added + plan.changes.summary.removed, 0);
+    assert_eq!(deployment.tech_support("production")["tone"], "patient");
+    // Production's own variable defaults stay; its local kinds are untouched.
+    let production = deployment.workspace("production");
+    for kind in LOCAL {
+        assert_eq!(production.get(kind), v1.get(kind), "{kind}");
+    }
+    assert_eq!(plan.fingerprint, fingerprint(&plan.payload));
+    // The manifest of a rollback is the next base: publishing it is a clean go-live.
+    let go_live = deployment.publish(ada(), None);
+    assert_eq!((go_live.decision.allowed, go_live.mode), (true, PublishMode::GoLive));
+    assert!(go_live.decision.warnings.is_empty());
+}
+
+#[test]
+fn a_rollback_keeps_the_environment_variable_defaults() {
+    let (deployment, mut v1) = two_versions_published();
+    let name = deployment.workspace("production")["variables"][0]["name"].as_str().unwrap().to_owned();
+    v1["variables"][0]["defaultValue"] = json!("https://old.example/from-the-snapshot");
+    let request = json!({ "actor": omar(), "environment": "production", "workspace": deployment.workspace("production"),
+                          "version": v1, "base": deployment.bases["production"] });
+    let plan = rules().plan_rollback_value(request).unwrap();
+    let kept = &plan.payload["variables"][0];
+    assert_eq!(kept["name"], json!(name));
+    assert_eq!(kept.get("defaultValue"), deployment.workspace("production")["variables"][0].get("defaultValue"));
+    assert!(plan.changes.kinds["variables"].defaults_kept.as_ref().unwrap().contains(&name));
+}
+
+#[test]
+fn a_rollback_that_would_drop_a_hotfix_is_warned_and_allowed_once_acknowledged() {
+    // publish v1, publish v2, hotfix in production, roll back to v1.
+    let (mut deployment, v1) = two_versions_published();
+    item_mut(deployment.workspace_mut("production"), "agents", "tech-support-agent")["tone"] = json!("reassuring");
+    let hotfix = deployment.publish(ada(), Some(HOTFIX_REASON));
+    assert_eq!((hotfix.decision.allowed, hotfix.mode), (true, PublishMode::Hotfix));
+    let i = index_of(deployment.workspace("production"), "agents", "tech-support-agent");
+
+    let warned = deployment.rollback(omar(), &v1, json!([]));
+    assert!(!warned.decision.allowed);
+    assert_eq!(violations(&warned.decision), vec![("WOULD_REVERT_HOTFIX", format!("/workspace/agents/{i}"))]);
+    assert!(warned.decision.violations[0].message.contains("agents/tech-support-agent"));
+    assert_eq!(deployment.tech_support("production")["tone"], "reassuring", "a refused rollback changes nothing");
+
+    let acknowledged = deployment.rollback(omar(), &v1, json!(["agents/tech-support-agent"]));
+    assert!(acknowledged.decision.allowed);
+    assert_eq!(warnings(&acknowledged.decision), vec![("WOULD_REVERT_HOTFIX", format!("/workspace/agents/{i}"))]);
+    assert_eq!(
+        codes(&acknowledged.decision.warnings),
+        acknowledged.audit.codes.iter().map(|c| c.as_str()).collect::<Vec<_>>()
+    );
+    assert_eq!(deployment.tech_support("production")["tone"], "patient");
+}
+
+#[test]
+fn a_rollback_to_a_version_that_holds_the_hotfix_drops_nothing() {
+    let (mut deployment, mut v1) = two_versions_published();
+    item_mut(deployment.workspace_mut("production"), "agents", "tech-support-agent")["tone"] = json!("reassuring");
+    item_mut(&mut v1, "agents", "tech-support-agent")["tone"] = json!("reassuring");
+    let plan = deployment.rollback(omar(), &v1, json!([]));
+    assert!(plan.decision.allowed && plan.decision.warnings.is_empty(), "{:?}", plan.decision);
+}
+
+#[test]
+fn only_devops_and_admins_may_roll_back() {
+    let (mut deployment, v1) = two_versions_published();
+    for actor in [dana(), quinn(), bea()] {
+        let plan = deployment.rollback(actor, &v1, json!([]));
+        assert_eq!(violations(&plan.decision), vec![("FORBIDDEN", "/actor".to_owned())]);
+    }
+    assert!(deployment.rollback(ada(), &v1, json!([])).decision.allowed);
+    let rules = rules();
+    let omar = promotion_rules::Actor::new("omar", ["devops"]);
+    for env in [promotion_rules::Environment::Staging, promotion_rules::Environment::Production] {
+        assert!(rules.authorize(&omar, promotion_rules::Action::Rollback, env).unwrap().allowed);
+    }
+    assert!(rules.authorize_value(dana(), "rollback", "dev").map(|d| !d.allowed).unwrap());
+}
+
+#[test]
+fn a_rollback_without_base_in_production_is_warned() {
+    let (deployment, v1) = two_versions_published();
+    let request = json!({ "actor": omar(), "environment": "production", "workspace": deployment.workspace("production"), "version": v1 });
+    let plan = rules().plan_rollback_value(request).unwrap();
+    assert!(plan.decision.allowed);
+    assert_eq!(warnings(&plan.decision), vec![("NO_BASE_MANIFEST", "/base".to_owned())]);
 }

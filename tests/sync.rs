@@ -66,7 +66,7 @@ fn the_dev_to_test_change_set_lists_what_the_seed_story_says() {
 #[test]
 fn the_change_set_patch_turns_the_target_payload_into_the_payload() {
     let plan = dev_to_test();
-    let mut target = api::filter_content(sample("test"), &Limits::DEFAULT).unwrap().payload;
+    let mut target = promotion_rules::workspace::filter_content(sample("test"), &Limits::DEFAULT).unwrap().payload;
     assert_ne!(target, plan.payload);
     apply_patch(&mut target, &plan.changes.patch).unwrap();
     assert_eq!(target, plan.payload);
@@ -173,8 +173,8 @@ fn a_short_chain_syncs_dev_straight_to_staging() {
         "roles": { "developer": { "dev": ["sync"] }, "devops": { "staging": ["sync"] } }
     }));
     assert_eq!(rules.environment_names(), vec!["dev", "staging", "production"]);
-    assert_eq!(rules.next_environment_of("dev").unwrap().map(|e| e.as_str()), Some("staging"));
-    assert_eq!(rules.next_environment_of("PRODUCTION").unwrap(), None);
+    assert_eq!(api::next_environment(&rules, "dev").unwrap().map(|e| e.as_str()), Some("staging"));
+    assert_eq!(api::next_environment(&rules, "PRODUCTION").unwrap(), None);
     let plan = plan_sync(&rules, json!({ "actor": dana(), "from": "dev", "to": "staging", "source": sample("dev") }));
     assert!(plan.decision.allowed, "{:?}", plan.decision);
     let plan =
@@ -184,7 +184,7 @@ fn a_short_chain_syncs_dev_straight_to_staging() {
     let (code, path) =
         bad(rules.plan_sync_value(json!({ "actor": dana(), "from": "dev", "to": "test", "source": {} })));
     assert_eq!((code, path.as_str()), (ErrorCode::InvalidInput, "/to"));
-    let (code, path) = bad(rules.next_environment_of("uat"));
+    let (code, path) = bad(api::next_environment(&rules, "uat"));
     assert_eq!((code, path.as_str()), (ErrorCode::InvalidInput, ""));
 }
 
@@ -359,8 +359,8 @@ fn the_plan_fingerprints_the_payload_the_source_the_target_and_the_policy() {
     let plan = dev_to_test();
     assert_eq!(plan.fingerprint, fingerprint(&plan.payload));
     assert_eq!(plan.audit.fingerprint, plan.fingerprint);
-    let source = api::filter_content(sample("dev"), &Limits::DEFAULT).unwrap().payload;
-    let target = api::filter_content(sample("test"), &Limits::DEFAULT).unwrap().payload;
+    let source = promotion_rules::workspace::filter_content(sample("dev"), &Limits::DEFAULT).unwrap().payload;
+    let target = promotion_rules::workspace::filter_content(sample("test"), &Limits::DEFAULT).unwrap().payload;
     assert_eq!(plan.source_fingerprint, fingerprint(&source));
     assert_eq!(plan.target_fingerprint, fingerprint(&target));
     assert_ne!(plan.source_fingerprint, plan.fingerprint, "test's variable defaults are kept");
@@ -425,15 +425,17 @@ fn the_sync_answer_has_the_fields_of_the_spec() {
 
 #[test]
 fn filter_content_splits_a_workspace_into_payload_excluded_and_warnings() {
-    let filtered = api::filter_content(sample("dev"), &Limits::DEFAULT).unwrap();
+    let filtered = promotion_rules::workspace::filter_content(sample("dev"), &Limits::DEFAULT).unwrap();
     assert_eq!(filtered.payload.as_object().unwrap().len(), 6);
     assert_eq!(filtered.excluded["analytics"], 1);
     assert_eq!(filtered.excluded["experiments"], 2);
     assert_eq!(filtered.excluded["secrets"], 4);
     assert_eq!(issues(&filtered.warnings), vec![("UNKNOWN_CONTENT_KIND", "/experiments".to_owned())]);
-    let odd =
-        api::filter_content(json!({ "notes": "hello", "issues": { "open": 3 }, "evaluators": [] }), &Limits::DEFAULT)
-            .unwrap();
+    let odd = promotion_rules::workspace::filter_content(
+        json!({ "notes": "hello", "issues": { "open": 3 }, "evaluators": [] }),
+        &Limits::DEFAULT,
+    )
+    .unwrap();
     let excluded: Vec<(&str, u64)> = odd.excluded.iter().map(|(k, n)| (k.as_str(), n.as_u64().unwrap())).collect();
     assert_eq!(excluded, vec![("evaluators", 0), ("issues", 1), ("notes", 1)]);
     assert_eq!(
@@ -522,7 +524,19 @@ fn into_production_manifest_of(workspace: &Value) -> Value {
 
 #[test]
 fn a_sync_plan_is_deterministic() {
-    let first = serde_json::to_string(&dev_to_test()).unwrap();
-    let second = serde_json::to_string(&dev_to_test()).unwrap();
+    let first = promotion_rules::write::to_json(&dev_to_test());
+    let second = promotion_rules::write::to_json(&dev_to_test());
     assert_eq!(first, second);
+}
+
+#[test]
+fn a_request_read_as_text_skipping_what_a_sync_only_counts_is_answered_the_same() {
+    let rules = rules();
+    for (from, to) in [("dev", "test"), ("test", "uat"), ("staging", "production")] {
+        let request =
+            json!({ "actor": owner_of(from), "from": from, "to": to, "source": sample(from), "target": sample(to) });
+        let full = rules.plan_sync_value(request.clone()).unwrap();
+        let skipping = promotion_rules::api::plan_sync(&rules, &request.to_string()).unwrap();
+        assert_eq!(promotion_rules::write::to_json(&full), skipping, "{from} → {to}");
+    }
 }

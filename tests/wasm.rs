@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use js_sys::{Array, Reflect, JSON};
-use promotion_rules::wasm::{default_policy, diff_workspaces, filter_content, fingerprint, PromotionRules};
+use promotion_rules::wasm::{
+    default_policy, diff_workspaces, filter_content, fingerprint, verify_audit_chain, PromotionRules,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -33,7 +35,7 @@ fn sync_request(actor_roles: &str, to: &str) -> String {
 fn the_default_policy_is_a_plain_object_with_the_five_environments() {
     let policy = default_policy().unwrap();
     assert_eq!(text(&get(&policy, "environments")), r#"["dev","test","uat","staging","production"]"#);
-    assert_eq!(text(&get(&get(&get(&policy, "roles"), "admin"), "production")), r#"["publish","hotfix"]"#);
+    assert_eq!(text(&get(&get(&get(&policy, "roles"), "admin"), "production")), r#"["publish","hotfix","rollback"]"#);
 }
 
 #[wasm_bindgen_test]
@@ -124,4 +126,33 @@ fn a_change_set_lists_changes_by_kind_with_a_patch() {
     assert!(get(&get(&changes, "summary"), "added").as_f64().unwrap() >= 1.0);
     assert!(Array::is_array(&get(&changes, "patch")));
     assert_eq!(text(&get(&get(&get(&changes, "kinds"), "variables"), "defaultsKept")), "[]");
+}
+
+#[wasm_bindgen_test]
+fn a_selective_sync_a_rollback_and_their_audit_chain_answer_plain_objects() {
+    let rules = PromotionRules::new(JsValue::UNDEFINED).unwrap();
+    let selective = format!(
+        r#"{{"actor":{{"id":"dana","roles":["developer"]}},"from":"dev","to":"test","source":{DEV},"target":{TEST},"select":["agents/billing-agent"]}}"#
+    );
+    let plan = rules.plan_sync(JsValue::from_str(&selective)).unwrap();
+    assert_eq!(text(&get(&get(&plan, "selection"), "requested")), r#"["agents/billing-agent"]"#);
+    let first = get(&plan, "audit");
+    let previous = fingerprint(first.clone()).unwrap();
+    let rollback = format!(
+        r#"{{"actor":{{"id":"omar","roles":["devops"]}},"environment":"staging","workspace":{TEST},"version":{DEV},"previousAudit":"{previous}"}}"#
+    );
+    let rolled = rules.plan_rollback(JsValue::from_str(&rollback)).unwrap();
+    assert_eq!(get(&rolled, "mode").as_string().as_deref(), Some("rollback"));
+    let second = get(&rolled, "audit");
+    assert_eq!(get(&second, "event").as_string().as_deref(), Some("workspace.rollback"));
+    assert_eq!(get(&second, "previous").as_string(), Some(previous));
+    let log = Array::of2(&first, &second);
+    let verdict = verify_audit_chain(log.clone().into()).unwrap();
+    assert_eq!(get(&verdict, "valid").as_bool(), Some(true));
+    assert_eq!(get(&verdict, "head").as_string(), Some(fingerprint(second.clone()).unwrap()));
+    Reflect::set(&first, &JsValue::from_str("actor"), &JsValue::from_str("mallory")).unwrap();
+    let broken = verify_audit_chain(log.into()).unwrap();
+    assert_eq!(get(&broken, "brokenAt").as_f64(), Some(1.0));
+    let error = verify_audit_chain(JsValue::from_str("{}")).unwrap_err();
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("INVALID_INPUT"));
 }

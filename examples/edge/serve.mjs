@@ -85,6 +85,9 @@ Try it:
   curl -s -i '${base}/v1/plan/sync?mode=strict' ${json} --data-binary @${requests}/sync-denied.json
   curl -s ${base}/v1/check/edit ${json} --data-binary @${requests}/edit.json
   curl -s ${base}/v1/plan/publish ${json} --data-binary @${requests}/publish.json
+  curl -s ${base}/v1/plan/rollback ${json} --data-binary @${requests}/rollback.json
+  curl -s ${base}/v1/audit/verify ${json} --data-binary @${requests}/audit-log.json
+  curl -s ${base}/v1/audit/verify ${json} --data-binary @${requests}/audit-log-tampered.json
 
 Ctrl-C stops it.`);
 

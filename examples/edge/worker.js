@@ -4,8 +4,10 @@
 //   GET  /v1/policy        the active policy, its fingerprint and where it came from
 //   POST /v1/plan/sync     planSync(body); `expect: {targetFingerprint, policyFingerprint}` → 409 STALE_PLAN
 //   POST /v1/plan/publish  planPublish(body)
+//   POST /v1/plan/rollback planRollback(body)
 //   POST /v1/check/edit    checkEdit(body)
 //   POST /v1/authorize     authorize(body.actor, body.action, body.environment)
+//   POST /v1/audit/verify  verifyAuditChain(body): the body is the log, an array of audit records
 //
 // Gates (promotion windows, soak times) read `now` from this server's clock: a `now` sent by the
 // client is ignored and replaced. A plan refused by a closed promotion window answers 409
@@ -14,7 +16,7 @@
 //
 // The package is imported through its `workerd` export: the .wasm arrives as a compiled module and
 // is instantiated synchronously (workerd forbids compiling WebAssembly from bytes at run time).
-import { PromotionRules, defaultPolicy, fingerprint } from "promotion-rules";
+import { PromotionRules, defaultPolicy, fingerprint, verifyAuditChain } from "promotion-rules";
 
 /** Largest request body, in bytes, unless the `MAX_BODY_BYTES` binding says otherwise. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -23,10 +25,13 @@ const ENDPOINTS = {
   "/v1/policy": { methods: ["GET", "HEAD"] },
   "/v1/plan/sync": { methods: ["POST"], operation: "planSync" },
   "/v1/plan/publish": { methods: ["POST"], operation: "planPublish" },
+  "/v1/plan/rollback": { methods: ["POST"], operation: "planRollback" },
   "/v1/check/edit": { methods: ["POST"], operation: "checkEdit" },
   "/v1/authorize": { methods: ["POST"], operation: "authorize" },
+  "/v1/audit/verify": { methods: ["POST"], operation: "verifyAuditChain" },
 };
-const ENDPOINT_LIST = "GET /v1/policy, POST /v1/plan/sync, POST /v1/plan/publish, POST /v1/check/edit, POST /v1/authorize";
+const ENDPOINT_LIST =
+  "GET /v1/policy, POST /v1/plan/sync, POST /v1/plan/publish, POST /v1/plan/rollback, POST /v1/check/edit, POST /v1/authorize, POST /v1/audit/verify";
 const FINGERPRINT = /^sha256:[0-9a-f]{64}$/;
 
 /** An HTTP answer that is not an engine answer: `{code, message, path?}` and a status. */
@@ -278,6 +283,9 @@ function authorize(rules, text) {
 const OPERATIONS = {
   planSync,
   planPublish: (rules, text) => ({ answer: rules.planPublish(text) }),
+  planRollback: (rules, text) => ({ answer: rules.planRollback(text) }),
+  // Needs no policy, but answers under an invalid POLICY binding too (500, as every endpoint).
+  verifyAuditChain: (_rules, text) => ({ answer: verifyAuditChain(text) }),
   checkEdit: (rules, text) => ({ answer: rules.checkEdit(text) }),
   authorize,
 };

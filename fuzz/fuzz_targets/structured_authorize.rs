@@ -2,6 +2,7 @@
 #![no_main]
 use libfuzzer_sys::arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
+use promotion_rules::api;
 use promotion_rules::{Actor, Environment};
 use promotion_rules_fuzz::{check_decision, check_error, gen, granted};
 
@@ -11,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let (Ok(actor), Ok(action), Ok(env)) = (gen::actor(&mut u), u.choose(&gen::ACTIONS), u.choose(&gen::ENVS)) else {
         return;
     };
-    match rules.authorize_value(actor.clone(), action, env) {
+    match api::authorize(&rules, &actor.to_string(), action, env) {
         Ok(decision) => {
             check_decision(&decision);
             let (Ok(actor), Some(env)) = (Actor::from_value(actor, "/actor"), Environment::parse(env)) else {

@@ -2,6 +2,8 @@
 #![no_main]
 use libfuzzer_sys::arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
+use promotion_rules::api;
+use promotion_rules::write::to_json;
 use promotion_rules_fuzz::{check_error, check_sync, gen, parse};
 
 fuzz_target!(|data: &[u8]| {
@@ -9,8 +11,12 @@ fuzz_target!(|data: &[u8]| {
     let (Ok(rules), Ok(request)) = (gen::rules(&mut u), gen::sync_request(&mut u)) else { return };
     // Through JSON text, as the WebAssembly layer does.
     let Some(request) = parse(&request.to_string()) else { panic!("generated JSON does not read") };
-    match rules.plan_sync_value(request.clone()) {
-        Ok(plan) => check_sync(&rules, &request, &plan),
+    match api::plan_sync(&rules, &request.to_string()) {
+        Ok(answer) => {
+            let Ok(plan) = rules.plan_sync_value(request.clone()) else { panic!("the typed API refuses it") };
+            assert_eq!(answer, to_json(&plan), "the answer text differs from the plan");
+            check_sync(&rules, &request, &plan)
+        }
         Err(error) => check_error(&error),
     }
 });

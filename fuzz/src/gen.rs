@@ -540,7 +540,7 @@ pub fn sync_request(u: &mut Unstructured<'_>) -> Result<Value> {
     }
     // The payload's fingerprint is the source's promoted content, mostly: a good guess at what
     // reviewers approved.
-    let print = promotion_rules::api::filter_content(source.clone(), &promotion_rules::Limits::DEFAULT)
+    let print = promotion_rules::workspace::filter_content(source.clone(), &promotion_rules::Limits::DEFAULT)
         .ok()
         .map(|filtered| promotion_rules::fingerprint(&filtered.payload));
     gate_fields(u, &mut map, print)?;
@@ -563,7 +563,7 @@ pub fn publish_request(u: &mut Unstructured<'_>) -> Result<Value> {
         map.insert("hotfix".into(), hotfix(u)?);
     }
     let published = if u.arbitrary()? { mutate(u, &synced)? } else { synced };
-    let print = promotion_rules::api::filter_content(published.clone(), &promotion_rules::Limits::DEFAULT)
+    let print = promotion_rules::workspace::filter_content(published.clone(), &promotion_rules::Limits::DEFAULT)
         .ok()
         .map(|filtered| promotion_rules::fingerprint(&filtered.payload));
     gate_fields(u, &mut map, print)?;

@@ -12,10 +12,9 @@ use promotion_rules::diff::apply_patch;
 use promotion_rules::rules::secrets::{find_credential, scan};
 use promotion_rules::write::{to_json, WriteJson};
 use promotion_rules::{
-    api, fingerprint, json, ChangeSet, Decision, EditCheck, Environment, Filtered, InlineSecrets, Limits,
-    PromotionRules, PublishMode, PublishPlan, SyncPlan,
+    fingerprint, json, AuditChain, ChangeSet, Decision, EditCheck, Environment, Filtered, InlineSecrets, Limits,
+    PromotionRules, PublishMode, PublishPlan, RollbackPlan, SyncPlan,
 };
-use serde::Serialize;
 use serde_json::Value;
 
 /// The six promoted kinds: the only keys a payload may hold.
@@ -59,19 +58,19 @@ pub fn check_error(error: &promotion_rules::Error) {
     assert!(error.path.is_empty() || error.path.starts_with('/'), "an error path that is no JSON Pointer: {error:?}");
 }
 
-/// An answer is written as JSON text that our own reader reads back, and means what serde's
-/// serializer writes (same canonical form). Returns the answer as read back.
-pub fn serializes<T: WriteJson + Serialize>(answer: &T) -> Value {
+/// An answer is written as JSON text that our own reader and serde_json both read back, to the
+/// same value. Returns the answer as read back.
+pub fn serializes<T: WriteJson + ?Sized>(answer: &T) -> Value {
     let text = to_json(answer);
     let written = match json::parse(&text) {
         Ok(value) => value,
         Err(error) => panic!("the answer's JSON does not read back: {error}\n{text}"),
     };
-    let serde = match serde_json::to_value(answer) {
+    let theirs = match serde_json::from_str::<Value>(&text) {
         Ok(value) => value,
-        Err(error) => panic!("serde cannot serialize the answer: {error}"),
+        Err(error) => panic!("serde_json cannot read the answer: {error}\n{text}"),
     };
-    assert_eq!(fingerprint(&written), fingerprint(&serde), "WriteJson and serde disagree:\n{text}");
+    assert_eq!(fingerprint(&written), fingerprint(&theirs), "the readers disagree on the answer:\n{text}");
     written
 }
 
@@ -147,7 +146,7 @@ pub fn check_no_credential_echoed(
         return;
     }
     let Some(source) = request.get("source").cloned() else { return };
-    let Ok(filtered) = api::filter_content(source, limits) else { return };
+    let Ok(filtered) = promotion_rules::workspace::filter_content(source, limits) else { return };
     let target = request.get("target").cloned().unwrap_or(Value::Null);
     let mut travelling = Vec::new();
     strings(&filtered.payload, true, false, &mut travelling);
@@ -211,7 +210,7 @@ pub fn check_sync(rules: &PromotionRules, request: &Value, plan: &SyncPlan) {
         assert!(!PROMOTED.contains(&key.as_str()), "a promoted kind counted as excluded: {key}");
     }
     // The manifest names exactly the payload's items.
-    let manifest = serde_json::to_value(&plan.manifest).unwrap_or(Value::Null);
+    let manifest = json::parse(&to_json(&plan.manifest)).unwrap_or(Value::Null);
     for kind in PROMOTED {
         let id_key = if kind == "variables" { "name" } else { "id" };
         let ids: BTreeSet<&str> = plan.payload[kind]
@@ -228,7 +227,7 @@ pub fn check_sync(rules: &PromotionRules, request: &Value, plan: &SyncPlan) {
     // changes: filterContent(target).payload → payload.
     let target =
         request.get("target").filter(|t| !t.is_null()).cloned().unwrap_or_else(|| Value::Object(Default::default()));
-    match api::filter_content(target, rules.limits()) {
+    match promotion_rules::workspace::filter_content(target, rules.limits()) {
         Ok(filtered) => {
             assert_eq!(plan.target_fingerprint, fingerprint(&filtered.payload), "target fingerprint");
             check_changes(&plan.changes, &filtered.payload, &plan.payload);
@@ -268,28 +267,65 @@ pub fn check_publish(rules: &PromotionRules, request: &Value, plan: &PublishPlan
     }
     if let (Some(changes), Some(live), Some(workspace)) = (&plan.changes, request.get("live"), request.get("workspace"))
     {
-        let live = api::filter_content(live.clone(), rules.limits()).map(|f| f.payload);
-        let workspace = api::filter_content(workspace.clone(), rules.limits()).map(|f| f.payload);
-        if let (Ok(live), Ok(workspace)) = (live, workspace) {
-            check_changes(changes, &live, &workspace);
-        }
+        // From live to the workspace as given, as diffWorkspaces(live, workspace) answers.
+        check_changes(changes, live, workspace);
     }
     assert_eq!(plan.audit.allowed, plan.decision.allowed, "audit.allowed");
     check_gate(request, plan.gates.as_ref(), &plan.audit, &plan.decision);
     serializes(plan);
 }
 
-/// The invariants of an edit check.
-pub fn check_edit(rules: &PromotionRules, request: &Value, check: &EditCheck) {
-    check_decision(&check.decision);
-    let whole = |key: &str| {
-        request
-            .get(key)
-            .cloned()
-            .and_then(|w| promotion_rules::Workspace::from_value(w, "", rules.limits()).ok().map(|w| w.to_value()))
+/// The invariants of a rollback plan.
+pub fn check_rollback(rules: &PromotionRules, request: &Value, plan: &RollbackPlan) {
+    check_decision(&plan.decision);
+    check_payload(&plan.payload);
+    check_no_inline_secret(&plan.payload, rules.policy().inline_secrets());
+    assert_eq!(plan.fingerprint, fingerprint(&plan.payload), "plan fingerprint");
+    if plan.decision.allowed {
+        let actor = request.get("actor").and_then(|a| promotion_rules::Actor::from_value(a.clone(), "/actor").ok());
+        let Some(actor) = actor else { panic!("an allowed plan without a readable actor") };
+        assert!(granted(rules, &actor, "rollback", plan.environment), "a rollback allowed without rollback");
+    }
+    match promotion_rules::Manifest::of_value(plan.payload.clone(), rules.limits()) {
+        Ok(manifest) => assert!(manifest == plan.manifest, "the manifest is not the payload's"),
+        Err(error) => panic!("the payload is no workspace: {error}"),
+    }
+    if let Some(workspace) = request.get("workspace") {
+        if let Ok(filtered) = promotion_rules::workspace::filter_content(workspace.clone(), rules.limits()) {
+            assert_eq!(plan.workspace_fingerprint, fingerprint(&filtered.payload), "workspace fingerprint");
+            check_changes(&plan.changes, &filtered.payload, &plan.payload);
+        }
+    }
+    assert_eq!(plan.audit.allowed, plan.decision.allowed, "audit.allowed");
+    assert_eq!(plan.audit.fingerprint, plan.fingerprint, "audit.fingerprint");
+    serializes(plan);
+}
+
+/// The invariants of `verifyAuditChain`, recomputed link by link.
+pub fn check_audit_chain(records: &Value, verdict: &AuditChain) {
+    let Some(records) = records.as_array() else { panic!("a verdict for records that are no array") };
+    assert_eq!(verdict.count, records.len(), "count");
+    assert_eq!(verdict.head, records.last().map(fingerprint), "head");
+    assert_eq!(verdict.valid, verdict.broken_at.is_none(), "valid iff not broken");
+    let link = |i: usize| {
+        let previous = records.get(i).and_then(|r| r.get("previous")).filter(|p| !p.is_null());
+        let before = i.checked_sub(1).and_then(|j| records.get(j)).map(|r| Value::String(fingerprint(r)));
+        previous == before.as_ref()
     };
-    if let (Some(before), Some(after)) = (whole("before"), whole("after")) {
-        check_changes(&check.changes, &before, &after);
+    let end = verdict.broken_at.unwrap_or(records.len());
+    assert!((0..end).all(link), "a link before brokenAt does not hold");
+    if let Some(broken) = verdict.broken_at {
+        assert!(!link(broken), "brokenAt names a link that holds");
+    }
+    serializes(verdict);
+}
+
+/// The invariants of an edit check.
+pub fn check_edit(request: &Value, check: &EditCheck) {
+    check_decision(&check.decision);
+    // The patch applies to `before` as given.
+    if let (Some(before), Some(after)) = (request.get("before"), request.get("after")) {
+        check_changes(&check.changes, before, after);
     }
     assert_eq!(check.audit.allowed, check.decision.allowed, "audit.allowed");
     serializes(check);
@@ -318,7 +354,7 @@ pub fn granted(rules: &PromotionRules, actor: &promotion_rules::Actor, action: &
 /// A policy read back from its normalised JSON is the same policy (normalisation is idempotent).
 pub fn check_policy(rules: &PromotionRules) {
     let normalised = rules.policy().policy().to_value();
-    let again = match api::rules(Some(normalised.clone())) {
+    let again = match promotion_rules::PromotionRules::from_policy_value(normalised.clone()) {
         Ok(again) => again,
         Err(error) => panic!("the normalised policy does not read back: {error}\n{normalised}"),
     };

@@ -15,7 +15,7 @@ declare global {
 export type Environment = "dev" | "test" | "uat" | "staging" | "production";
 
 /** What an actor may do in an environment. */
-export type Action = "edit" | "editVariableDefault" | "editLocal" | "sync" | "publish" | "hotfix";
+export type Action = "edit" | "editVariableDefault" | "editLocal" | "sync" | "publish" | "hotfix" | "rollback";
 
 /** The promoted kinds: carried by sync and publish. */
 export type PromotedKind = "agents" | "workflows" | "knowledgeBase" | "integrations" | "channels" | "variables";
@@ -46,6 +46,7 @@ export type IssueCode =
   | "UNDECLARED_HOTFIX"
   | "NOTHING_TO_HOTFIX"
   | "UNUSED_ACKNOWLEDGEMENT"
+  | "DEPENDENCY_NOT_SELECTED"
   | "APPROVALS_MISSING"
   | "APPROVAL_REJECTED"
   | "STALE_APPROVAL"
@@ -315,7 +316,7 @@ export interface ChangeSet {
 }
 
 export interface Audit {
-  event: "workspace.sync" | "workspace.publish" | "workspace.edit";
+  event: "workspace.sync" | "workspace.publish" | "workspace.edit" | "workspace.rollback";
   actor: string;
   from?: Environment;
   to?: Environment;
@@ -323,9 +324,27 @@ export interface Audit {
   allowed: boolean;
   codes: IssueCode[];
   fingerprint: string;
+  /** The request's `previousAudit`: the fingerprint of the record before this one in the log. */
+  previous?: string;
   /** The approvers counted by the gate, when it requires approvals. */
   approvers?: string[];
 }
+
+/**
+ * The answer of `verifyAuditChain`. Record 0 must carry no `previous`; every later record's
+ * `previous` must be the fingerprint of the record before it.
+ */
+export interface AuditChainVerdict {
+  valid: boolean;
+  count: number;
+  /** Fingerprint of the last record (send it as the next `previousAudit`); null for an empty log. */
+  head: string | null;
+  /** Index of the first record whose link does not hold; absent when valid. */
+  brokenAt?: number;
+}
+
+/** A stored audit record: an answer's `audit`, possibly with fields the host added. */
+export type AuditRecord = Audit | { [field: string]: Json | undefined };
 
 export interface FilterResult {
   payload: Payload;
@@ -340,6 +359,8 @@ export interface EditRequest {
   before: Workspace;
   after: Workspace;
   hotfix?: HotfixDeclaration;
+  /** Fingerprint of the last audit record of the log (`sha256:<64 hex>`), answered as `audit.previous`. */
+  previousAudit?: string;
 }
 
 export interface EditCheck extends Decision {
@@ -356,6 +377,31 @@ export interface SyncRequest extends GateFields {
   base?: Manifest;
   /** `"kind/id"` entries whose drift the actor accepts. */
   acknowledge?: string[];
+  /** Fingerprint of the last audit record of the log (`sha256:<64 hex>`), answered as `audit.previous`. */
+  previousAudit?: string;
+  /**
+   * A selective sync: `"kind/id"` of the items to promote (`"variables/NAME"` for a variable). The
+   * payload is the target with these items taken from the source (added, replaced or removed).
+   */
+  select?: string[];
+  /** What a selective sync does with a dependency left out: pull it in (default) or refuse. */
+  closure?: "pull" | "refuse";
+}
+
+/** An item a selective sync pulled in, and the item whose `uses` (or removal) needed it. */
+export interface PulledIn {
+  /** `"kind/id"` of the pulled-in item. */
+  item: string;
+  /** `"kind/id"` of the item that needed it. */
+  because: string;
+}
+
+/** What a selective sync promotes. */
+export interface Selection {
+  /** The selected `"kind/id"` entries, in request order, each once. */
+  requested: string[];
+  /** Dependencies pulled in (empty under `closure: "refuse"`). */
+  pulledIn: PulledIn[];
 }
 
 export interface SyncPlan extends Decision {
@@ -372,6 +418,40 @@ export interface SyncPlan extends Decision {
   /** The gate of the target; null without one. */
   gates: GateAnswer | null;
   audit: Audit;
+  /** Present for a selective sync (a request with `select`). */
+  selection?: Selection;
+}
+
+export interface RollbackRequest {
+  actor: Actor;
+  /** Where to roll back (the actor needs `rollback` there). */
+  environment: Environment | string;
+  /** The environment's workspace as it is now. */
+  workspace: Workspace;
+  /** The version to restore: a workspace as it was (e.g. a published snapshot). */
+  version: Workspace;
+  /** The manifest of the last sync into the environment: in-place changes since are protected. */
+  base?: Manifest;
+  /** `"kind/id"` of in-place changes the actor accepts to drop. */
+  acknowledge?: string[];
+  /** Fingerprint of the last audit record of the log (`sha256:<64 hex>`), answered as `audit.previous`. */
+  previousAudit?: string;
+}
+
+export interface RollbackPlan extends Decision {
+  mode: "rollback";
+  environment: Environment;
+  /** The version's promoted content with the environment's variable defaults kept. */
+  payload: Payload;
+  /** From the workspace's promoted content to the payload. */
+  changes: ChangeSet;
+  /** The manifest of the payload: the environment's next `base`. */
+  manifest: FullManifest;
+  fingerprint: string;
+  versionFingerprint: string;
+  workspaceFingerprint: string;
+  policyFingerprint: string;
+  audit: Audit;
 }
 
 /** A hotfix declaration: the reason must be non-empty. */
@@ -385,6 +465,8 @@ export interface PublishRequest extends GateFields {
   live?: Workspace;
   base?: Manifest;
   hotfix?: HotfixDeclaration;
+  /** Fingerprint of the last audit record of the log (`sha256:<64 hex>`), answered as `audit.previous`. */
+  previousAudit?: string;
 }
 
 export interface Hotfix {
@@ -418,6 +500,12 @@ export function filterContent(workspace: Workspace | string): FilterResult;
  * (variables by structure): e.g. to record what an environment holds now as its `base`.
  */
 export function manifest(workspace: Workspace | string): FullManifest;
+/**
+ * Verifies a log of audit records, oldest first (an array, or its JSON text), in linear time:
+ * `head` is the fingerprint of the last record, `brokenAt` the first record whose `previous` is not
+ * the fingerprint of the record before it (record 0: that carries a `previous` at all).
+ */
+export function verifyAuditChain(records: AuditRecord[] | string): AuditChainVerdict;
 /** The change set from one workspace to another. */
 export function diffWorkspaces(before: Workspace | string, after: Workspace | string): ChangeSet;
 
@@ -437,6 +525,8 @@ export class PromotionRules {
   checkEdit(request: EditRequest | string): EditCheck;
   planSync(request: SyncRequest | string): SyncPlan;
   planPublish(request: PublishRequest | string): PublishPlan;
+  /** Plans restoring an earlier version in an environment, with a preview of what changes. */
+  planRollback(request: RollbackRequest | string): RollbackPlan;
   /** Releases the WebAssembly memory of this instance (also `using`, and a FinalizationRegistry). */
   free(): void;
   [Symbol.dispose](): void;

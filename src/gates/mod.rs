@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 use crate::environment::{Chain, Environment};
 use crate::error::{Error, Result};
 use crate::input::{into_object, into_strings, reject_unknown, take_optional, type_name};
-use crate::json::child;
+use crate::pointer::child;
 
 pub use duration::{format_duration, parse_duration};
 pub use instant::Instant;
@@ -192,10 +192,4 @@ fn read_approvals(value: Value, path: &str) -> Result<ApprovalRule> {
     crate::sorting::sort_by(&mut roles, |a, b| a < b);
     roles.dedup();
     Ok(ApprovalRule { required, roles })
-}
-
-impl serde::Serialize for Gates {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        self.to_value().serialize(serializer)
-    }
 }

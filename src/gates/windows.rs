@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::gates::instant::{format_rfc3339, weekday, Instant, Timestamp, DAY};
 use crate::gates::zone::{tzdb_version, Zone};
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required};
-use crate::json::{child, index};
+use crate::pointer::{child, index};
 
 /// The days of the week, Monday first, as written in a policy.
 pub const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

@@ -59,7 +59,7 @@ impl InPlaceChange<'_> {
     pub fn path(&self, prefix: &str) -> String {
         match self.index {
             Some(index) => super::item_path(prefix, self.kind, index),
-            None => crate::json::child(&crate::json::child("/base", self.kind.as_str()), self.id),
+            None => crate::pointer::child(&crate::pointer::child("/base", self.kind.as_str()), self.id),
         }
     }
 

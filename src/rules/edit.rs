@@ -1,23 +1,25 @@
 //! Edit check: may this actor change this environment's workspace from `before` to `after`?
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::fingerprint::fingerprint;
+use crate::input::read_environment;
 use crate::input::{into_object, into_string, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
-use crate::json::{check_depth, child, Limits};
+use crate::json::check_depth;
+use crate::limits::Limits;
+use crate::manifest::item_fingerprint;
+use crate::pointer::child;
 use crate::policy::{Action, Actor};
-use crate::rules::sync::read_environment;
-use crate::rules::{empty_reason, item_path, Audit, AuditEvent, PromotionRules};
+use crate::rules::{empty_reason, item_path, read_previous_audit, Audit, AuditEvent, PromotionRules};
 use crate::variables::{default_value, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// A hotfix declaration: `{ "reason": "…" }`, the reason non-empty.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HotfixDeclaration {
     /// Why production must change now.
     pub reason: String,
@@ -53,6 +55,8 @@ pub struct EditRequest {
     pub after: Workspace,
     /// A declared production hotfix.
     pub hotfix: Option<HotfixDeclaration>,
+    /// The fingerprint of the last audit record, written as `audit.previous`.
+    pub previous_audit: Option<String>,
 }
 
 impl EditRequest {
@@ -66,7 +70,12 @@ impl EditRequest {
     /// `limits`, whose depth the reader has checked already.
     pub(crate) fn from_parsed(value: Value, limits: &Limits) -> Result<EditRequest> {
         let mut map = into_object(value, "", "the edit request")?;
-        reject_unknown(&map, &["actor", "environment", "before", "after", "hotfix"], "", "An edit request")?;
+        reject_unknown(
+            &map,
+            &["actor", "environment", "before", "after", "hotfix", "previousAudit"],
+            "",
+            "An edit request",
+        )?;
         let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
         let environment =
             read_environment(take_required(&mut map, "environment", "", "The environment")?, "/environment")?;
@@ -82,15 +91,15 @@ impl EditRequest {
         )?;
         let hotfix =
             take_optional(&mut map, "hotfix").map(|h| HotfixDeclaration::from_value(h, "/hotfix")).transpose()?;
-        Ok(EditRequest { actor, environment, before, after, hotfix })
+        let previous_audit = read_previous_audit(&mut map)?;
+        Ok(EditRequest { actor, environment, before, after, hotfix, previous_audit })
     }
 }
 
 /// `checkEdit`'s answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EditCheck {
     /// `allowed`, `violations`, `warnings`.
-    #[serde(flatten)]
     pub decision: Decision,
     /// From `before` to `after`.
     pub changes: ChangeSet,
@@ -102,7 +111,7 @@ impl PromotionRules {
     /// Checks an edit: promoted content changes only in dev (or by a declared hotfix in
     /// production), variable structure only in dev, defaults and local kinds with their actions.
     pub fn check_edit(&self, request: EditRequest) -> Result<EditCheck> {
-        let EditRequest { actor, environment: env, before, after, hotfix } = request;
+        let EditRequest { actor, environment: env, before, after, hotfix, previous_audit } = request;
         self.require_in_chain(env, "/environment")?;
         let mut findings = Findings::default();
         findings.warnings.extend(after.unknown_kind_warnings("/after"));
@@ -157,11 +166,19 @@ impl PromotionRules {
         }
 
         if let Some(variable_changes) = changes.kinds.get(Kind::Variables.as_str()) {
+            // The structure as the manifests see it: `usage` absent and `[]` are the same.
+            let structure_of = |workspace: &Workspace, at: Option<usize>| {
+                let value = at.and_then(|i| workspace.values(Kind::Variables).get(i));
+                value.map(|value| item_fingerprint(Kind::Variables, value))
+            };
             let structural = variable_changes.added.iter().chain(&variable_changes.removed).chain(
                 variable_changes
                     .modified
                     .iter()
-                    .filter(|m| m.fields.iter().any(|f| !is_default_field(f)))
+                    .filter(|m| {
+                        structure_of(&before, in_before(Kind::Variables, &m.id))
+                            != structure_of(&after, in_after(Kind::Variables, &m.id))
+                    })
                     .map(|m| &m.id),
             );
             for name in structural {
@@ -218,6 +235,7 @@ impl PromotionRules {
             allowed: decision.allowed,
             codes: decision.codes(),
             fingerprint: fingerprint(&after_value),
+            previous: previous_audit,
             approvers: None,
         };
         Ok(EditCheck { decision, changes, audit })

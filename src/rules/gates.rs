@@ -3,18 +3,17 @@
 //! A gate of environment E judges a sync into E and, for production, a publish. It never changes
 //! `authorize`. The library has no clock: `now` and `sourceSince` come in the request.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::gates::instant::{format_rfc3339, Timestamp};
 use crate::gates::{format_duration, tzdb_version, Instant};
+use crate::input::read_environment;
 use crate::input::{into_object, into_string, reject_unknown, take_optional, take_required};
 use crate::issue::{Findings, IssueCode};
-use crate::json::{child, index};
+use crate::pointer::{child, index};
 use crate::policy::Actor;
-use crate::rules::sync::read_environment;
 use crate::rules::PromotionRules;
 
 /// The fields of a sync or publish request that gates read.
@@ -154,28 +153,22 @@ pub(crate) struct GatedPlan<'a> {
 }
 
 /// The `gates` member of a plan: what the gate of the environment requires and what is missing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GateAnswer {
     /// The gated environment.
     pub environment: Environment,
     /// The approval quorum and who counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approvals: Option<ApprovalsAnswer>,
     /// The soak time (syncs only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soak: Option<SoakAnswer>,
     /// The promotion windows at `now`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<WindowAnswer>,
     /// The version of the time-zone database used, whenever `window` is present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tzdb: Option<String>,
 }
 
 /// The approvals of a gate against one plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApprovalsAnswer {
     /// How many counted approvals the gate needs.
     pub required: u32,
@@ -192,7 +185,7 @@ pub struct ApprovalsAnswer {
 }
 
 /// An approval that does not count.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UncountedApproval {
     /// The approver's id.
     pub actor: String,
@@ -201,8 +194,7 @@ pub struct UncountedApproval {
 }
 
 /// The soak time of a sync.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SoakAnswer {
     /// The soak time, normalised (`PT24H`).
     pub required: String,
@@ -215,8 +207,7 @@ pub struct SoakAnswer {
 }
 
 /// The promotion windows at `now`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WindowAnswer {
     /// Whether promotions may happen at `now`.
     pub open: bool,
@@ -224,10 +215,8 @@ pub struct WindowAnswer {
     pub time_zone: String,
     /// When closed: the first allowed instant at or after `now`, in the zone's offset; absent
     /// when no time is allowed within 400 days.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_allowed_at: Option<String>,
     /// When closed by a deny window that says why: its reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Whether a declared hotfix passed the closed window.
     pub bypassed: bool,

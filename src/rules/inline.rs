@@ -5,28 +5,37 @@ use serde_json::Value;
 use crate::issue::{Findings, IssueCode};
 use crate::policy::InlineSecrets;
 use crate::rules::item_path;
+use crate::rules::merge::DefaultOrigin;
 use crate::rules::secrets::{scan, InlineSecret, SecretKind};
-use crate::variables::{default_value, structure, DefaultOrigin, DEFAULT_VALUE};
+use crate::variables::{default_value, structure, DEFAULT_VALUE};
 use crate::workspace::{Kind, Workspace};
 
 /// What replaces a blocked inline secret in a payload, so that an answer never carries it.
 pub const REDACTED: &str = "[redacted: inline secret]";
 
+/// A value to redact in the answer: where it is in the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Redaction {
+    kind: Kind,
+    item: usize,
+    /// JSON Pointer inside the item.
+    inner: String,
+}
+
 /// Scans the promoted content of `workspace` (whose pointer is `prefix`); each finding is a
-/// violation and is redacted under `Block`, a warning under `Warn`. `origins` tells, for merged
-/// variables, which defaults came from the target (pointer `target_prefix`). Answers, per
-/// promoted kind (in [`Kind::PROMOTED`] order), whether anything of it was redacted.
+/// violation under `Block`, a warning under `Warn`. `origins` tells, for merged variables, which
+/// defaults came from the target (pointer `target_prefix`). Answers what to [`redact`] in the
+/// answer under `Block` — only once every decision has been taken on the content as sent.
 pub(crate) fn check(
-    workspace: &mut Workspace,
+    workspace: &Workspace,
     prefix: &str,
     origins: Option<(&[DefaultOrigin], &str)>,
     mode: InlineSecrets,
     findings: &mut Findings,
-) -> [bool; 6] {
-    let mut redacted = [false; 6];
+) -> Vec<Redaction> {
+    let mut redactions = Vec::new();
     for kind in Kind::PROMOTED {
-        let Some(values) = workspace.values_mut(kind) else { continue };
-        for (i, value) in values.iter_mut().enumerate() {
+        for (i, value) in workspace.values(kind).iter().enumerate() {
             let origin = match (kind, origins) {
                 (Kind::Variables, Some((origins, target_prefix))) => match origins.get(i) {
                     Some(DefaultOrigin::Target(j)) => Some(item_path(target_prefix, Kind::Variables, *j)),
@@ -70,13 +79,24 @@ pub(crate) fn check(
                 );
                 findings.either(mode == InlineSecrets::Warn, IssueCode::InlineSecret, message, Some(path));
                 if mode == InlineSecrets::Block {
-                    if let Some(slot) = crate::json::pointer_mut(value, &inner) {
-                        *slot = Value::String(REDACTED.to_owned());
-                        if let Some(flag) = kind.promoted_index().and_then(|k| redacted.get_mut(k)) {
-                            *flag = true;
-                        }
-                    }
+                    redactions.push(Redaction { kind, item: i, inner });
                 }
+            }
+        }
+    }
+    redactions
+}
+
+/// Replaces each blocked inline secret by [`REDACTED`], so that an answer never carries it.
+/// Answers, per promoted kind (in [`Kind::PROMOTED`] order), whether anything of it was redacted.
+pub(crate) fn redact(workspace: &mut Workspace, redactions: &[Redaction]) -> [bool; 6] {
+    let mut redacted = [false; 6];
+    for Redaction { kind, item, inner } in redactions {
+        let value = workspace.values_mut(*kind).and_then(|values| values.get_mut(*item));
+        if let Some(slot) = value.and_then(|value| crate::pointer::get_mut(value, inner)) {
+            *slot = Value::String(REDACTED.to_owned());
+            if let Some(flag) = kind.promoted_index().and_then(|k| redacted.get_mut(k)) {
+                *flag = true;
             }
         }
     }

@@ -4,18 +4,22 @@ pub mod drift;
 pub mod edit;
 pub mod gates;
 pub(crate) mod inline;
+pub mod merge;
 pub mod publish;
 pub mod references;
+pub mod rollback;
 pub mod secrets;
+pub mod selection;
 pub mod sync;
 
-use serde::Serialize;
+use serde_json::Value;
 
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::input::environment_in;
 use crate::issue::{Decision, Findings, IssueCode};
-use crate::json::Limits;
+use crate::json::check_depth;
+use crate::limits::Limits;
 use crate::policy::{Action, Actor, CompiledPolicy, Policy};
 
 pub use edit::{EditCheck, EditRequest, HotfixDeclaration};
@@ -23,38 +27,47 @@ pub use gates::{
     Approval, ApprovalsAnswer, GateAnswer, GateFields, SoakAnswer, UncountedApproval, Verdict, WindowAnswer,
 };
 pub use publish::{Hotfix, PublishMode, PublishPlan, PublishRequest};
+pub use rollback::{RollbackMode, RollbackPlan, RollbackRequest};
+pub use selection::{Closure, PulledIn, Selection};
 pub use sync::{SyncPlan, SyncRequest};
 
 /// The kind of event an [`Audit`] record describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditEvent {
     /// A sync from one environment to the next.
-    #[serde(rename = "workspace.sync")]
     Sync,
     /// A publish in production.
-    #[serde(rename = "workspace.publish")]
     Publish,
     /// An edit in one environment.
-    #[serde(rename = "workspace.edit")]
     Edit,
+    /// A rollback to an earlier version in one environment.
+    Rollback,
+}
+
+impl AuditEvent {
+    /// The name as written in JSON, e.g. `workspace.sync`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditEvent::Sync => "workspace.sync",
+            AuditEvent::Publish => "workspace.publish",
+            AuditEvent::Edit => "workspace.edit",
+            AuditEvent::Rollback => "workspace.rollback",
+        }
+    }
 }
 
 /// The record a back end stores with every decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Audit {
     /// What happened.
     pub event: AuditEvent,
     /// The acting actor's id.
     pub actor: String,
     /// Source environment (sync).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<Environment>,
     /// Target environment (sync).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<Environment>,
     /// The environment (edit, publish).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<Environment>,
     /// Whether the decision allowed it.
     pub allowed: bool,
@@ -62,8 +75,10 @@ pub struct Audit {
     pub codes: Vec<IssueCode>,
     /// The payload's (sync), the published content's (publish) or the edited content's (edit).
     pub fingerprint: String,
+    /// The fingerprint of the audit record before this one (the request's `previousAudit`):
+    /// the link of the tamper-evident chain that [`crate::audit_chain::verify_audit_chain`] checks.
+    pub previous: Option<String>,
     /// The approvers counted by the gate of the environment, when it requires approvals.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approvers: Option<Vec<String>>,
 }
 
@@ -98,6 +113,11 @@ impl PromotionRules {
         PromotionRules { policy: CompiledPolicy::compile(policy), limits: Limits::DEFAULT }
     }
 
+    /// Reads, validates and compiles a policy given as a JSON value (`INVALID_POLICY` on any mistake).
+    pub fn from_policy_value(policy: Value) -> Result<PromotionRules> {
+        Ok(PromotionRules::new(Policy::from_value(policy)?))
+    }
+
     /// Reads, validates and compiles policy JSON text (`INVALID_POLICY` on any mistake).
     pub fn from_policy_json(text: &str) -> Result<PromotionRules> {
         Ok(PromotionRules::new(Policy::from_json(text)?))
@@ -128,6 +148,48 @@ impl PromotionRules {
     pub fn next_environment(&self, env: Environment) -> Result<Option<Environment>> {
         self.require_in_chain(env, "")?;
         Ok(self.policy.chain().next(env))
+    }
+
+    /// The chain, as names.
+    pub fn environment_names(&self) -> Vec<&'static str> {
+        self.environments().into_iter().map(Environment::as_str).collect()
+    }
+
+    /// [`PromotionRules::authorize`] of JSON values and names, as the JS API takes them; errors
+    /// point at `/actor`, `/action` or `/environment`.
+    pub fn authorize_value(&self, actor: Value, action: &str, environment: &str) -> Result<Decision> {
+        check_depth(&actor, self.limits()).map_err(|e| Error { path: format!("/actor{}", e.path), ..e })?;
+        let actor = Actor::from_value(actor, "/actor")?;
+        let action = Action::parse(action).ok_or_else(|| {
+            Error::invalid_input(
+                "/action",
+                format!(
+                    "\"{action}\" is not an action; use edit, editVariableDefault, editLocal, sync, publish, hotfix or rollback."
+                ),
+            )
+        })?;
+        let env = self.environment(environment, "/environment")?;
+        self.authorize(&actor, action, env)
+    }
+
+    /// [`PromotionRules::check_edit`] of a request given as a JSON value.
+    pub fn check_edit_value(&self, request: Value) -> Result<EditCheck> {
+        self.check_edit(EditRequest::from_value(request, self.limits())?)
+    }
+
+    /// [`PromotionRules::plan_sync`] of a request given as a JSON value.
+    pub fn plan_sync_value(&self, request: Value) -> Result<SyncPlan> {
+        self.plan_sync(SyncRequest::from_value(request, self.limits())?)
+    }
+
+    /// [`PromotionRules::plan_publish`] of a request given as a JSON value.
+    pub fn plan_publish_value(&self, request: Value) -> Result<PublishPlan> {
+        self.plan_publish(PublishRequest::from_value(request, self.limits())?)
+    }
+
+    /// [`PromotionRules::plan_rollback`] of a request given as a JSON value.
+    pub fn plan_rollback_value(&self, request: Value) -> Result<RollbackPlan> {
+        self.plan_rollback(RollbackRequest::from_value(request, self.limits())?)
     }
 
     /// Reads an environment name of the chain (`path` names it in errors).
@@ -248,7 +310,31 @@ impl PromotionRules {
 
 /// `prefix/kind/index`: the pointer of an item in a request.
 pub(crate) fn item_path(prefix: &str, kind: crate::workspace::Kind, index: usize) -> String {
-    format!("{prefix}/{}/{index}", kind.as_str())
+    let mut path = String::with_capacity(prefix.len() + kind.as_str().len() + 8);
+    path.push_str(prefix);
+    path.push('/');
+    path.push_str(kind.as_str());
+    crate::pointer::push_index(&mut path, index);
+    path
+}
+
+/// Reads the optional `previousAudit` of a planning request: the fingerprint of the last audit
+/// record of the log, `sha256:<64 lowercase hex digits>`, written as `audit.previous`.
+pub(crate) fn read_previous_audit(map: &mut serde_json::Map<String, serde_json::Value>) -> Result<Option<String>> {
+    let Some(value) = crate::input::take_optional(map, "previousAudit") else { return Ok(None) };
+    match value {
+        serde_json::Value::String(print) if crate::fingerprint::is_fingerprint(&print) => Ok(Some(print)),
+        other => Err(Error::invalid_input(
+            "/previousAudit",
+            format!(
+                "Expected previousAudit as a fingerprint \"sha256:<64 lowercase hex digits>\" of the last audit record, found {}; send fingerprint(lastRecord).",
+                match &other {
+                    serde_json::Value::String(_) => "another string",
+                    other => crate::input::type_name(other),
+                }
+            ),
+        )),
+    }
 }
 
 /// An `INVALID_INPUT` error for a missing hotfix reason, shared by edit and publish.

@@ -1,6 +1,5 @@
 //! Publish: go live in production, or publish a declared hotfix.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::diff::{diff_workspaces, ChangeSet};
@@ -8,14 +7,15 @@ use crate::environment::Environment;
 use crate::error::Result;
 use crate::input::{into_object, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
-use crate::json::{check_depth, Limits};
+use crate::json::check_depth;
+use crate::limits::Limits;
 use crate::manifest::{ItemPrints, Manifest};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
 use crate::rules::edit::HotfixDeclaration;
 use crate::rules::gates::{GateAnswer, GateFields, GatedPlan};
-use crate::rules::sync::{approvers, authors, changed_items, fingerprint_payload};
-use crate::rules::{Audit, AuditEvent, PromotionRules};
+use crate::rules::sync::{approvers, authors, changed_items};
+use crate::rules::{read_previous_audit, Audit, AuditEvent, PromotionRules};
 use crate::workspace::{Kind, Workspace};
 
 /// `planPublish`'s request.
@@ -31,6 +31,8 @@ pub struct PublishRequest {
     pub base: Option<Manifest>,
     /// A declared hotfix.
     pub hotfix: Option<HotfixDeclaration>,
+    /// The fingerprint of the last audit record, written as `audit.previous`.
+    pub previous_audit: Option<String>,
     /// Approvals and `now`, for the gate of production.
     pub gate: GateFields,
 }
@@ -48,7 +50,7 @@ impl PublishRequest {
         let mut map = into_object(value, "", "the publish request")?;
         reject_unknown(
             &map,
-            &["actor", "workspace", "live", "base", "hotfix", "approvals", "now", "sourceSince"],
+            &["actor", "workspace", "live", "base", "hotfix", "previousAudit", "approvals", "now", "sourceSince"],
             "",
             "A publish request",
         )?;
@@ -62,14 +64,14 @@ impl PublishRequest {
         let base = take_optional(&mut map, "base").map(|b| Manifest::from_value(b, "/base")).transpose()?;
         let hotfix =
             take_optional(&mut map, "hotfix").map(|h| HotfixDeclaration::from_value(h, "/hotfix")).transpose()?;
+        let previous_audit = read_previous_audit(&mut map)?;
         let gate = GateFields::take(&mut map)?;
-        Ok(PublishRequest { actor, workspace, live, base, hotfix, gate })
+        Ok(PublishRequest { actor, workspace, live, base, hotfix, previous_audit, gate })
     }
 }
 
 /// Go-live (production equals what was synced in) or hotfix (declared in-place changes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublishMode {
     /// What is published is what was synced in.
     GoLive,
@@ -78,7 +80,7 @@ pub enum PublishMode {
 }
 
 /// An item published by hotfix: it is not propagated and must be recreated in dev.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hotfix {
     /// Its kind.
     pub kind: Kind,
@@ -91,15 +93,13 @@ pub struct Hotfix {
 }
 
 /// `planPublish`'s answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PublishPlan {
     /// `allowed`, `violations`, `warnings`.
-    #[serde(flatten)]
     pub decision: Decision,
     /// `goLive` or `hotfix`.
     pub mode: PublishMode,
-    /// From `live` to the workspace's promoted content, when `live` is given.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// From `live` to the workspace (the documents as given), when `live` is given.
     pub changes: Option<ChangeSet>,
     /// The items published by hotfix, to recreate in dev.
     pub hotfixes: Vec<Hotfix>,
@@ -114,7 +114,7 @@ pub struct PublishPlan {
 impl PromotionRules {
     /// Plans a publish in production.
     pub fn plan_publish(&self, request: PublishRequest) -> Result<PublishPlan> {
-        let PublishRequest { actor, workspace, live, base, hotfix, gate } = request;
+        let PublishRequest { actor, workspace, live, base, hotfix, previous_audit, gate } = request;
         let production = self.require_in_chain(Environment::Production, "")?;
         let mut findings = Findings::default();
         self.require(&mut findings, &actor, Action::Publish, production, "/actor");
@@ -168,7 +168,7 @@ impl PromotionRules {
             }
         }
 
-        let fingerprint = fingerprint_payload(&workspace);
+        let fingerprint = workspace.payload_fingerprint();
         // What the publish adds or modifies: against what is live, else against what was synced
         // in, else (nothing to compare with) every item.
         let approvals_gated = self.policy().gates().get(production).is_some_and(|gate| gate.approvals.is_some());
@@ -194,7 +194,9 @@ impl PromotionRules {
             hotfix: mode == PublishMode::Hotfix,
         };
         let gates = self.check_gate(&gated, &gate, &mut findings)?;
-        let changes = live.map(|live| diff_workspaces(&live.into_payload(), &workspace.into_payload()));
+        // Between the documents as given, as `diffWorkspaces(live, workspace)` answers: the patch
+        // applies to `live` itself.
+        let changes = live.map(|live| diff_workspaces(&live.to_value(), &workspace.to_value()));
         let decision = findings.into_decision();
         let audit = Audit {
             event: AuditEvent::Publish,
@@ -205,6 +207,7 @@ impl PromotionRules {
             allowed: decision.allowed,
             codes: decision.codes(),
             fingerprint: fingerprint.clone(),
+            previous: previous_audit,
             approvers: approvers(&gates),
         };
         Ok(PublishPlan { decision, mode, changes, hotfixes, fingerprint, gates, audit })

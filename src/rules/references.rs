@@ -2,7 +2,7 @@
 
 use crate::environment::Environment;
 use crate::issue::{Findings, IssueCode};
-use crate::json::index;
+use crate::pointer::index;
 use crate::rules::item_path;
 use crate::workspace::{IdIndex, Kind, Workspace};
 
@@ -11,8 +11,17 @@ use crate::workspace::{IdIndex, Kind, Workspace};
 /// must be set in the target (`MISSING_SECRET`, a warning, since secrets are set per environment,
 /// possibly after the sync); guardrails and evaluators must exist in the target
 /// (`DANGLING_REFERENCE`, a warning); a variable's `usage` must name workflows of the payload
-/// (`DANGLING_REFERENCE`, a warning).
-pub(crate) fn check(payload: &Workspace, target: &Workspace, to: Environment, prefix: &str, findings: &mut Findings) {
+/// (`DANGLING_REFERENCE`, a warning). `carrier` names, for messages, what carries the payload and
+/// where it comes from: `("this sync", "the source")`.
+pub(crate) fn check(
+    payload: &Workspace,
+    target: &Workspace,
+    to: Environment,
+    prefix: &str,
+    carrier: (&str, &str),
+    findings: &mut Findings,
+) {
+    let (carried_by, origin) = carrier;
     let travelling: Vec<IdIndex> = Kind::PROMOTED.iter().map(|&kind| IdIndex::of(payload, kind)).collect();
     let holds = |kind: Kind, id: &str| {
         kind.promoted_index().and_then(|i| travelling.get(i)).is_some_and(|ids| ids.contains(id))
@@ -46,7 +55,7 @@ pub(crate) fn check(payload: &Workspace, target: &Workspace, to: Environment, pr
                     }
                     kind if kind.is_promoted() && !holds(kind, &reference.id) => findings.violation(
                         IssueCode::DanglingReference,
-                        format!("{user} uses {wanted}, which this sync does not carry; add it in the source or remove the reference."),
+                        format!("{user} uses {wanted}, which {carried_by} does not carry; add it in {origin} or remove the reference."),
                         path,
                     ),
                     _ => {}

@@ -1,21 +1,25 @@
 //! Sync: promote one environment's content to the next one of the chain.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::diff::{diff_workspaces, ChangeSet};
+use crate::diff::{diff_workspaces_knowing, ChangeSet};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
-use crate::fingerprint::{fingerprint, ObjectPrint};
+use crate::fingerprint::{fingerprint, CanonicalText, ObjectPrint};
+use crate::input::read_environment;
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required};
 use crate::issue::{Decision, Findings, IssueCode};
-use crate::json::{check_depth, child, index, Limits};
+use crate::json::check_depth;
+use crate::limits::Limits;
 use crate::manifest::{ItemPrints, Manifest};
+use crate::pointer::{child, index};
 use crate::policy::{Action, Actor};
 use crate::rules::drift::in_place_changes;
 use crate::rules::gates::{Authored, GateAnswer, GateFields, GatedPlan};
-use crate::rules::{inline, item_path, references, Audit, AuditEvent, PromotionRules};
-use crate::variables::{self, default_value, DefaultOrigin, DEFAULT_VALUE};
+use crate::rules::merge::{self, DefaultOrigin};
+use crate::rules::selection::{self, Closure, Selection};
+use crate::rules::{inline, item_path, read_previous_audit, references, Audit, AuditEvent, PromotionRules};
+use crate::variables::{default_value, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// `planSync`'s request: who promotes what from where to where.
@@ -35,6 +39,12 @@ pub struct SyncRequest {
     pub base: Option<Manifest>,
     /// `kind/id` entries whose drift the actor accepts.
     pub acknowledge: Vec<(Kind, String)>,
+    /// The fingerprint of the last audit record, written as `audit.previous`.
+    pub previous_audit: Option<String>,
+    /// `kind/id` of the items to promote (a selective sync); `None`: every item.
+    pub select: Option<Vec<(Kind, String)>>,
+    /// What a selective sync does with a dependency left out of `select`.
+    pub closure: Closure,
     /// Approvals, `now` and `sourceSince`, for the gate of the target.
     pub gate: GateFields,
 }
@@ -52,7 +62,21 @@ impl SyncRequest {
         let mut map = into_object(value, "", "the sync request")?;
         reject_unknown(
             &map,
-            &["actor", "from", "to", "source", "target", "base", "acknowledge", "approvals", "now", "sourceSince"],
+            &[
+                "actor",
+                "from",
+                "to",
+                "source",
+                "target",
+                "base",
+                "acknowledge",
+                "previousAudit",
+                "select",
+                "closure",
+                "approvals",
+                "now",
+                "sourceSince",
+            ],
             "",
             "A sync request",
         )?;
@@ -68,20 +92,44 @@ impl SyncRequest {
             None => Vec::new(),
             Some(list) => read_acknowledgements(list, "/acknowledge")?,
         };
+        let previous_audit = read_previous_audit(&mut map)?;
+        let select =
+            take_optional(&mut map, "select").map(|list| read_acknowledgements(list, "/select")).transpose()?;
+        let closure = match take_optional(&mut map, "closure") {
+            None => Closure::Pull,
+            Some(_) if select.is_none() => {
+                return Err(Error::invalid_input(
+                    "/closure",
+                    "closure applies to a selective sync only; add select, or remove closure.",
+                ))
+            }
+            Some(value) => {
+                let name = into_string(value, "/closure", "the closure (\"pull\" or \"refuse\")")?;
+                Closure::parse(&name).ok_or_else(|| {
+                    Error::invalid_input(
+                        "/closure",
+                        format!("\"{name}\" is not a closure; use \"pull\" (dependencies come along) or \"refuse\"."),
+                    )
+                })?
+            }
+        };
         let gate = GateFields::take(&mut map)?;
-        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge, gate })
+        Ok(SyncRequest { actor, from, to, source, target, base, acknowledge, previous_audit, select, closure, gate })
     }
 }
 
-/// Reads an environment name (chain membership is checked by the engine).
-pub(crate) fn read_environment(value: Value, path: &str) -> Result<Environment> {
-    let name = into_string(value, path, "an environment name")?;
-    Environment::parse(&name).ok_or_else(|| {
-        Error::invalid_input(
-            path,
-            format!("\"{name}\" is not an environment; use one of dev, test, uat, staging, production."),
-        )
-    })
+/// The [`crate::json::Skip`] of a `planSync` request: of `source`, every kind that is not
+/// promoted; of `target`, every kind but the promoted ones and those a sync looks ids up in
+/// (secrets, guardrails, evaluators). A sync only counts them, and conversation history is
+/// typically most of a workspace.
+pub fn counted_in_sync_request(parent: Option<&str>, key: &str) -> bool {
+    let kind = Kind::parse(key);
+    let promoted = kind.is_some_and(Kind::is_promoted);
+    match parent {
+        Some("source") => !promoted,
+        Some("target") => !promoted && !matches!(kind, Some(Kind::Secrets | Kind::Guardrails | Kind::Evaluators)),
+        _ => false,
+    }
 }
 
 /// Reads `["kind/id", …]`.
@@ -104,11 +152,9 @@ pub(crate) fn read_acknowledgements(value: Value, path: &str) -> Result<Vec<(Kin
 }
 
 /// `planSync`'s answer: the decision, what the target will hold, and what to store for next time.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SyncPlan {
     /// `allowed`, `violations`, `warnings`.
-    #[serde(flatten)]
     pub decision: Decision,
     /// The source environment.
     pub from: Environment,
@@ -134,12 +180,53 @@ pub struct SyncPlan {
     pub gates: Option<GateAnswer>,
     /// The audit record.
     pub audit: Audit,
+    /// What a selective sync promotes: the requested items and the dependencies pulled in.
+    pub selection: Option<Selection>,
+}
+
+/// The canonical text of the source's promoted content, which a sync's answer copies for the
+/// kinds the payload carries unchanged rather than writing them again.
+pub(crate) struct PayloadText {
+    source: CanonicalText,
+    /// Per promoted kind ([`Kind::PROMOTED`] order): whether the payload holds the source's very
+    /// items (neither variables, which are merged, nor a kind redacted).
+    unchanged: [bool; 6],
+}
+
+impl PayloadText {
+    /// The JSON text of the payload's member `key`, when it is the source's canonical text and
+    /// that is also its plain JSON text (no object reordered).
+    pub(crate) fn kind(&self, key: &str) -> Option<&str> {
+        let kind = Kind::parse(key).filter(|kind| *kind != Kind::Variables)?;
+        if self.unchanged.get(kind.promoted_index()?) != Some(&true) {
+            return None;
+        }
+        let member = self.source.member(key).filter(|member| member.in_map_order)?;
+        Some(self.source.text(member.value.clone()))
+    }
 }
 
 impl PromotionRules {
     /// Plans a sync: every rule of the spec, in order; a refusal is an answer with violations.
     pub fn plan_sync(&self, request: SyncRequest) -> Result<SyncPlan> {
-        let SyncRequest { actor, from, to, mut source, target, base, acknowledge, gate } = request;
+        self.plan_sync_with_text(request).map(|(plan, _)| plan)
+    }
+
+    /// [`PromotionRules::plan_sync`], and the source's canonical text the payload shares.
+    pub(crate) fn plan_sync_with_text(&self, request: SyncRequest) -> Result<(SyncPlan, PayloadText)> {
+        let SyncRequest {
+            actor,
+            from,
+            to,
+            mut source,
+            target,
+            base,
+            acknowledge,
+            previous_audit,
+            select,
+            closure,
+            gate,
+        } = request;
         self.require_in_chain(from, "/from")?;
         self.require_in_chain(to, "/to")?;
         let target = target.unwrap_or_default();
@@ -164,41 +251,48 @@ impl PromotionRules {
 
         // 3. Payload: the allow-list filter and the variable merge.
         findings.warnings.extend(source.unknown_kind_warnings("/source"));
-        // The source's promoted content is hashed now, before the merge and the redactions; its
-        // first four kinds are also the payload's unless redacted, so that state is kept.
-        let (shared_prefix, source_fingerprint) = source_prints(&source);
-        let merge = variables::merge(&source, &target, "/source/variables");
+        // A selective sync first turns the source into the payload it selects (§5).
+        let selected = select.map(|select| selection::apply(&mut source, &target, &select, closure)).transpose()?;
+        // The (selected) source's promoted content is written canonically once, now, before the
+        // merge and the redactions, and hashed; its first four kinds are also the payload's
+        // unless redacted, so that hash state is kept. The item prints are hashed from the same
+        // text.
+        let source_text = CanonicalText::of_object(source.payload());
+        let (shared_prefix, source_fingerprint) = source_prints(&source_text);
+        let source_fingerprint = match &selected {
+            None => source_fingerprint,
+            Some(selected) => selected.source_fingerprint.clone(),
+        };
+        let merge = merge::merge(&source, &target, "/source/variables");
         findings.warnings.extend(merge.warnings);
         if let Some(values) = source.values_mut(Kind::Variables) {
-            let merged = variables::apply_merge(std::mem::take(values), target.values(Kind::Variables), &merge.origins);
+            let merged = merge::apply_merge(std::mem::take(values), target.values(Kind::Variables), &merge.origins);
             *values = merged;
         }
-        check_defaults(&source, &merge.origins, &mut findings);
+        check_defaults(&source, &merge.origins, ("/source", "/target"), &mut findings);
 
-        // 4. Inline secrets.
-        let redacted = inline::check(
-            &mut source,
+        // 4. Inline secrets. Every decision reads the content as sent; only the answer is
+        // redacted, after the last decision (below).
+        let redactions = inline::check(
+            &source,
             "/source",
             Some((&merge.origins, "/target")),
             self.policy().inline_secrets(),
             &mut findings,
         );
-        // An inline secret used as an identifier (an id, a name, a reference, a usage entry) is
-        // redacted in the payload: the rules read the identifiers again from it, and the answer's
-        // messages and id lists never repeat the redacted ones (`scrub`, below).
-        let mut secret_ids = Vec::new();
-        for kind in Kind::PROMOTED {
-            if kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true) {
-                source.reread_identifiers(kind, &mut secret_ids);
-            }
-        }
 
         // 5. References.
-        references::check(&source, &target, to, "/source", &mut findings);
+        references::check(&source, &target, to, "/source", ("this sync", "the source"), &mut findings);
 
         // 6. Drift against the base manifest.
-        let payload_prints = ItemPrints::of(&source);
-        let target_prints = ItemPrints::of_reusing(&target, &source, &payload_prints);
+        // Each item hashed once: the payload's from the source's text (but for variables), the
+        // target's reused where its text equals the payload's item of that id. Nothing is
+        // redacted yet: the decisions read the content as sent.
+        let unredacted = [false; 6];
+        let mut payload_prints = ItemPrints::of_text(&source, &source_text, &unredacted);
+        let target_text = CanonicalText::of_object(target.payload());
+        let target_prints =
+            ItemPrints::of_reusing_text(&target, &target_text, &source, &source_text, &payload_prints, &unredacted);
         match &base {
             Some(base) => {
                 check_drift(&source, &payload_prints, &target, &target_prints, base, &acknowledge, to, &mut findings)
@@ -229,19 +323,47 @@ impl PromotionRules {
         }
         let authors = authors(&source, &changed);
 
+        // The answer: blocked inline secrets redacted. One used as an identifier (an id, a name,
+        // a reference, a usage entry) is redacted too, and the answer's manifest, messages and
+        // id lists never repeat it (`scrub`, below).
+        let redacted = inline::redact(&mut source, &redactions);
+        let mut secret_ids = Vec::new();
+        for kind in Kind::PROMOTED {
+            if kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true) {
+                source.reread_identifiers(kind, &mut secret_ids);
+            }
+        }
+        if redacted.contains(&true) {
+            payload_prints = ItemPrints::of(&source);
+        }
+
         let manifest = payload_prints.manifest(&source);
         let excluded = source.excluded();
         let target_payload = target.into_payload();
         let payload = source.into_payload();
-        let mut changes = diff_workspaces(&target_payload, &payload);
+        // Items whose prints agree are equal: only the others are walked field by field.
+        // (Variables are printed by structure, so they are always walked.)
+        let known_equal = |kind: &str, old: usize, new: usize| {
+            Kind::parse(kind).filter(|kind| *kind != Kind::Variables).is_some_and(|kind| {
+                let old = target_prints.of_kind(kind).get(old);
+                old.is_some() && old == payload_prints.of_kind(kind).get(new)
+            })
+        };
+        let mut changes = diff_workspaces_knowing(&target_payload, &payload, &known_equal);
         if let Some(variables) = changes.kinds.get_mut(Kind::Variables.as_str()) {
             variables.defaults_kept = Some(merge.defaults_kept);
             variables.defaults_reset = Some(merge.defaults_reset);
         }
         let prefix_redacted =
             SHARED_PREFIX.iter().any(|kind| kind.promoted_index().and_then(|k| redacted.get(k)) == Some(&true));
-        let fingerprint =
-            if prefix_redacted { fingerprint(&payload) } else { finish_payload_print(shared_prefix, &payload) };
+        let workflows_redacted = Kind::Workflows.promoted_index().and_then(|k| redacted.get(k)) == Some(&true);
+        let source_workflows = (!workflows_redacted).then_some(&source_text);
+        let fingerprint = if prefix_redacted {
+            fingerprint(&payload)
+        } else {
+            finish_payload_print(shared_prefix, &payload, source_workflows)
+        };
+        let selection = selected.map(|selected| selected.finish(&mut findings));
 
         // 8. The gate of the target.
         let gated = GatedPlan {
@@ -266,9 +388,11 @@ impl PromotionRules {
             allowed: decision.allowed,
             codes: decision.codes(),
             fingerprint: fingerprint.clone(),
+            previous: previous_audit,
             approvers: approvers(&gates),
         };
-        Ok(SyncPlan {
+        let unchanged = redacted.map(|redacted| !redacted);
+        let plan = SyncPlan {
             decision,
             from,
             to,
@@ -278,17 +402,19 @@ impl PromotionRules {
             manifest,
             fingerprint,
             source_fingerprint,
-            target_fingerprint: crate::fingerprint::fingerprint(&target_payload),
+            target_fingerprint: target_text.fingerprint(),
             policy_fingerprint: self.policy().fingerprint().to_owned(),
             gates,
             audit,
-        })
+            selection,
+        };
+        Ok((plan, PayloadText { source: source_text, unchanged }))
     }
 }
 
 /// Replaces identifiers redacted as inline secrets wherever an answer repeats identifiers: the
 /// messages, and the id lists of the change set (the target may hold the same ids).
-fn scrub(secrets: &[String], findings: &mut Findings, changes: &mut ChangeSet) {
+pub(crate) fn scrub(secrets: &[String], findings: &mut Findings, changes: &mut ChangeSet) {
     // By hand rather than with `str::replace`: the pattern searcher costs kilobytes of WebAssembly.
     let clean = |text: &mut String| {
         for secret in secrets.iter().map(String::as_bytes).filter(|s| !s.is_empty()) {
@@ -343,30 +469,32 @@ fn canonical_members(members: &Map<String, Value>, skip: usize) -> Option<Vec<(&
     CANONICAL_ORDER.iter().skip(skip).map(|kind| Some((kind.as_str(), members.get(kind.as_str())?))).collect()
 }
 
-/// The hash state after the [`SHARED_PREFIX`] kinds of the source (when its payload has the six
-/// kinds), and the source's fingerprint (that of `filterContent(source).payload`).
-fn source_prints(source: &Workspace) -> (Option<ObjectPrint>, String) {
-    let Some(members) = canonical_members(source.payload(), 0) else {
-        return (None, fingerprint_payload(source));
-    };
-    let mut print = ObjectPrint::new();
-    let mut prefix = None;
-    for (i, (key, value)) in members.into_iter().enumerate() {
-        if i == SHARED_PREFIX.len() {
-            prefix = Some(print.clone());
-        }
-        print.member(key, value);
-    }
-    (prefix, print.finish())
+/// The hash state after the [`SHARED_PREFIX`] kinds of the source's canonical text (when its
+/// payload has the six kinds), and the source's fingerprint (that of
+/// `filterContent(source).payload`).
+fn source_prints(source: &CanonicalText) -> (Option<sha2::Sha256>, String) {
+    let six = source.members().len() == CANONICAL_ORDER.len()
+        && source.members().iter().zip(CANONICAL_ORDER).all(|(member, kind)| member.key == kind.as_str());
+    let split = if six { SHARED_PREFIX.len() } else { source.members().len() };
+    source.fingerprint_split(split)
 }
 
-/// The payload's fingerprint from the shared prefix: its remaining kinds hashed after it.
-fn finish_payload_print(prefix: Option<ObjectPrint>, payload: &Value) -> String {
+/// The payload's fingerprint from the shared prefix: its remaining kinds hashed after it, the
+/// workflows from the source's canonical text when given (they were not changed since).
+fn finish_payload_print(prefix: Option<sha2::Sha256>, payload: &Value, source: Option<&CanonicalText>) -> String {
     let rest = payload.as_object().and_then(|members| canonical_members(members, SHARED_PREFIX.len()));
     match (prefix, rest) {
-        (Some(mut print), Some(rest)) => {
+        (Some(prefix), Some(rest)) => {
+            let mut print = ObjectPrint::resume(prefix, false);
             for (key, value) in rest {
-                print.member(key, value);
+                let text = source
+                    .filter(|_| key == Kind::Workflows.as_str())
+                    .and_then(|source| source.member(key))
+                    .filter(|member| value.as_array().map(Vec::len) == Some(member.items.len()));
+                match (text, source) {
+                    (Some(member), Some(source)) => print.member_text(key, source.text(member.value.clone())),
+                    _ => print.member(key, value),
+                }
             }
             print.finish()
         }
@@ -374,13 +502,15 @@ fn finish_payload_print(prefix: Option<ObjectPrint>, payload: &Value) -> String 
     }
 }
 
-/// Fingerprint of a workspace's promoted content, without copying it.
-pub(crate) fn fingerprint_payload(workspace: &Workspace) -> String {
-    crate::fingerprint::fingerprint_object(workspace.payload())
-}
-
-/// Every default value of the payload must fit its type (`INVALID_VARIABLE_VALUE`).
-fn check_defaults(payload: &Workspace, origins: &[DefaultOrigin], findings: &mut Findings) {
+/// Every default value of the payload must fit its type (`INVALID_VARIABLE_VALUE`); `prefixes`
+/// are the pointers of the payload's origin and of the workspace whose defaults it keeps.
+pub(crate) fn check_defaults(
+    payload: &Workspace,
+    origins: &[DefaultOrigin],
+    prefixes: (&str, &str),
+    findings: &mut Findings,
+) {
+    let (source_prefix, target_prefix) = prefixes;
     let values = payload.values(Kind::Variables);
     for (i, ((item, info), value)) in
         payload.items(Kind::Variables).iter().zip(payload.variables()).zip(values).enumerate()
@@ -390,8 +520,8 @@ fn check_defaults(payload: &Workspace, origins: &[DefaultOrigin], findings: &mut
             continue;
         }
         let path = match origins.get(i) {
-            Some(DefaultOrigin::Target(j)) => child(&item_path("/target", Kind::Variables, *j), DEFAULT_VALUE),
-            _ => child(&item_path("/source", Kind::Variables, i), DEFAULT_VALUE),
+            Some(DefaultOrigin::Target(j)) => child(&item_path(target_prefix, Kind::Variables, *j), DEFAULT_VALUE),
+            _ => child(&item_path(source_prefix, Kind::Variables, i), DEFAULT_VALUE),
         };
         findings.violation(
             IssueCode::InvalidVariableValue,
@@ -457,7 +587,7 @@ fn check_drift(
 }
 
 /// `UNUSED_ACKNOWLEDGEMENT` for every `acknowledge` entry that matched no drift.
-fn report_unused_acknowledgements(acknowledge: &[(Kind, String)], used: &[bool], findings: &mut Findings) {
+pub(crate) fn report_unused_acknowledgements(acknowledge: &[(Kind, String)], used: &[bool], findings: &mut Findings) {
     for (i, ((kind, id), used)) in acknowledge.iter().zip(used).enumerate() {
         if !used {
             findings.warning(
@@ -545,40 +675,43 @@ mod tests {
     }
 
     #[test]
-    fn a_request_read_as_text_skipping_what_a_sync_only_counts_is_answered_the_same() {
-        let sample = |env: &str| {
-            std::fs::read_to_string(format!("{}/www/samples/{env}.json", env!("CARGO_MANIFEST_DIR"))).unwrap()
-        };
+    fn the_text_answer_writes_again_what_it_cannot_copy() {
+        // Keys whose UTF-16 order differs from their UTF-8 order (U+FFFF sorts after U+1F600 in
+        // UTF-8, before it in UTF-16), a redacted inline secret, merged variables: each kind's
+        // text is copied only when it is the plain JSON text of the payload's kind.
+        let text = r#"{"actor":{"id":"quinn","roles":["developer"]},"from":"dev","to":"test",
+            "source":{
+              "agents":[{"id":"a","meta":{"\uffff":1,"\ud83d\ude00":2}}],
+              "channels":[{"id":"c","token":"literal-secret-value"}],
+              "knowledgeBase":[{"id":"k","content":["x \"quoted\"\n","é"],"n":[1.5,-0,1e15,1E-7]}],
+              "variables":[{"name":"V","type":"string","defaultValue":"dev"}],
+              "workflows":[{"id":"w","steps":[{"id":"s"}]}]},
+            "target":{"variables":[{"name":"V","type":"string","defaultValue":"test"}]}}"#;
         let rules = PromotionRules::default();
-        for (actor, from, to) in [("dana", "dev", "test"), ("quinn", "test", "uat"), ("omar", "staging", "production")]
-        {
-            let role = match actor {
-                "dana" => "developer",
-                "quinn" => "qa",
-                _ => "devops",
-            };
-            let text = format!(
-                r#"{{"actor":{{"id":"{actor}","roles":["{role}"]}},"from":"{from}","to":"{to}","source":{},"target":{}}}"#,
-                sample(from),
-                sample(to)
-            );
-            let full = rules.plan_sync_value(crate::json::parse(&text).unwrap()).unwrap();
-            let skipping = rules.plan_sync_json(&text).unwrap();
-            assert_eq!(crate::write::to_json(&full), crate::write::to_json(&skipping), "{from} → {to}");
-        }
+        let plan = rules.plan_sync_value(crate::json::parse(text).unwrap()).unwrap();
+        assert!(plan.decision.violations.iter().any(|v| v.code == IssueCode::InlineSecret));
+        assert_eq!(crate::api::plan_sync(&rules, text).unwrap(), crate::write::to_json(&plan));
     }
 
     #[test]
     fn prints_from_the_shared_prefix_are_the_fingerprints_of_the_payloads() {
         let text = std::fs::read_to_string(format!("{}/www/samples/dev.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
         let source = Workspace::from_value(crate::json::parse(&text).unwrap(), "", &Limits::DEFAULT).unwrap();
-        let (prefix, print) = source_prints(&source);
-        assert_eq!(print, fingerprint_payload(&source));
+        let source_text = CanonicalText::of_object(source.payload());
+        let (prefix, print) = source_prints(&source_text);
+        assert_eq!(print, Workspace::payload_fingerprint(&source));
+        let same = Value::Object(source.payload().clone());
+        assert_eq!(finish_payload_print(prefix.clone(), &same, Some(&source_text)), print);
         let mut changed = source.payload().clone();
-        changed.insert("workflows".into(), Value::Array(Vec::new()));
         changed.insert("variables".into(), Value::Array(vec![Value::Null]));
+        let changed_variables = Value::Object(changed.clone());
+        assert_eq!(
+            finish_payload_print(prefix.clone(), &changed_variables, Some(&source_text)),
+            fingerprint(&changed_variables)
+        );
+        changed.insert("workflows".into(), Value::Array(Vec::new()));
         let changed = Value::Object(changed);
-        assert_eq!(finish_payload_print(prefix, &changed), fingerprint(&changed));
-        assert_eq!(finish_payload_print(None, &changed), fingerprint(&changed));
+        assert_eq!(finish_payload_print(prefix.clone(), &changed, None), fingerprint(&changed));
+        assert_eq!(finish_payload_print(None, &changed, Some(&source_text)), fingerprint(&changed));
     }
 }

@@ -2,7 +2,7 @@
 //! of their story, requests built with `serde_json::json!`, and short ways to read answers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
-use promotion_rules::{api, json, Decision, Error, ErrorCode, Issue, PromotionRules, PublishPlan, SyncPlan};
+use promotion_rules::{json, Decision, Error, ErrorCode, Issue, PromotionRules, PublishPlan, SyncPlan};
 use serde_json::{json, Value};
 
 /// The five environments, in order.
@@ -61,7 +61,7 @@ pub fn rules() -> PromotionRules {
 
 /// The engine with a policy given as JSON (must be valid).
 pub fn rules_with(policy: Value) -> PromotionRules {
-    api::rules(Some(policy)).unwrap()
+    promotion_rules::PromotionRules::from_policy_value(policy).unwrap()
 }
 
 /// A sync plan for a request that must be valid input.
@@ -148,6 +148,12 @@ pub fn after_sync(target: &Value, payload: &Value) -> Value {
 }
 
 /// The plan as the JSON a JS caller would receive.
-pub fn answer<T: serde::Serialize>(plan: &T) -> Value {
-    serde_json::to_value(plan).unwrap()
+pub fn answer<T: promotion_rules::write::WriteJson + ?Sized>(plan: &T) -> Value {
+    promotion_rules::json::parse(&promotion_rules::write::to_json(&plan)).unwrap()
+}
+
+/// `wanted` proptest cases, or fewer when `PROPTEST_CASES` caps them (`make check`, the fast loop).
+pub fn cases(wanted: u32) -> u32 {
+    let cap = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(u32::MAX);
+    wanted.min(cap)
 }

@@ -1,6 +1,6 @@
 // Deliberate mistakes: `tsc --noEmit` must reject every line marked WRONG (and nothing else), so
 // the type gate of api.ts is real. scripts/test-js.mjs checks the line numbers of the errors.
-import { PromotionRules, diffWorkspaces, filterContent, type Environment, type LocalKind, type Policy, type PromotionRulesError, type Variable } from "promotion-rules";
+import { PromotionRules, diffWorkspaces, filterContent, verifyAuditChain, type Environment, type LocalKind, type Policy, type PromotionRulesError, type Variable } from "promotion-rules";
 import { PromotionRulez } from "promotion-rules"; // WRONG: no such export
 import init, { initSync } from "promotion-rules/web";
 
@@ -34,6 +34,13 @@ export const initSyncNeedsTheModule = initSync(); // WRONG: bytes or a module
 export function badErrorCode(error: PromotionRulesError): boolean {
   return error.code === "INVALID_JSON"; // WRONG: not an ErrorCode
 }
+export const badClosure = rules.planSync({ actor: dana, from: "dev", to: "test", source: {}, select: [], closure: "all" }); // WRONG: pull | refuse
+export const selectIsAList = rules.planSync({ actor: dana, from: "dev", to: "test", source: {}, select: "agents/a" }); // WRONG: string[]
+export const selectionMayBeAbsent = plan.selection.pulledIn; // WRONG: only for a selective sync
+export const rollbackNeedsAVersion = rules.planRollback({ actor: dana, environment: "production", workspace: {} }); // WRONG: version is required
+export const rollbackMode: "goLive" = rules.planRollback({ actor: dana, environment: "production", workspace: {}, version: {} }).mode; // WRONG: "rollback"
+export const headMayBeNull: string = verifyAuditChain([]).head; // WRONG: null for an empty log
+export const previousIsAString = rules.planSync({ actor: dana, from: "dev", to: "test", source: {}, previousAudit: 1 }); // WRONG: a fingerprint string
 export const gatesMayBeNull = plan.gates.environment; // WRONG: null without a gate
 export const badDecision = rules.planSync({ actor: dana, from: "dev", to: "test", source: {}, approvals: [{ actor: dana, environment: "test", fingerprint: plan.fingerprint, decision: "maybe" }] }); // WRONG: approve | reject
 export const badWeekday: Policy = { gates: { test: { windows: { timeZone: "UTC", allow: [{ days: ["funday"], from: "09:00", to: "17:00" }] } } } }; // WRONG: not a Weekday

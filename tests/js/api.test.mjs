@@ -21,20 +21,23 @@ import {
   throwsPromotionRulesError,
 } from "./helpers.mjs";
 
-const ACTIONS = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix"];
+const ACTIONS = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix", "rollback"];
 /** The table of SPEC.md §1 "defaultPolicy() follows the environments' owners". */
 const OWNERS = {
   developer: { dev: ["edit", "editVariableDefault", "editLocal", "sync"] },
   qa: { test: ["editVariableDefault", "editLocal", "sync"] },
   business: { uat: ["editVariableDefault", "sync"] },
-  devops: { staging: ["editVariableDefault", "editLocal", "sync"], production: ["editVariableDefault", "editLocal", "publish"] },
-  admin: { production: ["publish", "hotfix"] },
+  devops: {
+    staging: ["editVariableDefault", "editLocal", "sync", "rollback"],
+    production: ["editVariableDefault", "editLocal", "publish", "rollback"],
+  },
+  admin: { production: ["publish", "hotfix", "rollback"] },
 };
 const sorted = (list) => [...list].sort();
 
 test("the package exports exactly the API of the spec", () => {
-  assert.deepEqual(Object.keys(api).sort(), ["PromotionRules", "defaultPolicy", "diffWorkspaces", "filterContent", "fingerprint", "manifest"]);
-  for (const name of ["defaultPolicy", "fingerprint", "filterContent", "diffWorkspaces"]) assert.equal(typeof api[name], "function", name);
+  assert.deepEqual(Object.keys(api).sort(), ["PromotionRules", "defaultPolicy", "diffWorkspaces", "filterContent", "fingerprint", "manifest", "verifyAuditChain"]);
+  for (const name of ["defaultPolicy", "fingerprint", "filterContent", "diffWorkspaces", "verifyAuditChain"]) assert.equal(typeof api[name], "function", name);
   assert.equal(typeof PromotionRules, "function");
 });
 
@@ -55,7 +58,7 @@ describe("defaultPolicy()", () => {
     const first = defaultPolicy();
     first.roles.admin.production.push("sync");
     first.environments.length = 0;
-    assert.deepEqual(defaultPolicy().roles.admin.production, ["publish", "hotfix"]);
+    assert.deepEqual(defaultPolicy().roles.admin.production, ["publish", "hotfix", "rollback"]);
     assert.deepEqual(defaultPolicy().environments, CHAIN);
   });
 
@@ -81,6 +84,20 @@ describe("fingerprint()", () => {
     assert.equal(fingerprint("{}"), jcsFingerprint("{}"));
     assert.notEqual(fingerprint("{}"), fingerprint({}));
     assert.equal(fingerprint(""), "sha256:" + "12ae32cb1ec02d01eda3581b127c1fee3b0dc53572ed6baf239721a03d82e126"); // sha256 of ""
+  });
+
+  test("hashes a long string with escapes at every offset as canonicalize and SHA-256 do", () => {
+    // A string argument is hashed without JSON text in between, eight bytes at a time: escapes
+    // and multi-byte characters at every position of a word, and long plain runs.
+    const specials = ["\"", "\\", "\n", "\u0000", "\u001f", "é", "€", "😀", "\u2028", "/"];
+    for (let length = 0; length < 40; length++) {
+      for (const special of specials) {
+        const value = "x".repeat(length) + special + "prose ".repeat(length);
+        assert.equal(fingerprint(value), jcsFingerprint(value), JSON.stringify(value));
+      }
+    }
+    const long = "The customer asked about the refund.\n".repeat(50_000);
+    assert.equal(fingerprint(long), jcsFingerprint(long));
   });
 
   test("hashes scalars and null", () => {

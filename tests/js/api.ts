@@ -8,9 +8,12 @@ import {
   filterContent,
   fingerprint,
   manifest,
+  verifyAuditChain,
   type Action,
   type Actor,
   type Audit,
+  type AuditChainVerdict,
+  type AuditRecord,
   type ChangeSet,
   type Decision,
   type EditCheck,
@@ -45,6 +48,10 @@ import {
   type PromotionRulesError,
   type PublishPlan,
   type PublishRequest,
+  type PulledIn,
+  type RollbackPlan,
+  type RollbackRequest,
+  type Selection,
   type Reference,
   type Rfc6902Operation,
   type SyncPlan,
@@ -57,7 +64,7 @@ import init, { initSync, PromotionRules as WebPromotionRules, fingerprint as web
 
 // ---- Types of the domain -------------------------------------------------------------------
 const chain: Environment[] = ["dev", "test", "uat", "staging", "production"];
-const actions: Action[] = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix"];
+const actions: Action[] = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix", "rollback"];
 const promoted: PromotedKind[] = ["agents", "workflows", "knowledgeBase", "integrations", "channels", "variables"];
 const local: LocalKind[] = ["conversations", "analytics", "evaluators", "guardrails", "issues", "secrets"];
 const kinds: Kind[] = [...promoted, ...local];
@@ -173,6 +180,8 @@ function advice(code: IssueCode): string {
       return "declare (or drop) the hotfix";
     case "UNUSED_ACKNOWLEDGEMENT":
       return "drop the acknowledgement";
+    case "DEPENDENCY_NOT_SELECTED":
+      return "select the dependency too";
     case "APPROVALS_MISSING":
     case "APPROVAL_REJECTED":
       return "ask for reviews of this plan";
@@ -209,7 +218,9 @@ function show(d: Decision): string[] {
 function auditLine(audit: Audit): string {
   const where: Environment | undefined = audit.environment ?? audit.to;
   const from: Environment | undefined = audit.from;
-  const event: "workspace.sync" | "workspace.publish" | "workspace.edit" = audit.event;
+  const event: "workspace.sync" | "workspace.publish" | "workspace.edit" | "workspace.rollback" = audit.event;
+  const previous: string | undefined = audit.previous;
+  void previous;
   const codes: IssueCode[] = audit.codes;
   return `${event} by ${audit.actor} ${from ?? ""}→${where ?? ""} ${audit.allowed} ${codes.join(",")} ${audit.fingerprint}`;
 }
@@ -258,6 +269,41 @@ for (const fix of hotfixes) {
   void [kind, digestOrNull, why, fix.id];
 }
 const publishedFingerprint: string = published.fingerprint + publishedText.audit.fingerprint;
+
+// ---- Selective sync and rollback ----------------------------------------------------------
+const selective: SyncPlan = rules.planSync({ ...syncRequest, select: ["agents/triage-agent", "variables/CRM_URL"], closure: "pull" });
+const selection: Selection | undefined = selective.selection;
+const pulled: PulledIn[] = selection?.pulledIn ?? [];
+const whyPulled: string[] = pulled.map((p) => `${p.item} because of ${p.because}`);
+const requested: string[] = selection?.requested ?? [];
+const refusing: SyncPlan = rules.planSync({ ...syncRequest, select: [], closure: "refuse" });
+const rollbackRequest: RollbackRequest = { actor: ada, environment: "production", workspace: source, version: target, base, acknowledge: ["agents/triage-agent"] };
+const rollback: RollbackPlan = rules.planRollback(rollbackRequest);
+const rollbackText: RollbackPlan = rules.planRollback(JSON.stringify({ ...rollbackRequest, previousAudit: rollback.audit.fingerprint }));
+const rollbackMode: "rollback" = rollback.mode;
+const rollbackFields: string[] = [
+  rollback.environment,
+  rollback.fingerprint,
+  rollback.versionFingerprint,
+  rollback.workspaceFingerprint,
+  rollback.policyFingerprint,
+  auditLine(rollbackText.audit),
+  String(rollback.changes.summary.modified),
+  ...Object.keys(rollback.manifest.agents),
+  ...rollback.payload.agents.map((a) => a.id),
+];
+const versionControl = [whyPulled, requested, refusing.allowed, rollbackMode, rollbackFields];
+
+// ---- The audit chain -----------------------------------------------------------------------
+const log: AuditRecord[] = [plan.audit, { ...published.audit, previous: fingerprint(plan.audit), storedAt: "2026-11-26T10:00:00Z" }];
+const verdict: AuditChainVerdict = verifyAuditChain(log);
+const verdictFromText: AuditChainVerdict = verifyAuditChain(JSON.stringify(log));
+const head: string | null = verdict.head;
+const brokenAt: number | undefined = verdictFromText.brokenAt;
+const chained: SyncPlan = rules.planSync(head === null ? syncRequest : { ...syncRequest, previousAudit: head });
+const chainedPublish: PublishPlan = rules.planPublish({ ...publishRequest, previousAudit: chained.audit.fingerprint });
+const chainedEdit: EditCheck = rules.checkEdit({ ...editRequest, previousAudit: fingerprint(chainedPublish.audit) });
+const chainFields = [verdict.valid, verdict.count, brokenAt, chainedEdit.audit.previous];
 
 // ---- Errors ---------------------------------------------------------------------------------
 function isPromotionRulesError(error: unknown): error is PromotionRulesError {
@@ -343,5 +389,5 @@ export const used = [
   fromText, kept, modifiedFields, counts, localChanged, added, unchanged, described, environments, itsPolicy,
   policyDigest, afterProduction, allowed, editChanges, editAudit, agentFingerprints, planFields, syncedPayload,
   syncPatch, mode, liveChanges, publishedFingerprint, outcome, inTheBrowser, payloadDiff, fromPayload, allKinds,
-  gateReport,
+  chainFields, versionControl, gateReport,
 ];

@@ -7,7 +7,7 @@ const { join } = require("node:path");
 
 const cjs = require("promotion-rules");
 const sample = (env) => JSON.parse(readFileSync(join(__dirname, "samples", `${env}.json`), "utf8"));
-const API = ["PromotionRules", "defaultPolicy", "diffWorkspaces", "filterContent", "fingerprint", "manifest"];
+const API = ["PromotionRules", "defaultPolicy", "diffWorkspaces", "filterContent", "fingerprint", "manifest", "verifyAuditChain"];
 
 /** The same calls, run against one module. */
 function answers(m) {
@@ -30,6 +30,9 @@ function answers(m) {
     checkEdit: rules.checkEdit({ actor: dana, environment: "test", before: test, after: dev }),
     planSync: sync,
     planPublish: rules.planPublish({ actor: { id: "ada", roles: ["admin"] }, workspace: production, live: sample("staging"), base: sync.manifest }),
+    planRollback: rules.planRollback({ actor: { id: "omar", roles: ["devops"] }, environment: "production", workspace: production, version: sample("staging"), base: sync.manifest }),
+    selective: rules.planSync({ actor: dana, from: "dev", to: "test", source: dev, target: test, select: ["agents/billing-agent"] }),
+    verifyAuditChain: m.verifyAuditChain([sync.audit, { ...sync.audit, previous: m.fingerprint(sync.audit) }]),
     errors: [
       () => m.filterContent("{bad"),
       () => m.filterContent('{"a":1,"a":2}'),
@@ -37,6 +40,8 @@ function answers(m) {
       () => rules.planSync({ actor: dana, from: "dev", to: "moon", source: {} }),
       () => new m.PromotionRules({ roles: { r: { dev: ["fly"] } } }),
       () => m.diffWorkspaces({}, { agents: [{ id: "a" }, { id: "a" }] }),
+      () => m.verifyAuditChain([1]),
+      () => rules.planRollback({ actor: dana, environment: "production", workspace: {} }),
     ].map((call) => {
       try {
         call();

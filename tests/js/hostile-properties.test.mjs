@@ -22,7 +22,7 @@ const RUNS = Number(process.env.FC_RUNS ?? 200);
 const params = (numRuns = RUNS) => ({ numRuns, seed: SEED, endOnFailure: true });
 
 const CHAIN = ["dev", "test", "uat", "staging", "production"];
-const ACTIONS = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix"];
+const ACTIONS = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix", "rollback"];
 const PROMOTED = ["agents", "workflows", "knowledgeBase", "integrations", "channels", "variables"];
 const CONTENT = PROMOTED.slice(0, 5);
 const LOCAL = ["conversations", "analytics", "evaluators", "guardrails", "issues", "secrets"];
@@ -166,7 +166,7 @@ const policy = chain.chain((envs) =>
         fc.constantFrom(...ROLES),
         fc.array(
           fc.constantFrom(...CHAIN).chain((env) =>
-            fc.tuple(envName(env), fc.subarray(env === "production" ? ACTIONS : ACTIONS.slice(0, 4))),
+            fc.tuple(envName(env), fc.subarray(env === "production" ? ACTIONS : ACTIONS.filter((a) => a !== "publish" && a !== "hotfix"))),
           ),
           { maxLength: 4 },
         ).map((grants) => {

@@ -127,6 +127,31 @@ const CASES = [
     check: (plan) => assert.deepEqual(plan.violations.map((v) => v.code), ["INLINE_SECRET"]),
   },
   {
+    name: "an object of 200,000 keys in a promoted kind",
+    n: 200_000,
+    make: (n) => ({ agents: [{ id: "a", settings: Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i])) }] }),
+    check: (plan, n) => assert.equal(Object.keys(plan.payload.agents[0].settings).length, n),
+  },
+  {
+    name: "an object of 200,000 keys in a kind a sync only counts",
+    n: 200_000,
+    make: (n) => ({ agents: [{ id: "a" }], analytics: Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i])) }),
+    check: (plan) => assert.equal(plan.excluded.analytics, 1),
+  },
+  {
+    name: "a 20 MB string",
+    n: 20_000_000,
+    make: (n) => ({ knowledgeBase: [{ id: "kb", body: "Plans renew monthly. ".repeat(Math.ceil(n / 21)).slice(0, n) }] }),
+    check: (plan, n) => assert.equal(plan.payload.knowledgeBase[0].body.length, n),
+  },
+  {
+    name: "items nested at the depth limit",
+    n: 20_000,
+    // request 1, source 2, kind 3, item 4: the item's own nesting may reach 128.
+    make: (n) => ({ agents: Array.from({ length: n }, (_, i) => ({ id: `a${i}`, deep: JSON.parse("[".repeat(124) + i + "]".repeat(124)) })) }),
+    check: (plan, n) => assert.equal(plan.payload.agents.length, n),
+  },
+  {
     name: "a 10 MB key",
     n: 10_000_000,
     make: (n) => ({ agents: [{ id: "a", ["k".repeat(n)]: 1 }] }),

@@ -51,7 +51,6 @@ const HOSTILE = [
   ["NaN", () => NaN, "", /not a JSON number/],
   ["Infinity", () => Infinity, "", /not a JSON number/],
   ["-Infinity", () => -Infinity, "", /not a JSON number/],
-  ["-0", () => -0, "", /-0/],
   ["a BigInt", () => 12n, "", /bigint/],
   ["a symbol", () => Symbol("s"), "", /symbol/],
   ["a function", () => function f() {}, "", /function/],
@@ -72,9 +71,6 @@ const HOSTILE = [
   ["a lone surrogate in a string", () => "ab\uD800", "", /surrogate/],
   ["a lone low surrogate in a string", () => ["ok", "\uDC00x"], "/1", /surrogate/],
   ["a lone surrogate in a key", () => ({ ["k\uDBFF"]: 1 }), "/k\uDBFF", /surrogate/],
-  ["an integer beyond 2^53", () => 2 ** 53 + 2, "", /2\^53/],
-  ["a negative integer beyond 2^53", () => -(2 ** 60), "", /2\^53/],
-  ["exactly 2^53 (the first inexact integer)", () => 2 ** 53, "", /2\^53/],
   ["a Date (not a plain object)", () => new Date(0), "", /not a plain object/],
   ["a class instance", () => new (class Widget { a = 1; })(), "", /Widget/],
   ["an object with a toJSON method (a function member)", () => ({ a: 1, toJSON() { return "x"; } }), "/toJSON", /function/],
@@ -240,7 +236,7 @@ describe("what is not refused, and why", () => {
   });
 });
 
-describe("integers beyond 2^53 and duplicate keys in JSON text: refused at every entry point", () => {
+describe("numbers of every size read as JSON.parse reads them, and duplicate keys in JSON text refused, at every entry point", () => {
   /** Each place as JSON text: [name, call(text), text with the hole marked "@", path of the hole, code]. */
   const TEXT_PLACES = [
     ["filterContent", (t) => filterContent(t), '{"agents":[{"id":"a","v":@}]}', "/agents/0/v", "INVALID_INPUT"],
@@ -254,21 +250,18 @@ describe("integers beyond 2^53 and duplicate keys in JSON text: refused at every
     ["new PromotionRules", (t) => new PromotionRules(t), '{"roles":{},"v":@}', "/v", "INVALID_POLICY"],
   ].filter(([, call]) => call);
 
-  test("2^53 + 1 and beyond: refused, never rounded (both forms)", () => {
+  test("every finite number is accepted at every place, in both forms; Infinity in text is refused", () => {
     for (const [name, call, template, path, code] of TEXT_PLACES) {
-      for (const big of ["9007199254740993", "-9007199254740993", "9007199254740992", "18446744073709551616", "1e16", "123456789012345678901234567890"]) {
-        const error = throwsPromotionRulesError(() => call(template.replace("@", big)), code, path);
-        assert.match(error.message, /2\^53/, `${name} ${big}`);
-      }
-      // The largest exact integers and fractions near them are fine.
       if (code === "INVALID_POLICY" || name === "planSync base") continue; // no member "v" / a fingerprint
-      for (const fine of ["9007199254740991", "-9007199254740991", "4503599627370495.5", "1e15"]) {
-        assert.doesNotThrow(() => call(template.replace("@", fine)), `${name} ${fine}`);
+      for (const big of ["9007199254740993", "-9007199254740993", "18446744073709551616", "1e21", "1.5e300", "5e-324", "123456789012345678901234567890"]) {
+        assert.doesNotThrow(() => call(template.replace("@", big)), `${name} ${big}`);
       }
+      const error = throwsPromotionRulesError(() => call(template.replace("@", "-1e400")), code, path);
+      assert.match(error.message, /Infinity/, name);
     }
-    // Object form: the same numbers, as JS numbers (2^53 + 1 is not even representable).
-    throwsPromotionRulesError(() => rules.planSync({ actor: dana(), from: "dev", to: "test", source: { analytics: { v: 2 ** 53 } } }), "INVALID_INPUT", "/source/analytics/v");
-    throwsPromotionRulesError(() => rules.authorize({ id: "a", roles: [], v: Number.MAX_VALUE }, "sync", "dev"), "INVALID_INPUT", "/actor/v");
+    // Object form: the same numbers, as JS numbers.
+    assert.equal(rules.planSync({ actor: dana(), from: "dev", to: "test", source: { analytics: { v: 2 ** 53 } } }).allowed, true);
+    assert.equal(rules.authorize({ id: "a", roles: [], v: Number.MAX_VALUE }, "sync", "dev").allowed, false);
   });
 
   test("a duplicate key, at any depth and in every argument", () => {

@@ -77,8 +77,6 @@ describe("the same errors from a JSON string and an object (code and path)", () 
     ["duplicate item ids", filterContent, { channels: [{ id: "w" }, { id: "w" }] }, "INVALID_INPUT", "/channels/1/id"],
     ["duplicate variable names", filterContent, { variables: [{ name: "A", type: "string" }, { name: "A", type: "string" }] }, "INVALID_INPUT", "/variables/1/name"],
     ["not an object", filterContent, [1, 2], "INVALID_INPUT", ""],
-    ["a number beyond 2^53", filterContent, { analytics: { n: 2 ** 53 + 2 } }, "INVALID_INPUT", "/analytics/n"],
-    ["a negative number beyond 2^53", filterContent, { analytics: [-(2 ** 60)] }, "INVALID_INPUT", "/analytics/0"],
     ["depth 129", filterContent, { analytics: [deep] }, "LIMIT_EXCEEDED", "/analytics/0" + "/0".repeat(126)],
     ["unknown environment", (r) => rules.planSync(r), { actor: dana(), from: "dev", to: "moon", source: {} }, "INVALID_INPUT", "/to"],
     ["unknown environment of an edit", (r) => rules.checkEdit(r), { actor: dana(), environment: "prod", before: {}, after: {} }, "INVALID_INPUT", "/environment"],
@@ -100,9 +98,11 @@ describe("the same errors from a JSON string and an object (code and path)", () 
     });
   }
 
-  test("a big integer that only JSON text can hold (2^53 + 1)", () => {
-    throwsPromotionRulesError(() => filterContent('{"analytics":{"n":9007199254740993}}'), "INVALID_INPUT", "/analytics/n");
+  test("a number that JSON.parse reads as Infinity is refused; 2^53 + 1 is read as JSON.parse reads it", () => {
     throwsPromotionRulesError(() => filterContent('{"analytics":[1e400]}'), "INVALID_INPUT", "/analytics/0");
+    const text = '{"agents":[{"id":"a","n":9007199254740993}]}';
+    assert.deepStrictEqual(filterContent(text), filterContent(JSON.parse(text)));
+    assert.equal(filterContent(text).payload.agents[0].n, 2 ** 53);
   });
 
   test("-0 in JSON text reads as 0: answers never hold -0", () => {
@@ -174,7 +174,6 @@ describe("bad input throws a PromotionRulesError", () => {
     ["NaN", NaN],
     ["Infinity", Infinity],
     ["-Infinity", -Infinity],
-    ["-0", -0],
     ["BigInt", 10n],
     ["a function", () => 1],
     ["a symbol", Symbol("s")],
@@ -185,8 +184,6 @@ describe("bad input throws a PromotionRulesError", () => {
     ["a boxed string", Object("s")],
     ["a typed array", new Uint8Array(2)],
     ["a class instance", new (class Point { x = 1; })()],
-    ["2^53", 2 ** 53],
-    ["1e300", 1e300],
   ];
   for (const [name, value] of values) {
     test(`${name} in an object argument is INVALID_INPUT at its path`, () => {

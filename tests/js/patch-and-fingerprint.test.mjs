@@ -23,9 +23,9 @@ function patched(before, patch) {
   return after;
 }
 
-/** A JSON value the module accepts as such: no -0, no number beyond ±(2^53 − 1). */
+/** A JSON value as JSON.parse gives it (-0 becomes 0). */
 function safe(value) {
-  return JSON.parse(JSON.stringify(value), (_, x) => (typeof x === "number" && Math.abs(x) > Number.MAX_SAFE_INTEGER ? 0.5 : x));
+  return JSON.parse(JSON.stringify(value));
 }
 /** fast-json-patch refuses paths through __proto__ and constructor/prototype: rename such keys. */
 function patchable(value) {
@@ -128,9 +128,10 @@ describe("RFC 6902 patches reproduce the documents (fast-json-patch)", () => {
     const after = sample("staging");
     const edit = rules.checkEdit({ actor: ownerOf("dev"), environment: "production", before, after });
     assert.deepStrictEqual(patched(before, edit.changes.patch), after);
-    // A publish compares the published content: the promoted kinds of live → of workspace.
+    // A publish goes from live to the workspace, as given: diffWorkspaces(live, workspace).
     const publish = rules.planPublish({ actor: { id: "ada", roles: ["admin"] }, workspace: after, live: before });
-    assert.deepStrictEqual(patched(filterContent(before).payload, publish.changes.patch), filterContent(after).payload);
+    assert.deepStrictEqual(patched(before, publish.changes.patch), after);
+    assert.deepStrictEqual(publish.changes, diffWorkspaces(before, after));
   });
 });
 
@@ -184,11 +185,11 @@ describe("fingerprints equal an independent RFC 8785 + SHA-256 in JS", () => {
   test("generated numbers (ES number serialisation)", () => {
     const number = fc
       .oneof(
-        fc.double({ noNaN: true, noDefaultInfinity: true, min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
         fc.double({ noNaN: true, min: -1e-3, max: 1e-3 }),
         fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
-      )
-      .filter((x) => !Object.is(x, -0));
+        fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(Number),
+      );
     fc.assert(
       fc.property(number, (x) => {
         assert.equal(fingerprint(x), jcsFingerprint(x));

@@ -275,3 +275,60 @@ describe("after a hotfix", () => {
     assert.equal(deployment.techSupport("production").tone, "cheerful");
   });
 });
+
+describe("rollback: publish v1, publish v2, hotfix in production, roll back to v1", () => {
+  const rollback = (deployment, actor, version, acknowledge = []) => {
+    const plan = rules.planRollback({ actor, environment: "production", workspace: deployment.workspaces.production, version, base: deployment.bases.production, acknowledge });
+    if (plan.allowed) {
+      deployment.workspaces.production = afterSync(deployment.workspaces.production, plan.payload);
+      deployment.bases.production = plan.manifest;
+    }
+    return plan;
+  };
+  const twoVersions = () => {
+    const deployment = releaseTwoLive();
+    const v1 = structuredClone(deployment.workspaces.production);
+    deployment.editToneInDev("cheerful");
+    for (const plan of deployment.promoteEverywhere()) assert.equal(plan.allowed, true);
+    assert.equal(deployment.publish(ada()).mode, "goLive");
+    return { deployment, v1 };
+  };
+
+  test("omar rolls production back to v1: a preview of the change, then v1 is live again", () => {
+    const { deployment, v1 } = twoVersions();
+    const plan = rollback(deployment, omar(), v1);
+    assert.equal(plan.allowed, true, JSON.stringify(plan.violations));
+    assert.equal(plan.mode, "rollback");
+    assert.equal(plan.audit.event, "workspace.rollback");
+    assert.deepEqual(plan.changes.kinds.agents.modified, [{ id: "tech-support-agent", fields: ["/tone"] }]);
+    assert.equal(plan.fingerprint, jcsFingerprint(plan.payload));
+    assert.equal(deployment.techSupport("production").tone, "patient");
+    assert.equal(deployment.publish(ada()).mode, "goLive");
+  });
+
+  test("a hotfix made since the last sync is warned about; acknowledged, the rollback is allowed", () => {
+    const { deployment, v1 } = twoVersions();
+    deployment.techSupport("production").tone = "reassuring";
+    assert.equal(deployment.publish(ada(), REASON).mode, "hotfix");
+    const i = indexOf(deployment.workspaces.production, "agents", "tech-support-agent");
+    const warned = rollback(deployment, omar(), v1);
+    assert.equal(warned.allowed, false);
+    assert.deepEqual(codes(warned.violations), ["WOULD_REVERT_HOTFIX"]);
+    assert.equal(warned.violations[0].path, `/workspace/agents/${i}`);
+    assert.equal(deployment.techSupport("production").tone, "reassuring");
+    const acknowledged = rollback(deployment, omar(), v1, ["agents/tech-support-agent"]);
+    assert.equal(acknowledged.allowed, true);
+    assert.deepEqual(codes(acknowledged.warnings), ["WOULD_REVERT_HOTFIX"]);
+    assert.equal(deployment.techSupport("production").tone, "patient");
+  });
+
+  test("only devops and admins may roll back; authorize knows the action", () => {
+    const { deployment, v1 } = twoVersions();
+    for (const person of [dana, PEOPLE.quinn, PEOPLE.bea]) {
+      assert.deepEqual(codes(rollback(deployment, person(), v1).violations), ["FORBIDDEN"]);
+    }
+    assert.equal(rules.authorize(omar(), "rollback", "staging").allowed, true);
+    assert.equal(rules.authorize(ada(), "rollback", "production").allowed, true);
+    assert.equal(rules.authorize(dana(), "rollback", "dev").allowed, false);
+  });
+});
