@@ -164,7 +164,7 @@ function copyTests() {
   cpSync(testsDir, app, { recursive: true });
   mkdirSync(join(app, "samples"), { recursive: true });
   for (const name of readdirSync(join(root, "tests", "fixtures", "samples"))) {
-    if (name.endsWith(".json")) cpSync(join(root, "www", "samples", name), join(app, "samples", name));
+    if (name.endsWith(".json")) cpSync(join(root, "tests", "fixtures", "samples", name), join(app, "samples", name));
   }
 }
 
