@@ -36,7 +36,7 @@ export async function createKeySet(algorithms = ["ES256", "RS256", "EdDSA"]) {
 
 /**
  * A signed token for `sub` with `roles` (in the `rolesClaim` claim; `roles: undefined` leaves the
- * claim out). `now` (a Date) and `expiresIn` (seconds) set iat/exp; `claims` adds or overrides claims.
+ * claim out). `now` (a Date) and `expiresIn` (seconds; null: no exp) set iat/exp; `claims` adds or overrides claims.
  */
 export async function mintToken(key, { sub, roles, issuer = DEV_ISSUER, audience = DEV_AUDIENCE, rolesClaim = "roles", now = new Date(), expiresIn = 3600, notBefore, claims = {} }) {
   const iat = Math.floor(now.getTime() / 1000);
@@ -45,7 +45,7 @@ export async function mintToken(key, { sub, roles, issuer = DEV_ISSUER, audience
   if (sub !== undefined) jwt = jwt.setSubject(sub);
   if (issuer !== undefined) jwt = jwt.setIssuer(issuer);
   if (audience !== undefined) jwt = jwt.setAudience(audience);
-  if (expiresIn !== undefined) jwt = jwt.setExpirationTime(iat + expiresIn);
+  if (expiresIn !== undefined && expiresIn !== null) jwt = jwt.setExpirationTime(iat + expiresIn);
   if (notBefore !== undefined) jwt = jwt.setNotBefore(Math.floor(notBefore.getTime() / 1000));
   return jwt.sign(key.privateKey);
 }
