@@ -541,6 +541,10 @@ function answerCheck(env, operation, actor, received, mode) {
     OPERATIONS[operation](rules, received);
     throw new HttpError(400, "INVALID_INPUT", "Expected the request as a JSON object.", { path: "" });
   }
+  if (operation === "checkEdit" && Object.hasOwn(parsed, "previousAudit")) {
+    // Edit checks are previews, not recorded: their audit record links to nothing the server keeps.
+    throw new HttpError(400, "INVALID_INPUT", "PreviousAudit is the head of the server's audit chain, which records plans, not edit checks; leave it out.", { path: "/previousAudit" });
+  }
   const hasActor = checkActor(parsed, actor);
   const text = withMembers(received, parsed, { actor: hasActor ? undefined : actor });
   const { answer } = OPERATIONS[operation](rules, text);
