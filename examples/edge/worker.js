@@ -214,13 +214,13 @@ function withMembers(text, parsed, members) {
 }
 
 /** A plan refused by a closed promotion window: 409 with the next allowed instant. */
-function closedWindow(answer) {
+function closedWindow(answer, now = Date.now()) {
   const issue = answer?.violations?.find((v) => v.code === "OUTSIDE_PROMOTION_WINDOW");
   if (!issue) return undefined;
   const nextAllowedAt = answer.gates?.window?.nextAllowedAt;
   const headers = {};
   if (nextAllowedAt !== undefined) {
-    const wait = Math.ceil((Date.parse(nextAllowedAt) - Date.now()) / 1000);
+    const wait = Math.ceil((Date.parse(nextAllowedAt) - now) / 1000);
     if (Number.isFinite(wait)) headers["retry-after"] = String(Math.max(0, wait));
   }
   return json(
@@ -416,6 +416,10 @@ function sameRoles(a, b) {
 function checkActor(parsed, actor) {
   if (!Object.hasOwn(parsed, "actor")) return false;
   const body = parsed.actor;
+  if (typeof body === "string") {
+    // The engine's authorize reads a string as the JSON text of an actor: never let one past the check.
+    throw new HttpError(400, "INVALID_INPUT", "Expected actor as an object { id, roles } (or leave it out: the server acts as the token's actor).", { path: "/actor" });
+  }
   if (isObject(body) && typeof body.id === "string" && Array.isArray(body.roles) && body.roles.every((r) => typeof r === "string")) {
     if (body.id !== actor.id || !sameRoles(body.roles, actor.roles)) {
       throw new HttpError(
@@ -523,7 +527,7 @@ async function answerPlan(env, operation, actor, received, mode) {
       }
     }
     const headers = isObject(record) ? { "audit-sequence": String(seq) } : {};
-    const refused = closedWindow(answer);
+    const refused = closedWindow(answer, Date.parse(now));
     if (refused) {
       for (const [name, value] of Object.entries(headers)) refused.headers.set(name, value);
       return refused;

@@ -190,6 +190,15 @@ describe("the actor is the token's", () => {
     assert.ok(!rows.some((row) => JSON.parse(row.record).actor === "dana" && row.record.includes("publish")), "a refused spoof was recorded");
   });
 
+  test("an actor sent as JSON text (which authorize would read) is refused, never compared loosely", async () => {
+    const text = JSON.stringify({ id: "ada", roles: ["admin"] });
+    const res = await plan("main", token("dana"), { actor: text, action: "publish", environment: "production" }, "/v1/authorize");
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.json.path, "/actor");
+    const same = await plan("main", token("dana"), { actor: JSON.stringify({ id: "dana", roles: ["developer"] }), action: "sync", environment: "dev" }, "/v1/authorize");
+    assert.equal(same.status, 400);
+  });
+
   test("the same roles in another order are the token's actor", async () => {
     const both = await mintToken(edge.keySet.keys.ES256, { sub: "omar", roles: ["devops", "qa"], now: NOW });
     const res = await plan("main", both, { actor: { id: "omar", roles: ["qa", "devops", "qa"] }, action: "sync", environment: "test" }, "/v1/authorize");
