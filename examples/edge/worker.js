@@ -666,7 +666,12 @@ function allowedOrigins(env) {
 }
 
 function corsHeaders(origin) {
-  return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "Origin" };
+  return {
+    "access-control-allow-origin": origin,
+    "access-control-allow-credentials": "true",
+    "access-control-expose-headers": "audit-sequence, retry-after",
+    vary: "Origin",
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

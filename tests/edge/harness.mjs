@@ -14,15 +14,16 @@ export { DEV_AUDIENCE, DEV_ISSUER, mintToken };
 
 /**
  * Starts workerd with `workers` (each `{ name, ...workerOptions }`, the first the default one, the
- * others routed by host `<name>.test`), all sharing one identity provider (`keySet`).
+ * others routed by host `<name>.test`), all sharing one identity provider (`keySet`), on `port`
+ * (0: a free one).
  */
-export async function startEdge(workers) {
+export async function startEdge(workers, { port = 0 } = {}) {
   const keySet = await createKeySet();
   const auth = { jwks: keySet.jwks, issuer: DEV_ISSUER, audience: DEV_AUDIENCE };
   const logs = [];
   const mf = new Miniflare({
     host: "127.0.0.1",
-    port: 0,
+    port,
     workers: workers.map(({ name, ...options }, i) =>
       workerOptions({ packageDir: PACKAGE_DIR, name, auth, ...options, ...(i === 0 ? {} : { routes: [`${name}.test/*`] }) }),
     ),
