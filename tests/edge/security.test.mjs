@@ -30,6 +30,7 @@ before(async () => {
     { name: "audit", clock: CLOCK },
     { name: "race", clock: CLOCK },
     { name: "cors", clock: CLOCK, allowedOrigins: [ORIGIN, "http://127.0.0.1:8080"] },
+    { name: "unconfigured", clock: CLOCK, auth: undefined },
   ]);
   for (const [id, roles] of Object.entries(people)) tokens[id] = await mintToken(edge.keySet.keys.ES256, { sub: id, roles, now: NOW });
 });
@@ -70,6 +71,14 @@ describe("identity: every endpoint but GET /v1/policy needs a verified bearer to
   test("GET /v1/policy answers without a token", async () => {
     const res = await call(edge.base, { path: "/v1/policy" });
     assert.equal(res.status, 200);
+  });
+
+  test("a worker without AUTH_JWKS, AUTH_ISSUER and AUTH_AUDIENCE fails closed (500), whatever the token", async () => {
+    const res = await call(edge.base, { method: "POST", path: "/v1/authorize", worker: "unconfigured", token: token("ada"), body: { action: "sync", environment: "dev" } });
+    assert.equal(res.status, 500);
+    assert.equal(res.json.code, "AUTH_NOT_CONFIGURED");
+    assert.match(res.json.message, /AUTH_JWKS, AUTH_ISSUER, AUTH_AUDIENCE/);
+    assert.equal((await call(edge.base, { path: "/v1/policy", worker: "unconfigured" })).status, 200);
   });
 
   test("a request without Authorization answers 401 on every other endpoint", async () => {
