@@ -84,7 +84,7 @@ test-js: pkg
 
 ## make test-www: the preview app end to end in headless Chromium (screenshots in target/screenshots/).
 test-www: pkg
-	node scripts/test-www.mjs
+	node tests/www/app.test.mjs
 
 ## make test-edge: the golden corpus in Node, Chromium, workerd (HTTP) and Deno; the Workers API and its security (tests/edge/); the recipes.
 test-edge: pkg

@@ -6,7 +6,7 @@
 // `<size>-meta.json` (bytes, item counts, the controlled differences). Generated data is never
 // committed: target/ is ignored.
 //
-// What a pair looks like (the shape of www/samples/, scaled up):
+// What a pair looks like (the shape of tests/fixtures/samples/, scaled up):
 // - promoted content ≈ 45 % of a workspace: agents with long instructions and handoff rules,
 //   workflows with steps, knowledge base documents, integrations whose headers hold
 //   `{{secrets.NAME}}` references, channels, variables (`usage` names workflows);

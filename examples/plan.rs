@@ -8,7 +8,7 @@ use promotion_rules::{json, Actor, Environment, PromotionRules, PublishRequest, 
 use serde_json::{json, Value};
 
 fn sample(env: Environment) -> Result<Value, String> {
-    let path = format!("{}/www/samples/{env}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/fixtures/samples/{env}.json", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
     json::parse(&text).map_err(|e| format!("{path}: {e}"))
 }

@@ -1,4 +1,4 @@
-// Builds the seed corpora of the fuzz targets from the sample workspaces (www/samples/*.json),
+// Builds the seed corpora of the fuzz targets from the sample workspaces (tests/fixtures/samples/*.json),
 // wrapped into valid requests: fuzz/corpus/<target>/seed-*. Run by scripts/fuzz.sh before each
 // run (fuzz/corpus is git-ignored; what libFuzzer adds there is kept between runs).
 //
@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = process.argv[2] ?? join(root, "fuzz", "corpus");
-const samplesDir = join(root, "www", "samples");
+const samplesDir = join(root, "tests", "fixtures", "samples");
 
 const CHAIN = ["dev", "test", "uat", "staging", "production"];
 const PROMOTED = ["agents", "workflows", "knowledgeBase", "integrations", "channels", "variables"];

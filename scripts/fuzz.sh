@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes every entry point that takes JSON text (cargo fuzz, nightly toolchain): the targets of
 # fuzz/Cargo.toml, one after the other, each for FUZZ_SECONDS, from the seed corpora that
-# fuzz/seed-corpus.mjs builds out of www/samples (fuzz/corpus is git-ignored and grows between runs).
+# fuzz/seed-corpus.mjs builds out of tests/fixtures/samples (fuzz/corpus is git-ignored and grows between runs).
 #
 #   scripts/fuzz.sh                  every target, FUZZ_SECONDS each (default 60)         (make fuzz)
 #   scripts/fuzz.sh --smoke          every target, FUZZ_SMOKE_SECONDS each (default 3)    (make test)

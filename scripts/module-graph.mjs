@@ -22,7 +22,8 @@ function moduleOf(path) {
   return parts.join("::") || "crate";
 }
 
-const modules = new Map(files(src).map((path) => [moduleOf(path), path]));
+// A module's tests (`src/diff/tests.rs`) are not part of the graph.
+const modules = new Map(files(src).filter((path) => !path.endsWith("/tests.rs")).map((path) => [moduleOf(path), path]));
 // A file's own inline tests (`#[cfg(test)] mod tests { … }` to the end of the file) are not its code.
 // Comments (`//`, `///`, `//!`) name modules without using them.
 const code = (text) => text.split(/#\[cfg\((?:all\()?test[,)]/)[0].replace(/\/\/.*$/gm, "");

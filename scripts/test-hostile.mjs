@@ -58,7 +58,7 @@ if (files.length === 0) {
 }
 for (const name of [...files, "helpers.mjs"]) cpSync(join(testsDir, name), join(app, name));
 mkdirSync(join(app, "samples"), { recursive: true });
-for (const name of readdirSync(join(root, "www", "samples"))) {
+for (const name of readdirSync(join(root, "tests", "fixtures", "samples"))) {
   if (name.endsWith(".json")) cpSync(join(root, "www", "samples", name), join(app, "samples", name));
 }
 

@@ -163,7 +163,7 @@ function packAndInstall() {
 function copyTests() {
   cpSync(testsDir, app, { recursive: true });
   mkdirSync(join(app, "samples"), { recursive: true });
-  for (const name of readdirSync(join(root, "www", "samples"))) {
+  for (const name of readdirSync(join(root, "tests", "fixtures", "samples"))) {
     if (name.endsWith(".json")) cpSync(join(root, "www", "samples", name), join(app, "samples", name));
   }
 }

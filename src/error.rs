@@ -50,11 +50,6 @@ impl Error {
         Error { code: ErrorCode::InvalidInput, message: message.into(), path: path.into() }
     }
 
-    /// An `INVALID_POLICY` error at `path`.
-    pub fn invalid_policy(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { code: ErrorCode::InvalidPolicy, message: message.into(), path: path.into() }
-    }
-
     /// A `LIMIT_EXCEEDED` error at `path`.
     pub fn limit_exceeded(path: impl Into<String>, message: impl Into<String>) -> Self {
         Error { code: ErrorCode::LimitExceeded, message: message.into(), path: path.into() }

@@ -10,8 +10,8 @@ use promotion_rules::wasm::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
-const DEV: &str = include_str!("../www/samples/dev.json");
-const TEST: &str = include_str!("../www/samples/test.json");
+const DEV: &str = include_str!("fixtures/samples/dev.json");
+const TEST: &str = include_str!("fixtures/samples/test.json");
 
 fn js(text: &str) -> JsValue {
     JSON::parse(text).unwrap()

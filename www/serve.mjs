@@ -12,7 +12,8 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const roots = { www: here, pkg: path.resolve(here, "..", "pkg") };
+// The sample workspaces are the tests' fixtures: the app reads them from tests/fixtures/samples.
+const roots = { www: here, pkg: path.resolve(here, "..", "pkg"), samples: path.resolve(here, "..", "tests", "fixtures", "samples") };
 
 function usage(message) {
   if (message) console.error(`serve: ${message}`);
@@ -97,6 +98,9 @@ function resolveFile(urlPath) {
   if (decoded === "/pkg" || decoded.startsWith("/pkg/")) {
     root = roots.pkg;
     rest = decoded.slice(4) || "/";
+  } else if (decoded.startsWith("/samples/")) {
+    root = roots.samples;
+    rest = decoded.slice(8);
   }
   if (rest.endsWith("/")) rest += "index.html";
   const file = path.resolve(root, "." + path.posix.normalize(rest));

@@ -1,4 +1,4 @@
-//! Shared helpers of the native scenario tests: the sample workspaces of `www/samples`, the people
+//! Shared helpers of the native scenario tests: the sample workspaces of `tests/fixtures/samples`, the people
 //! of their story, requests built with `serde_json::json!`, and short ways to read answers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
@@ -14,9 +14,9 @@ pub const PROMOTED: [&str; 6] = ["agents", "workflows", "knowledgeBase", "integr
 /// The six environment-local kinds.
 pub const LOCAL: [&str; 6] = ["conversations", "analytics", "evaluators", "guardrails", "issues", "secrets"];
 
-/// The sample workspace of an environment (`www/samples/<env>.json`), read with the crate's reader.
+/// The sample workspace of an environment (`tests/fixtures/samples/<env>.json`), read with the crate's reader.
 pub fn sample(env: &str) -> Value {
-    let path = format!("{}/www/samples/{env}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/fixtures/samples/{env}.json", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     json::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

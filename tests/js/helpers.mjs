@@ -9,7 +9,7 @@ export const CHAIN = ["dev", "test", "uat", "staging", "production"];
 export const PROMOTED = ["agents", "workflows", "knowledgeBase", "integrations", "channels", "variables"];
 export const LOCAL = ["conversations", "analytics", "evaluators", "guardrails", "issues", "secrets"];
 
-/** The JSON text of a sample workspace (www/samples/<env>.json, copied into ./samples). */
+/** The JSON text of a sample workspace (tests/fixtures/samples/<env>.json, copied into ./samples). */
 export function sampleText(env) {
   return readFileSync(new URL(`./samples/${env}.json`, import.meta.url), "utf8");
 }

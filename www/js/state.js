@@ -38,7 +38,7 @@ export const ACTION_LABEL = {
 };
 export const ACTIONS = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix", "rollback"];
 
-/** The people of the sample story (www/samples/README.md). */
+/** The people of the sample story (tests/fixtures/samples/README.md). */
 export const PEOPLE = [
   { id: "dana", roles: ["developer"], title: "developer" },
   { id: "quinn", roles: ["qa"], title: "QA" },

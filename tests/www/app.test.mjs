@@ -2,7 +2,7 @@
 // End-to-end tests of the preview app (www/) in Debian's Chromium, driven by playwright-core.
 // Starts www/serve.mjs on 127.0.0.1 port 0, runs the scenarios with node:test, fails on any console
 // error, page error or failed request, and saves screenshots under target/screenshots/.
-// Assumes pkg/ is built (`make pkg`). Run: node scripts/test-www.mjs
+// Assumes pkg/ is built (`make pkg`). Run: node tests/www/app.test.mjs (make test-www)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -13,7 +13,7 @@ import { createServer } from "node:net";
 import { chromium } from "playwright-core";
 import { call, mintToken, startEdge } from "../tests/edge/harness.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const shots = path.join(root, "target", "screenshots");
 mkdirSync(shots, { recursive: true });
 for (const f of readdirSync(shots)) if (f.endsWith(".png")) rmSync(path.join(shots, f));
