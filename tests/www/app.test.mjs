@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import { chromium } from "playwright-core";
-import { call, mintToken, startEdge } from "../tests/edge/harness.mjs";
+import { call, mintToken, startEdge } from "../edge/harness.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const shots = path.join(root, "target", "screenshots");
