@@ -474,6 +474,16 @@ function targetOf(operation, parsed) {
 
 const MAX_APPEND_ATTEMPTS = 200;
 
+// Plans of one isolate append one after the other (a promise queue), so that they do not race each
+// other for the same sequence number; plans of other isolates (other machines, other locations)
+// still can, and the conditional INSERT below is what keeps the chain from forking then.
+let appendQueue = Promise.resolve();
+function oneAtATime(task) {
+  const run = appendQueue.then(task, task);
+  appendQueue = run.catch(() => {});
+  return run;
+}
+
 /**
  * A plan: the token's actor, the server's clock, the stored approvals of the target environment
  * and the stored head of the audit chain go into the request; the answer's audit record is then
@@ -496,6 +506,11 @@ async function answerPlan(env, operation, actor, received, mode) {
   const now = clockNow(env);
   const target = targetOf(operation, parsed);
   const approvals = target === undefined ? [] : await loadApprovals(db, target);
+  return oneAtATime(() => appendPlan({ db, rules, operation, received, parsed, hasActor, actor, now, approvals, mode }));
+}
+
+/** Plans on the stored head and appends the record; on a lost race, plans again on the new head. */
+async function appendPlan({ db, rules, operation, received, parsed, hasActor, actor, now, approvals, mode }) {
   for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
     const head = await db.prepare("SELECT seq, fingerprint FROM audit ORDER BY seq DESC LIMIT 1").first();
     const text = withMembers(received, parsed, {

@@ -28,7 +28,9 @@ before(async () => {
   edge = await startEdge([
     { name: "main", clock: CLOCK, policy },
     { name: "audit", clock: CLOCK },
-    { name: "race", clock: CLOCK },
+    // Two workers (two isolates) on one D1 database: their plans race for the same chain.
+    { name: "race", clock: CLOCK, database: "race" },
+    { name: "race2", clock: CLOCK, database: "race" },
     { name: "cors", clock: CLOCK, allowedOrigins: [ORIGIN, "http://127.0.0.1:8080"] },
     { name: "unconfigured", clock: CLOCK, auth: undefined },
   ]);
@@ -370,9 +372,9 @@ describe("the audit chain kept in D1", () => {
     assert.equal(res.json.brokenAt, 41);
   });
 
-  test("50 concurrent plans never fork the chain", async () => {
+  test("50 concurrent plans, through two isolates sharing the database, never fork the chain", async () => {
     const { actor: _actor, ...body } = SYNC;
-    const answers = await Promise.all(Array.from({ length: 50 }, () => plan("race", token("dana"), body)));
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => plan(i % 2 ? "race2" : "race", token("dana"), body)));
     for (const res of answers) assert.equal(res.status, 200, res.text);
     assert.deepEqual(answers.map((r) => Number(r.headers["audit-sequence"])).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
     const rows = await auditRows("race");
