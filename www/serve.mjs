@@ -161,6 +161,7 @@ server.listen(options.port, options.host, () => {
   const { address, port } = server.address();
   const host = address.includes(":") ? `[${address}]` : address;
   console.log(`promotion-rules preview: http://${host}:${port}/`);
+  if (edgeOrigin) console.log(`the page may ask the edge service at ${edgeOrigin} (Sync → Server decision)`);
   console.log("Press Ctrl+C to stop.");
 });
 
