@@ -25,11 +25,11 @@ pkg: setup
 
 ## make demo: build the package and serve the preview app on http://$(HOST):$(PORT).
 demo: pkg
-	node www/serve.mjs --host $(HOST) --port $(PORT)
+	WWW_EDGE="$${WWW_EDGE:-http://$(HOST):$(EDGE_PORT)}" node www/serve.mjs --host $(HOST) --port $(PORT)
 
-## make edge: the Workers handler in real workerd on http://$(HOST):$(EDGE_PORT) (curl lines in the README).
+## make edge: the Workers handler in real workerd with a local D1 on http://$(HOST):$(EDGE_PORT); prints tokens and curl lines (the demo's origin may call it).
 edge: pkg
-	node examples/edge/serve.mjs --host $(HOST) --port $(EDGE_PORT)
+	EDGE_ALLOWED_ORIGINS="$${EDGE_ALLOWED_ORIGINS:-http://$(HOST):$(PORT)}" node examples/edge/serve.mjs --host $(HOST) --port $(EDGE_PORT)
 
 ## make corpus-update: rewrite tests/corpus/*.expected.json from the native engine (after a deliberate change).
 corpus-update:
@@ -86,9 +86,10 @@ test-js: pkg
 test-www: pkg
 	node tests/www/app.test.mjs
 
-## make test-edge: the golden corpus in Node, Chromium, workerd (HTTP) and Deno; the Workers API; the recipes.
+## make test-edge: the golden corpus in Node, Chromium, workerd (HTTP) and Deno; the Workers API and its security (tests/edge/); the recipes.
 test-edge: pkg
 	node scripts/test-edge.mjs
+	node --test --test-reporter=spec tests/edge/
 
 ## make bench: the package against its peers on generated S/M/L workspaces and the text-heavy pair T (~2 min): table + target/bench/summary.json.
 bench: pkg

@@ -26,7 +26,8 @@ import canonicalize from "canonicalize";
 import { createHash as createJcsHash } from "node:crypto";
 import { Miniflare } from "miniflare";
 import { chromium } from "playwright-core";
-import { workerModules, workerOptions } from "../examples/edge/workerd-modules.mjs";
+import { applyMigrations, workerModules, workerOptions } from "../examples/edge/workerd-modules.mjs";
+import { DEV_AUDIENCE, DEV_ISSUER, createKeySet, mintToken } from "../examples/edge/dev-keys.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PKG = join(ROOT, "pkg");
@@ -340,6 +341,8 @@ async function chromiumCorpus(corpus, base) {
 /** One HTTP request to workerd; `host` picks the worker (miniflare routes), `chunks` streams the body. */
 function request(base, { method = "GET", path = "/", host, headers = {}, body, chunks, expectContinue = false }) {
   const url = new URL(base);
+  // Every endpoint but GET /v1/policy needs a bearer token: dana's unless the caller gives one.
+  if (identity !== undefined && !("authorization" in headers)) headers = { authorization: `Bearer ${identity.defaultToken}`, ...headers };
   return new Promise((resolvePromise, reject) => {
     const req = http.request(
       // A fresh connection each time: workerd closes one whose request body it did not read (413, 500).
@@ -388,8 +391,18 @@ function request(base, { method = "GET", path = "/", host, headers = {}, body, c
   });
 }
 
-function post(base, path, body, { host, contentType = "application/json", headers = {} } = {}) {
+async function post(base, path, body, { host, contentType = "application/json", headers = {} } = {}) {
   const bytes = typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  // The token of the body's actor (the worker refuses a body actor that is not the token's).
+  if (identity !== undefined && !("authorization" in headers)) {
+    let actor;
+    try {
+      actor = JSON.parse(bytes).actor;
+    } catch {
+      actor = undefined;
+    }
+    if (isActor(actor)) headers = { authorization: `Bearer ${await tokenFor(actor)}`, ...headers };
+  }
   return request(base, {
     method: "POST",
     path,
@@ -397,6 +410,38 @@ function post(base, path, body, { host, contentType = "application/json", header
     body: bytes,
     headers: { ...(contentType ? { "content-type": contentType } : {}), "content-length": Buffer.byteLength(bytes), ...headers },
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity for the edge worker: one development key (examples/edge/dev-keys.mjs), its JWKS in every
+// worker's AUTH_JWKS binding, and a token per actor. The tokens are valid from 2000 for 200 years, so
+// that every pinned CLOCK of the corpus lies inside them.
+
+let identity;
+const TOKEN_EPOCH = new Date("2000-01-01T00:00:00Z");
+const TOKEN_LIFETIME = 200 * 365 * 24 * 3600;
+
+async function setUpIdentity() {
+  const { jwks, keys } = await createKeySet(["ES256"]);
+  identity = { auth: { jwks, issuer: DEV_ISSUER, audience: DEV_AUDIENCE }, key: keys.ES256, tokens: new Map() };
+  identity.defaultToken = await tokenFor({ id: "dana", roles: ["developer"] });
+}
+
+function isActor(value) {
+  return typeof value === "object" && value !== null && typeof value.id === "string" && Array.isArray(value.roles) && value.roles.every((r) => typeof r === "string");
+}
+
+async function tokenFor(actor) {
+  const key = JSON.stringify([actor.id, [...new Set(actor.roles)].sort()]);
+  if (!identity.tokens.has(key)) {
+    identity.tokens.set(key, await mintToken(identity.key, { sub: actor.id, roles: actor.roles, now: TOKEN_EPOCH, expiresIn: TOKEN_LIFETIME }));
+  }
+  return identity.tokens.get(key);
+}
+
+/** workerOptions with the identity bindings; each worker has its own local D1 (migrated at start). */
+function edgeWorker(options) {
+  return workerOptions({ ...options, auth: identity.auth });
 }
 
 /** The independent fingerprint: SHA-256 of the RFC 8785 text written by `canonicalize`. */
@@ -424,14 +469,49 @@ async function startMiniflare(workers) {
   });
   cleanups.push(() => mf.dispose());
   const url = await mf.ready;
+  // The D1 schema of examples/edge/migrations, in every worker's database.
+  for (const worker of workers) if (worker.d1Databases?.DB !== undefined) await applyMigrations(await mf.getD1Database("DB", worker.name));
   return { mf, base: String(url), logs };
+}
+
+/** The request fields the edge server owns: refused in a body (400), supplied by the server. */
+const SERVER_FIELDS = ["now", "approvals", "previousAudit"];
+const PLAN_OPERATIONS = ["planSync", "planPublish", "planRollback"];
+
+/**
+ * How workerd answers a corpus case through the edge API, whose server owns the clock, the approvals
+ * and the audit chain: `now` becomes the worker's CLOCK binding, each approval is posted with
+ * POST /v1/approvals and its approver's own token, and `previousAudit` is the stored head (the
+ * chain is emptied before each case, so the record has no `previous`). A case whose expected answer
+ * is an error about one of those fields cannot be sent that way: its body, as it is, must answer
+ * 400 INVALID_INPUT at the field (the edge refuses it), and is counted apart.
+ */
+function edgeForm(c, expected) {
+  const request = "requestText" in c ? undefined : c.request;
+  const fields = isObjectValue(request) ? SERVER_FIELDS.filter((f) => Object.hasOwn(request, f)) : [];
+  const errorPath = expected?.error?.path;
+  const aboutServerField = typeof errorPath === "string" && SERVER_FIELDS.some((f) => errorPath === `/${f}` || errorPath.startsWith(`/${f}/`));
+  const notChained = c.operation === "checkEdit" && fields.includes("previousAudit");
+  if (fields.length > 0 && (aboutServerField || notChained)) return { refused: fields[0] };
+  if (fields.length === 0) return { body: "requestText" in c ? c.requestText : JSON.stringify(c.request), expected };
+  const body = Object.fromEntries(Object.entries(request).filter(([key]) => !SERVER_FIELDS.includes(key)));
+  let adjusted = expected;
+  if (fields.includes("previousAudit") && expected?.answer?.audit !== undefined) {
+    const { previous: _previous, ...audit } = expected.answer.audit;
+    adjusted = { ...expected, answer: { ...expected.answer, audit } };
+  }
+  return { body: JSON.stringify(body), approvals: request.approvals ?? [], expected: adjusted };
+}
+
+function isObjectValue(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 async function workerdCorpus(corpus, packageDir) {
   const name = "workerd (HTTP API)";
   // One worker per distinct policy (its POLICY binding); miniflare routes by host name.
   // The worker sets `now` from its own clock: a case with `now` runs on a worker whose CLOCK
-  // binding is that instant (one worker per policy and clock).
+  // binding is that instant (one worker per policy and clock). Each worker has its own D1.
   const policies = new Map();
   const workerKey = (c) => JSON.stringify([c.policy, c.request?.now]);
   for (const item of corpus) {
@@ -440,25 +520,58 @@ async function workerdCorpus(corpus, packageDir) {
     const key = workerKey(c);
     if (!policies.has(key)) policies.set(key, { host: `p${policies.size + 1}.corpus.test`, policy: c.policy, clock: c.request?.now });
   }
-  const workers = [workerOptions({ packageDir, name: "default" })];
+  const workers = [edgeWorker({ packageDir, name: "default" })];
   for (const { host, policy, clock } of policies.values()) {
-    workers.push(workerOptions({ packageDir, name: host.split(".")[0], policy, clock, routes: [`${host}/*`] }));
+    workers.push(edgeWorker({ packageDir, name: host.split(".")[0], policy, clock, routes: [`${host}/*`] }));
   }
-  const { base, logs } = await startMiniflare(workers);
+  const { mf, base, logs } = await startMiniflare(workers);
   const answers = [];
+  const expressed = [];
+  const refused = [];
   for (const item of corpus) {
     const c = item.case;
-    const host = policies.get(workerKey(c))?.host;
-    const body = "requestText" in c ? c.requestText : JSON.stringify(c.request);
+    const target = policies.get(workerKey(c));
+    const host = target?.host;
+    const form = edgeForm(c, item.expected);
+    if (form.refused !== undefined) {
+      // The body as it is: the edge refuses the field the server owns.
+      const res = await post(base, ENDPOINT[c.operation], JSON.stringify(c.request), { host });
+      const ok = res.status === 400 && res.json?.code === "INVALID_INPUT" && res.json.path === `/${form.refused}`;
+      refused.push(ok);
+      if (!ok) fail(name, `${item.name}: a body ${form.refused} should answer 400 at /${form.refused}`, `HTTP ${res.status}: ${res.text.slice(0, 300)}`);
+      continue;
+    }
+    // A fresh chain and no approvals, then this case's approvals, each by its approver.
+    const db = await mf.getD1Database("DB", target ? host.split(".")[0] : "default");
+    await db.batch([db.prepare("DELETE FROM approvals"), db.prepare("DELETE FROM audit")]);
+    let answer;
+    for (const approval of form.approvals ?? []) {
+      const { actor, at: _at, ...fields } = approval;
+      const res = await post(base, "/v1/approvals", { ...fields, actor }, { host });
+      if (res.status !== 201) answer = { crash: `POST /v1/approvals for ${JSON.stringify(approval)}: HTTP ${res.status} ${res.text.slice(0, 300)}` };
+    }
+    expressed.push({ ...item, expected: form.expected });
+    if (answer) {
+      answers.push(answer);
+      continue;
+    }
     let res;
     try {
-      res = await post(base, ENDPOINT[c.operation], body, { host });
+      res = await post(base, ENDPOINT[c.operation], form.body, { host });
     } catch (error) {
       answers.push({ crash: `HTTP request failed: ${error.message}` });
       continue;
     }
-    if (res.status === 200 && res.json) answers.push({ answer: res.json });
-    else if (res.status === 409 && res.json?.code === "OUTSIDE_PROMOTION_WINDOW" && res.json.plan) {
+    if (res.status === 200 && res.json) {
+      answers.push({ answer: res.json });
+      if (PLAN_OPERATIONS.includes(c.operation) && res.json.audit !== undefined) {
+        // The answer's audit record is the one stored, as sequence number 1 of the emptied chain.
+        const stored = await db.prepare("SELECT seq, record FROM audit").all();
+        if (stored.results.length !== 1 || canonicalize(JSON.parse(stored.results[0].record)) !== canonicalize(res.json.audit)) {
+          fail(name, `${item.name}: the stored audit record differs from the answer's`, JSON.stringify(stored.results));
+        }
+      }
+    } else if (res.status === 409 && res.json?.code === "OUTSIDE_PROMOTION_WINDOW" && res.json.plan) {
       // A closed window answers 409 with the plan; its nextAllowedAt is the plan's.
       const agrees = res.json.nextAllowedAt === res.json.plan.gates?.window?.nextAllowedAt;
       answers.push(agrees ? { answer: res.json.plan } : { crash: `409 nextAllowedAt ${res.json.nextAllowedAt} differs from the plan's` });
@@ -468,8 +581,10 @@ async function workerdCorpus(corpus, packageDir) {
       answers.push({ error: { code: res.json.code, message: res.json.message, path: res.json.path } });
     } else answers.push({ crash: `HTTP ${res.status}: ${res.text.slice(0, 500)}` });
   }
-  compare(name, "workerd.js", corpus, answers, `${workers.length} workers (one per policy)`);
+  compare(name, "workerd.js", expressed, answers, `${workers.length} workers (one per policy and clock)`);
   if (rows.at(-1).failed) fail(name, "workerd log", logs.join("").slice(-3000));
+  const refusedOk = refused.filter(Boolean).length;
+  row("workerd: server-owned fields", "worker.js", refusedOk, refused.length - refusedOk, "bodies with now/approvals/previousAudit whose case is an error about them: 400 at the edge");
 }
 
 /** The default policy with a gate on test: Monday 09:00–17:00 in Rome. */
@@ -483,18 +598,18 @@ async function workerdHttpSuite(packageDir, api) {
   const limit = 8 * 1024 * 1024;
   const custom = { environments: ["dev", "test", "production"], roles: { developer: { dev: ["sync"] }, qa: { test: ["sync"] } } };
   const { base, logs } = await startMiniflare([
-    workerOptions({ packageDir, name: "default" }),
-    workerOptions({ packageDir, name: "custom", policy: custom, routes: ["custom.test/*"] }),
-    workerOptions({ packageDir, name: "invalid", policy: '{"environments": ["dev", "qa", "production"]}', routes: ["invalid.test/*"] }),
-    workerOptions({ packageDir, name: "broken", policy: "{not json", routes: ["broken.test/*"] }),
-    workerOptions({ packageDir, name: "small", maxBodyBytes: 1024, routes: ["small.test/*"] }),
-    workerOptions({ packageDir, name: "misconfigured", maxBodyBytes: "lots", routes: ["misconfigured.test/*"] }),
+    edgeWorker({ packageDir, name: "default" }),
+    edgeWorker({ packageDir, name: "custom", policy: custom, routes: ["custom.test/*"] }),
+    edgeWorker({ packageDir, name: "invalid", policy: '{"environments": ["dev", "qa", "production"]}', routes: ["invalid.test/*"] }),
+    edgeWorker({ packageDir, name: "broken", policy: "{not json", routes: ["broken.test/*"] }),
+    edgeWorker({ packageDir, name: "small", maxBodyBytes: 1024, routes: ["small.test/*"] }),
+    edgeWorker({ packageDir, name: "misconfigured", maxBodyBytes: "lots", routes: ["misconfigured.test/*"] }),
     // wrangler's `[vars]` may hold the policy as a JSON object rather than text.
-    { ...workerOptions({ packageDir, name: "object", routes: ["object.test/*"] }), bindings: { POLICY: custom } },
+    (() => { const w = edgeWorker({ packageDir, name: "object", routes: ["object.test/*"] }); return { ...w, bindings: { ...w.bindings, POLICY: custom } }; })(),
     // Gates: Monday 09:00–17:00 in Rome; a pinned clock on Friday, another on Monday, none (real time).
-    workerOptions({ packageDir, name: "friday", policy: gatedPolicy(api), clock: "2026-11-27T10:00:00+01:00", routes: ["friday.test/*"] }),
-    workerOptions({ packageDir, name: "monday", policy: gatedPolicy(api), clock: "2026-11-30T10:00:00+01:00", routes: ["monday.test/*"] }),
-    workerOptions({ packageDir, name: "realtime", policy: gatedPolicy(api), routes: ["realtime.test/*"] }),
+    edgeWorker({ packageDir, name: "friday", policy: gatedPolicy(api), clock: "2026-11-27T10:00:00+01:00", routes: ["friday.test/*"] }),
+    edgeWorker({ packageDir, name: "monday", policy: gatedPolicy(api), clock: "2026-11-30T10:00:00+01:00", routes: ["monday.test/*"] }),
+    edgeWorker({ packageDir, name: "realtime", policy: gatedPolicy(api), routes: ["realtime.test/*"] }),
   ]);
   const file = (name) => readFileSync(join(EDGE, "requests", name), "utf8");
   let passed = 0;
@@ -518,6 +633,10 @@ async function workerdHttpSuite(packageDir, api) {
     expect(typeof res.json.message === "string" && !/\n\s+at /.test(res.json.message) && !("stack" in res.json), "a stack trace in the body");
   };
   const rules = new api.PromotionRules();
+  // The worker links each plan's audit record to the head of its stored chain (audit.previous):
+  // plans are compared with the package's answer apart from that link.
+  const unlinked = (plan) => (plan?.audit === undefined ? plan : { ...plan, audit: Object.fromEntries(Object.entries(plan.audit).filter(([k]) => k !== "previous")) });
+  const samePlan = (a, b) => canonicalize(unlinked(a)) === canonicalize(unlinked(b));
   const defaultFingerprint = api.fingerprint(api.defaultPolicy());
   const syncRequest = JSON.parse(file("sync.json"));
   const syncPlan = rules.planSync(syncRequest);
@@ -545,12 +664,12 @@ async function workerdHttpSuite(packageDir, api) {
   await check("curl: requests/sync.json answers the package's plan (200)", async () => {
     const res = await post(base, "/v1/plan/sync", file("sync.json"));
     expect(res.status === 200, `status ${res.status}`);
-    expect(canonicalize(res.json) === canonicalize(syncPlan), "the plan differs from the package's own answer");
+    expect(samePlan(res.json, syncPlan), "the plan differs from the package's own answer");
   });
   await check("curl: requests/sync-expect.json (fresh preview) answers 200 and the same plan", async () => {
     const res = await post(base, "/v1/plan/sync", file("sync-expect.json"));
     expect(res.status === 200, `status ${res.status}: ${res.text.slice(0, 300)}`);
-    expect(canonicalize(res.json) === canonicalize(syncPlan), "the plan differs");
+    expect(samePlan(res.json, syncPlan), "the plan differs");
   });
   await check("curl: requests/sync-stale.json answers 409 STALE_PLAN at /expect/targetFingerprint", async () => {
     const res = await post(base, "/v1/plan/sync", file("sync-stale.json"));
@@ -602,12 +721,12 @@ async function workerdHttpSuite(packageDir, api) {
   await check("curl: requests/edit.json answers 200 READ_ONLY_ENVIRONMENT", async () => {
     const res = await post(base, "/v1/check/edit", file("edit.json"));
     expect(res.status === 200 && res.json.allowed === false && res.json.violations[0].code === "READ_ONLY_ENVIRONMENT", `status ${res.status}`);
-    expect(canonicalize(res.json) === canonicalize(rules.checkEdit(file("edit.json"))), "differs from the package");
+    expect(samePlan(res.json, rules.checkEdit(file("edit.json"))), "differs from the package");
   });
   await check("curl: requests/publish.json answers 200 hotfix", async () => {
     const res = await post(base, "/v1/plan/publish", file("publish.json"));
     expect(res.status === 200 && res.json.allowed === true && res.json.mode === "hotfix", `status ${res.status} mode ${res.json?.mode}`);
-    expect(canonicalize(res.json) === canonicalize(rules.planPublish(file("publish.json"))), "differs from the package");
+    expect(samePlan(res.json, rules.planPublish(file("publish.json"))), "differs from the package");
   });
   await check("curl: POST /v1/authorize answers a decision; a denial is 200 allowed:false", async () => {
     const dana = { id: "dana", roles: ["developer"] };
@@ -677,7 +796,7 @@ async function workerdHttpSuite(packageDir, api) {
     const res = await post(base, "/v1/plan/rollback", file("rollback.json"));
     expect(res.status === 200, `status ${res.status}: ${res.text.slice(0, 300)}`);
     const expected = rules.planRollback(file("rollback.json"));
-    expect(canonicalize(res.json) === canonicalize(expected), "the plan differs from the package's own answer");
+    expect(samePlan(res.json, expected), "the plan differs from the package's own answer");
     expect(res.json.mode === "rollback" && res.json.allowed === true && res.json.audit.event === "workspace.rollback", `mode ${res.json.mode}`);
     const denied = { ...JSON.parse(file("rollback.json")), actor: { id: "dana", roles: ["developer"] } };
     const strict = await post(base, "/v1/plan/rollback?mode=strict", denied);
@@ -704,9 +823,9 @@ async function workerdHttpSuite(packageDir, api) {
       isJsonError(bad, 400, "INVALID_INPUT");
       expect(bad.json.path === path, `path ${bad.json.path}, expected ${path}`);
     }
-    const get = await request(base, { path: "/v1/audit/verify" });
-    isJsonError(get, 405, "METHOD_NOT_ALLOWED");
-    expect(get.headers.allow === "POST", `allow ${get.headers.allow}`);
+    const put = await request(base, { method: "PUT", path: "/v1/audit/verify" });
+    isJsonError(put, 405, "METHOD_NOT_ALLOWED");
+    expect(put.headers.allow === "GET, POST", `allow ${put.headers.allow}`);
   });
   await check(`a body of exactly ${limit} bytes is read (the limit is inclusive)`, async () => {
     const text = file("sync.json");
@@ -755,20 +874,23 @@ async function workerdHttpSuite(packageDir, api) {
     expect(!res.text.includes("MAX_BODY_BYTES") && !res.text.includes("worker.js"), `leaks internals: ${res.text}`);
   });
   const gatedSync = (now) => JSON.stringify({ actor: { id: "dana", roles: ["developer"] }, from: "dev", to: "test", source: { agents: [{ id: "bot" }] }, ...(now ? { now } : {}) });
-  await check("a closed promotion window answers 409 with nextAllowedAt, Retry-After and the plan; the client's now is ignored", async () => {
-    // The client claims Monday 10:00, inside the window; the server's clock says Friday.
-    const res = await post(base, "/v1/plan/sync", gatedSync("2026-11-30T10:00:00+01:00"), { host: "friday.test" });
+  await check("a closed promotion window answers 409 with nextAllowedAt, Retry-After and the plan, by the server's clock", async () => {
+    // The server's clock says Friday; the window opens on Monday.
+    const res = await post(base, "/v1/plan/sync", gatedSync(undefined), { host: "friday.test" });
     isJsonError(res, 409, "OUTSIDE_PROMOTION_WINDOW");
     expect(res.json.nextAllowedAt === "2026-11-30T09:00:00+01:00", `nextAllowedAt ${res.json.nextAllowedAt}`);
     expect(res.json.path === "/now" && res.json.plan?.gates?.window?.open === false, "the plan's window is not closed");
     expect(/^\d+$/.test(String(res.headers["retry-after"])), `retry-after ${res.headers["retry-after"]}`);
   });
-  await check("an open window answers 200 whatever now the client sends", async () => {
-    for (const now of ["2026-11-27T10:00:00+01:00", "not even a date", undefined]) {
-      const res = await post(base, "/v1/plan/sync", gatedSync(now), { host: "monday.test" });
-      expect(res.status === 200 && res.json.allowed === true, `now ${now}: status ${res.status} ${res.text.slice(0, 200)}`);
-      expect(res.json.gates.window.open === true && typeof res.json.gates.tzdb === "string", "no window answer");
+  await check("a client's now answers 400 at /now (the server's clock decides); without it an open window answers 200", async () => {
+    for (const now of ["2026-11-30T10:00:00+01:00", "not even a date"]) {
+      const res = await post(base, "/v1/plan/sync", gatedSync(now), { host: "friday.test" });
+      isJsonError(res, 400, "INVALID_INPUT");
+      expect(res.json.path === "/now", `path ${res.json.path}`);
     }
+    const res = await post(base, "/v1/plan/sync", gatedSync(undefined), { host: "monday.test" });
+    expect(res.status === 200 && res.json.allowed === true, `status ${res.status} ${res.text.slice(0, 200)}`);
+    expect(res.json.gates.window.open === true && typeof res.json.gates.tzdb === "string", "no window answer");
   });
   await check("without a pinned clock the worker judges the gate at its own current time", async () => {
     const res = await post(base, "/v1/plan/sync", gatedSync(undefined), { host: "realtime.test" });
@@ -939,6 +1061,7 @@ async function pageResult(url) {
 
 async function main() {
   const { tarball, packageDir } = await installPackage();
+  await setUpIdentity();
   const api = createRequire(join(PROJECT, "index.js"))("promotion-rules");
   const reference = (() => {
     const plan = new api.PromotionRules().planSync(RECIPE_REQUEST);

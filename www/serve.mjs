@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The preview app's static server: www/ at "/", the built npm package pkg/ at "/pkg/".
 // Loopback only. `--port 0` picks a free port; the URL is printed on stdout.
-//   node www/serve.mjs [--host 127.0.0.1] [--port 8080]
+//   node www/serve.mjs [--host 127.0.0.1] [--port 8080] [--edge URL]
+// --edge URL (or WWW_EDGE): an edge service (examples/edge, `make edge`) the page may call to ask for
+// the server's decision; its origin joins the page's connect-src (the page calls nothing else).
 import { createServer } from "node:http";
 import { createReadStream } from "node:fs";
 import { stat, readFile } from "node:fs/promises";
@@ -15,22 +17,32 @@ const roots = { www: here, pkg: path.resolve(here, "..", "pkg"), samples: path.r
 
 function usage(message) {
   if (message) console.error(`serve: ${message}`);
-  console.error("usage: node www/serve.mjs [--host 127.0.0.1] [--port 8080]   (--port 0 picks a free port)");
+  console.error("usage: node www/serve.mjs [--host 127.0.0.1] [--port 8080] [--edge URL]   (--port 0 picks a free port)");
   process.exit(2);
 }
 
-const options = { host: "127.0.0.1", port: 8080 };
+const options = { host: "127.0.0.1", port: 8080, edge: process.env.WWW_EDGE || undefined };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const [flag, inline] = argv[i].split("=", 2);
   const value = inline ?? argv[++i];
   if (flag === "--host") options.host = value;
   else if (flag === "--port") options.port = Number(value);
+  else if (flag === "--edge") options.edge = value;
   else if (flag === "--help" || flag === "-h") usage();
   else usage(`unknown argument ${argv[i]}`);
   if (value === undefined) usage(`${flag} needs a value`);
 }
 if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) usage("--port must be 0..65535");
+let edgeOrigin;
+if (options.edge !== undefined) {
+  try {
+    edgeOrigin = new URL(options.edge).origin;
+  } catch {
+    usage(`--edge ${options.edge} is not a URL`);
+  }
+  if (!/^https?:/.test(edgeOrigin)) usage(`--edge ${options.edge} is not an http(s) URL`);
+}
 // Bound to loopback only: the page is a local preview tool, not a service.
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 if (!LOOPBACK.has(options.host)) usage(`refusing to listen on ${options.host}: this server binds to 127.0.0.1 (or ::1) only`);
@@ -65,7 +77,7 @@ async function contentSecurityPolicy() {
     "worker-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
-    "connect-src 'self'",
+    `connect-src 'self'${edgeOrigin ? ` ${edgeOrigin}` : ""}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
@@ -149,6 +161,7 @@ server.listen(options.port, options.host, () => {
   const { address, port } = server.address();
   const host = address.includes(":") ? `[${address}]` : address;
   console.log(`promotion-rules preview: http://${host}:${port}/`);
+  if (edgeOrigin) console.log(`the page may ask the edge service at ${edgeOrigin} (Sync → Server decision)`);
   console.log("Press Ctrl+C to stop.");
 });
 

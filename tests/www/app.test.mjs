@@ -9,7 +9,9 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createServer } from "node:net";
 import { chromium } from "playwright-core";
+import { call, mintToken, startEdge } from "../edge/harness.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const shots = path.join(root, "target", "screenshots");
@@ -32,6 +34,9 @@ const RUN_TIMEOUT = 120_000;
 let server;
 let browser;
 let baseUrl;
+// The edge service (examples/edge in workerd) the app may ask: its port is picked first, so that the
+// page's connect-src (www/serve.mjs --edge) names it and the edge's ALLOWED_ORIGINS names the page.
+let edgePort;
 const started = Date.now();
 
 function stopAll() {
@@ -49,7 +54,13 @@ const watchdog = setTimeout(async () => {
 watchdog.unref();
 
 before(async () => {
-  server = spawn(process.execPath, ["www/serve.mjs", "--host", "127.0.0.1", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  edgePort = await new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+  server = spawn(process.execPath, ["www/serve.mjs", "--host", "127.0.0.1", "--port", "0", "--edge", `http://127.0.0.1:${edgePort}`], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   server.stderr.on("data", (d) => (stderr += d));
   baseUrl = await new Promise((resolve, reject) => {
@@ -713,4 +724,35 @@ test("the Activity log is an audit chain: Verify shows it intact, and broken aft
   assert.equal(await page.locator('#activity-table tr.broken').getAttribute("data-index"), "1");
   await shot(page, "26-audit-chain-broken");
   await assertClean(page);
+});
+
+test("the server's decision next to the local one: the edge service in workerd, for the token's person", async (t) => {
+  const origin = new URL(baseUrl).origin;
+  const edge = await startEdge([{ name: "preview", allowedOrigins: [origin] }], { port: edgePort });
+  t.after(() => edge.stop());
+  const base = `http://127.0.0.1:${edgePort}`;
+  const token = (sub, roles) => mintToken(edge.keySet.keys.ES256, { sub, roles });
+  const page = await openApp(t);
+  const card = page.locator("#server-check");
+  if (!(await card.evaluate((el) => el.open))) await card.locator("summary").click();
+  await page.fill("#server-url", base);
+  await page.fill("#server-token", await token("dana", ["developer"]));
+  await page.click("#server-ask");
+  const decision = page.locator("#server-decision");
+  await expectText(decision, /Allowed by the server for dana.*agrees with the local preview.*audit record #1/s, "dana's sync, re-checked");
+  await shot(page, "server-decision-agrees");
+
+  // quinn's token: the server acts as quinn, whoever the page shows, and blocks the sync.
+  await page.fill("#server-token", await token("quinn", ["qa"]));
+  await page.click("#server-ask");
+  await expectText(decision, /Blocked by the server for quinn.*FORBIDDEN.*differs from the local preview \(allowed\).*audit record #2/s, "quinn's token");
+  assert.equal(await decision.locator(".banner").getAttribute("data-agrees"), "false");
+
+  // A change of the local preview clears the comparison.
+  await actAs(page, "quinn");
+  await expectText(decision, /ask the server again/, "reset after a change");
+  await assertClean(page);
+
+  const verify = await call(new URL(base), { path: "/v1/audit/verify", token: await token("dana", ["developer"]) });
+  assert.deepEqual({ valid: verify.json.valid, count: verify.json.count }, { valid: true, count: 2 }, "both answers recorded");
 });

@@ -14,12 +14,14 @@ import {
   suggestPeople,
 } from "./components.js";
 import { gatePanel, nowControl, withGateFields } from "./gates.js";
+import { serverCheck } from "./server.js";
 import { state, on, emit, clone, chained, actorProblem, nextEnv, prevEnv, summarize, envLabel, record, rolesActingIn, PROMOTED, KIND_LABEL, LOCAL, keyOf } from "./state.js";
 
 let app;
 let els;
 let current = null; // { plan, request }
 let notice = null; // message after an applied sync
+let server; // the server's decision next to the local one (server.js)
 
 export function selectSync(from, to) {
   const same = from === state.sync.from && to === state.sync.to;
@@ -37,6 +39,7 @@ export function initSync(panel, appContext) {
     selectSync(from.value, state.sync.to === from.value || !n ? state.sync.to : n);
   });
   to.addEventListener("change", () => selectSync(state.sync.from, to.value));
+  server = serverCheck(() => current);
   els = {
     from,
     to,
@@ -71,6 +74,7 @@ export function initSync(panel, appContext) {
     els.status,
     els.live,
     els.result,
+    server.element,
   );
   on(["policy"], fillSelects);
   on(["policy", "sync", "workspace", "base", "gates"], renderInputs);
@@ -219,6 +223,7 @@ async function replan() {
     return;
   }
   current = { plan: answer.result, request, ms: answer.ms, candidates: candidates ?? changedItems(answer.result.changes) };
+  server.reset();
   render();
 }
 
