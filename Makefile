@@ -88,8 +88,7 @@ test-www: pkg
 
 ## make test-edge: the golden corpus in Node, Chromium, workerd (HTTP) and Deno; the Workers API and its security (tests/edge/); the recipes.
 test-edge: pkg
-	node scripts/test-edge.mjs
-	node --test --test-reporter=spec tests/edge/
+	node --test --test-reporter=spec --test-concurrency=1 tests/edge/
 
 ## make bench: the package against its peers on generated S/M/L workspaces and the text-heavy pair T (~2 min): table + target/bench/summary.json.
 bench: pkg

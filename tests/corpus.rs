@@ -3,7 +3,7 @@
 //! The golden corpus, answered natively: every `tests/corpus/NAME.request.json` must answer exactly
 //! `NAME.expected.json` (compared as RFC 8785 canonical JSON, fingerprints included).
 //!
-//! The same files are answered by Node, Chromium, workerd and Deno in `scripts/test-edge.mjs`.
+//! The same files are answered by Node, Chromium, workerd and Deno in `tests/edge/runtimes.test.mjs`.
 //! A change of behaviour updates the expected files with ONE command, never by hand:
 //!
 //! ```text

@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-// make test-edge: the package at the edge and on servers, run as users run it.
+// make test-edge (with tests/edge/*.test.mjs): the package at the edge and on servers, run as
+// users run it. A node:test file: each part below is one test.
 //
 //  1. Packs pkg/ (`npm pack ./pkg`) and installs the tarball into target/corpus-node/, as a user
 //     would: every runtime below loads THAT copy, through the package's own `exports` map.
@@ -13,10 +13,12 @@
 //  5. The README recipes of examples/recipes/, each executed: Node ESM and CommonJS, browser ESM and
 //     a Vite build in Chromium, Deno, and a Workers module in workerd.
 //
-// Prints a table of runtime × cases passed; exits non-zero on any mismatch. Every server listens on
-// 127.0.0.1 only and everything it starts stops by itself (a watchdog ends the run after 4 minutes).
-// Options: --only=corpus,http,deno,recipes   run some parts only.
+// Prints a table of runtime × cases passed; each test fails on any mismatch of its part. Every
+// server listens on 127.0.0.1 only and everything it starts stops by itself (a watchdog ends the
+// run after 4 minutes). EDGE_ONLY=corpus,http,deno,recipes runs some parts only.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { after, before, test } from "node:test";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, createReadStream, statSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -26,10 +28,10 @@ import canonicalize from "canonicalize";
 import { createHash as createJcsHash } from "node:crypto";
 import { Miniflare } from "miniflare";
 import { chromium } from "playwright-core";
-import { applyMigrations, workerModules, workerOptions } from "../examples/edge/workerd-modules.mjs";
-import { DEV_AUDIENCE, DEV_ISSUER, createKeySet, mintToken } from "../examples/edge/dev-keys.mjs";
+import { applyMigrations, workerModules, workerOptions } from "../../examples/edge/workerd-modules.mjs";
+import { DEV_AUDIENCE, DEV_ISSUER, createKeySet, mintToken } from "../../examples/edge/dev-keys.mjs";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PKG = join(ROOT, "pkg");
 const WORK = join(ROOT, "target", "edge-test");
 const PROJECT = join(ROOT, "target", "corpus-node");
@@ -42,7 +44,7 @@ const VITE_VERSION = "7.3.8";
 const WATCHDOG_MS = 240_000;
 const started = Date.now();
 
-const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const only = process.env.EDGE_ONLY?.split(",");
 const wants = (part) => only === undefined || only.includes(part);
 
 // ---------------------------------------------------------------------------------------------
@@ -1059,7 +1061,14 @@ async function pageResult(url) {
 
 // ---------------------------------------------------------------------------------------------
 
-async function main() {
+/** The failures recorded since `mark`, for one test's assertion. */
+function failuresSince(mark) {
+  return failures.slice(mark);
+}
+
+let shared;
+
+before(async () => {
   const { tarball, packageDir } = await installPackage();
   await setUpIdentity();
   const api = createRequire(join(PROJECT, "index.js"))("promotion-rules");
@@ -1069,34 +1078,48 @@ async function main() {
   })();
   if (!RESULT_LINE.test(reference)) throw new Error(`unexpected reference line ${reference}`);
   const staticBase = await serveStatic(PROJECT);
+  shared = { tarball, packageDir, api, reference, staticBase };
+});
 
-  if (wants("corpus")) {
-    const corpus = loadCorpus();
-    log(`corpus: ${corpus.length} cases`);
-    await nodeCorpus(corpus);
-    log("corpus: Node done");
-    await chromiumCorpus(corpus, staticBase);
-    log("corpus: Chromium done");
-    await workerdCorpus(corpus, packageDir);
-    log("corpus: workerd done");
-    await denoCorpus(corpus);
-    log("corpus: Deno done");
-  }
-  if (wants("http")) {
-    await workerdHttpSuite(packageDir, api);
-    log("workerd HTTP suite done");
-  }
-  let needsRead;
-  if (wants("deno")) {
-    needsRead = await denoSuite();
-    await denoNpmSpecifier(tarball, packageDir, reference);
-    log("deno test done");
-  }
-  if (wants("recipes")) {
-    await recipes(packageDir, reference, staticBase);
-    log("recipes done");
-  }
+test("the golden corpus answers alike in Node (ESM, CJS), Chromium, workerd and Deno", { skip: !wants("corpus") }, async () => {
+  const mark = failures.length;
+  const corpus = loadCorpus();
+  log(`corpus: ${corpus.length} cases`);
+  await nodeCorpus(corpus);
+  log("corpus: Node done");
+  await chromiumCorpus(corpus, shared.staticBase);
+  log("corpus: Chromium done");
+  await workerdCorpus(corpus, shared.packageDir);
+  log("corpus: workerd done");
+  await denoCorpus(corpus);
+  log("corpus: Deno done");
+  assert.deepEqual(failuresSince(mark), []);
+});
 
+test("the Workers handler over HTTP in workerd", { skip: !wants("http") }, async () => {
+  const mark = failures.length;
+  await workerdHttpSuite(shared.packageDir, shared.api);
+  log("workerd HTTP suite done");
+  assert.deepEqual(failuresSince(mark), []);
+});
+
+let needsRead;
+test("Deno: deno test and the npm: specifier, without permissions", { skip: !wants("deno") }, async () => {
+  const mark = failures.length;
+  needsRead = await denoSuite();
+  await denoNpmSpecifier(shared.tarball, shared.packageDir, shared.reference);
+  log("deno test done");
+  assert.deepEqual(failuresSince(mark), []);
+});
+
+test("the README's loading recipes, each run", { skip: !wants("recipes") }, async () => {
+  const mark = failures.length;
+  await recipes(shared.packageDir, shared.reference, shared.staticBase);
+  log("recipes done");
+  assert.deepEqual(failuresSince(mark), []);
+});
+
+after(async () => {
   const width = Math.max(...rows.map((r) => r.name.length), 10);
   console.log("");
   console.log(`${"runtime / suite".padEnd(width)}  ${"entry".padEnd(11)}  passed  failed  notes`);
@@ -1112,18 +1135,8 @@ async function main() {
     if (failures.length > 40) console.log(`  … and ${failures.length - 40} more`);
   }
   const passed = rows.reduce((n, r) => n + r.passed, 0);
-  const failed = rows.reduce((n, r) => n + r.failed, 0) + (failures.length && !rows.some((r) => r.failed) ? failures.length : 0);
-  console.log(`\ntest-edge: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  return failed === 0 && failures.length === 0;
-}
-
-let ok = false;
-try {
-  ok = await main();
-} catch (error) {
-  console.error(`test-edge: ${error && error.stack ? error.stack : error}`);
-} finally {
+  const failed = rows.reduce((n, r) => n + r.failed, 0);
+  console.log(`\nedge runtimes: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   await cleanup();
   clearTimeout(watchdog);
-}
-process.exit(ok ? 0 : 1);
+});
