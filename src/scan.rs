@@ -79,7 +79,9 @@ pub(crate) fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
             return x.cmp(&y);
         }
     }
-    x.remainder().iter().rev().cmp(y.remainder().iter().rev())
+    // The remainders have one length (under eight bytes): as words too, the last byte weighs most.
+    let word = |rest: &[u8]| rest.iter().rev().fold(0u64, |word, &b| (word << 8) | u64::from(b));
+    word(x.remainder()).cmp(&word(y.remainder()))
 }
 
 /// Whether `a` and `b` hold the same bytes, compared eight at a time: the WebAssembly build's
