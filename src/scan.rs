@@ -86,16 +86,14 @@ pub(crate) fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
     word_le(a.get(..end)).cmp(&word_le(b.get(..end)))
 }
 
-/// Up to eight bytes as a little-endian word (0 for `None`).
+/// Up to eight bytes as a little-endian word, zero-padded (0 for `None` or more than eight).
 fn word_le(bytes: Option<&[u8]>) -> u64 {
     let bytes = bytes.unwrap_or_default();
-    let mut word = 0u64;
-    let mut at = bytes.len();
-    while at > 0 {
-        at -= 1;
-        word = (word << 8) | u64::from(bytes.get(at).copied().unwrap_or(0));
+    let mut word = [0u8; 8];
+    if let Some(start) = word.get_mut(..bytes.len()) {
+        start.copy_from_slice(bytes);
     }
-    word
+    u64::from_le_bytes(word)
 }
 
 /// Whether any byte of `bytes` is `min` or above.
