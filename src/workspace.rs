@@ -352,6 +352,12 @@ impl Workspace {
         *order = IdIndex::new(items.iter().map(|item| item.id.as_str())).positions();
     }
 
+    /// Per promoted kind ([`Kind::PROMOTED`] order), the positions of the items in the order of
+    /// their ids ([`IdIndex`]'s order), taken as the workspace is consumed.
+    pub(crate) fn id_orders(&mut self) -> [Vec<usize>; 6] {
+        std::mem::take(&mut self.order)
+    }
+
     /// Types and usage of the variables, parallel to `items(Kind::Variables)`.
     pub fn variables(&self) -> &[VariableInfo] {
         &self.variables
