@@ -438,10 +438,20 @@ test("a large workspace (5,000 more items) is planned in the worker and stays re
   await page.click("#tab-data");
   const t0 = Date.now();
   await page.click("#stress-dev");
-  await page.waitForSelector("#sync-status .spinner", { timeout: 5_000 });
-  await expectText(page.locator("#sync-status"), /Computing the sync plan…/, "computing state");
-  assert.equal(await page.locator("#sync-result").getAttribute("aria-busy"), "true");
-  await shot(page, "16-large-workspace-computing", false);
+  // The spinner shows once a plan has taken 120 ms; a fast machine may plan this workspace sooner,
+  // and then there is no computing state to see.
+  const first = await Promise.race([
+    page.waitForSelector("#sync-status .spinner", { timeout: 5_000 }).then(() => "spinner", () => null),
+    expectText(page.locator("#sync-banner"), /5,002 added/, "5,002 added", 5_000).then(() => "planned", () => null),
+  ]);
+  assert.ok(first !== null, "neither the computing state nor the plan within 5 s");
+  if (first === "spinner") {
+    await expectText(page.locator("#sync-status"), /Computing the sync plan…/, "computing state");
+    assert.equal(await page.locator("#sync-result").getAttribute("aria-busy"), "true");
+    await shot(page, "16-large-workspace-computing", false);
+  } else {
+    console.log("  planned before the spinner's 120 ms delay: no computing state to see");
+  }
   // The main thread answers while the worker computes.
   const ping = await page.evaluate(() => new Promise((r) => { const t = performance.now(); setTimeout(() => r(performance.now() - t), 0); }));
   assert.ok(ping < 500, `main thread answered in ${ping} ms`);
