@@ -140,23 +140,34 @@ pub fn checked(before: &Value, after: &Value, limits: &Limits) -> Result<ChangeS
 /// single `replace` of the document root and items are counted as if that
 /// side were an empty workspace.
 pub fn diff_workspaces(before: &Value, after: &Value) -> ChangeSet {
-    diff_workspaces_knowing(before, after, &|_, _, _| false)
+    diff_workspaces_knowing(before, after, &Known::NOTHING)
 }
 
-/// Whether item `old` of a kind of `before` and item `new` of the same kind of `after` are known
-/// to be equal (`false`: not known).
-pub(crate) type KnownEqual<'a> = &'a dyn Fn(&str, usize, usize) -> bool;
+/// What a caller knows of the two documents already, so that the diff does less; the answer is
+/// the same.
+pub(crate) struct Known<'a> {
+    /// Whether item `old` of a kind of `before` and item `new` of the same kind of `after` are
+    /// equal (by their digests, say; `false`: not known). Only the others are walked field by field.
+    pub(crate) equal: &'a dyn Fn(&str, usize, usize) -> bool,
+    /// Per item kind ([`ITEM_KINDS`] order), the positions of the items of `before` and of
+    /// `after` in the order of their ids ([`crate::scan::id_order`]), when known: the ids are not
+    /// sorted again. Checked in passing; an order that does not hold is not used.
+    pub(crate) orders: [(&'a [usize], &'a [usize]); 6],
+}
 
-/// [`diff_workspaces`], told which matched items are equal (by their digests, say), so that only
-/// the others are walked field by field. The answer is the same.
-pub(crate) fn diff_workspaces_knowing(before: &Value, after: &Value, known_equal: KnownEqual<'_>) -> ChangeSet {
+impl Known<'_> {
+    const NOTHING: Known<'static> = Known { equal: &|_, _, _| false, orders: [(&[], &[]); 6] };
+}
+
+/// [`diff_workspaces`], told what the caller `known`s already.
+pub(crate) fn diff_workspaces_knowing(before: &Value, after: &Value, known: &Known<'_>) -> ChangeSet {
     let mut patch = Vec::new();
     let (kinds, local) = match (before.as_object(), after.as_object()) {
-        (Some(b), Some(a)) => diff_documents(b, a, &mut patch, known_equal),
+        (Some(b), Some(a)) => diff_documents(b, a, &mut patch, known),
         (b, a) => {
             diff_values(before, after, &mut String::new(), &mut patch);
             let empty = Map::new();
-            diff_documents(b.unwrap_or(&empty), a.unwrap_or(&empty), &mut Vec::new(), &|_, _, _| false)
+            diff_documents(b.unwrap_or(&empty), a.unwrap_or(&empty), &mut Vec::new(), &Known::NOTHING)
         }
     };
     let mut summary = Summary::default();
@@ -243,7 +254,7 @@ fn diff_documents(
     before: &Map<String, Value>,
     after: &Map<String, Value>,
     ops: &mut Vec<PatchOperation>,
-    known_equal: KnownEqual<'_>,
+    known: &Known<'_>,
 ) -> (Kinds, Vec<&'static str>) {
     let mut kinds = Kinds::default();
     let mut local_changed = [false; Kind::LOCAL.len()];
@@ -263,7 +274,10 @@ fn diff_documents(
                 let start = ops.len();
                 match (item_kind(key), old, new) {
                     (Some((kind, id_key)), Value::Array(old), Value::Array(new)) => {
-                        let changes = diff_items(kind, id_key, old, new, &mut path, ops, known_equal);
+                        let orders = Kind::parse(kind).and_then(Kind::promoted_index).and_then(|i| known.orders.get(i));
+                        let (old_order, new_order) = orders.copied().unwrap_or((&[], &[]));
+                        let items = Items { old, new, old_order, new_order };
+                        let changes = diff_items(kind, id_key, items, &mut path, ops, known.equal);
                         kinds.insert(kind, changes);
                     }
                     _ => diff_values(old, new, &mut path, ops),
@@ -301,9 +315,19 @@ fn item_kind(key: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// The key of each item (`None` for an anonymous one: no string key, or a
-/// repeated key) and the sorted `(key, index)` pairs of the keyed ones.
-fn index_items<'a>(items: &'a [Value], id_key: &str) -> (Vec<Option<&'a str>>, Vec<(&'a str, usize)>) {
+/// repeated key) and the sorted `(key, index)` pairs of the keyed ones. `order`, when it holds
+/// the positions of the items in the order of their keys, all distinct, spares the sort.
+fn index_items<'a>(items: &'a [Value], id_key: &str, order: &[usize]) -> (Vec<Option<&'a str>>, Vec<(&'a str, usize)>) {
     let mut ids: Vec<Option<&str>> = items.iter().map(|item| item.as_object()?.get(id_key)?.as_str()).collect();
+    if order.len() == items.len() {
+        let index: Vec<(&str, usize)> =
+            order.iter().map_while(|&i| Some((ids.get(i).copied().flatten()?, i))).collect();
+        let sorted =
+            index.windows(2).all(|pair| matches!(pair, [(a, _), (b, _)] if crate::scan::id_order(a, b).is_lt()));
+        if index.len() == items.len() && sorted {
+            return (ids, index);
+        }
+    }
     let mut index: Vec<(&str, usize)> = ids.iter().enumerate().filter_map(|(i, id)| id.map(|id| (id, i))).collect();
     crate::sorting::sort_by(&mut index, |(a, i), (b, j)| crate::scan::id_order(a, b).then(i.cmp(j)).is_lt());
     // Sorted by (key, index): the first of equal keys is the earliest item.
@@ -328,8 +352,8 @@ fn lookup(index: &[(&str, usize)], id: &str) -> Option<usize> {
 /// non-array side are taken as none; fields come from a scratch diff.
 fn count_items(kind: &str, id_key: &str, old: &[Value], new: &[Value]) -> KindChanges {
     let mut changes = KindChanges::empty(kind);
-    let (old_ids, old_index) = index_items(old, id_key);
-    let (new_ids, new_index) = index_items(new, id_key);
+    let (old_ids, old_index) = index_items(old, id_key, &[]);
+    let (new_ids, new_index) = index_items(new, id_key, &[]);
     changes.removed =
         old_ids.into_iter().flatten().filter(|id| lookup(&new_index, id).is_none()).map(str::to_owned).collect();
     for (item, id) in new.iter().zip(new_ids) {
@@ -360,18 +384,27 @@ fn items_of(value: Option<&Value>) -> &[Value] {
     }
 }
 
+/// The items of a kind on both sides, and the positions of each side's items in the order of
+/// their ids when known (see [`Known::orders`]).
+struct Items<'v, 'o> {
+    old: &'v [Value],
+    new: &'v [Value],
+    old_order: &'o [usize],
+    new_order: &'o [usize],
+}
+
 /// Item-aware diff of a kind's arrays; `path` holds the kind's pointer.
 fn diff_items(
     kind: &str,
     id_key: &str,
-    old: &[Value],
-    new: &[Value],
+    items: Items<'_, '_>,
     path: &mut String,
     ops: &mut Vec<PatchOperation>,
-    known_equal: KnownEqual<'_>,
+    known_equal: &dyn Fn(&str, usize, usize) -> bool,
 ) -> KindChanges {
-    let (old_ids, old_index) = index_items(old, id_key);
-    let (new_ids, new_index) = index_items(new, id_key);
+    let Items { old, new, old_order, new_order } = items;
+    let (old_ids, old_index) = index_items(old, id_key, old_order);
+    let (new_ids, new_index) = index_items(new, id_key, new_order);
     if old_ids.iter().chain(&new_ids).any(Option::is_none) {
         diff_arrays(old, new, path, ops);
         return count_items(kind, id_key, old, new);

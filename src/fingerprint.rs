@@ -424,7 +424,7 @@ fn write_object_except<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, 
         // sorted, everything else is written as the map iterates, in one pass.
         let mut run: Vec<(&String, &Value)> = Vec::new();
         for (key, value) in members {
-            if key.bytes().any(|b| b >= 0xEE) {
+            if crate::scan::has_byte_from(key.as_bytes(), 0xEE) {
                 run.push((key, value));
                 continue;
             }

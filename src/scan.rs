@@ -70,16 +70,42 @@ pub(crate) fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
     if a.len() != b.len() {
         return a.len().cmp(&b.len());
     }
-    // Eight bytes at a time from the end: as a little-endian word, the last byte weighs most.
-    let (mut x, mut y) = (a.rchunks_exact(8), b.rchunks_exact(8));
-    for (x, y) in x.by_ref().zip(y.by_ref()) {
-        let word = |chunk: &[u8]| <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes).unwrap_or(0);
-        let (x, y) = (word(x), word(y));
+    // Eight bytes at a time from the end, as little-endian words (the last byte weighs most),
+    // then the first bytes left over the same way. Plain loops: the size-optimised build does
+    // not inline iterator adapters.
+    let mut end = a.len();
+    while end >= 8 {
+        let full =
+            |bytes: &[u8]| bytes.get(end - 8..end).and_then(|c| <[u8; 8]>::try_from(c).ok()).map(u64::from_le_bytes);
+        let (x, y) = (full(a), full(b));
         if x != y {
             return x.cmp(&y);
         }
+        end -= 8;
     }
-    x.remainder().iter().rev().cmp(y.remainder().iter().rev())
+    word_le(a.get(..end)).cmp(&word_le(b.get(..end)))
+}
+
+/// Up to eight bytes as a little-endian word, zero-padded (0 for `None` or more than eight).
+fn word_le(bytes: Option<&[u8]>) -> u64 {
+    let bytes = bytes.unwrap_or_default();
+    let mut word = [0u8; 8];
+    if let Some(start) = word.get_mut(..bytes.len()) {
+        start.copy_from_slice(bytes);
+    }
+    u64::from_le_bytes(word)
+}
+
+/// Whether any byte of `bytes` is `min` or above.
+pub(crate) fn has_byte_from(bytes: &[u8], min: u8) -> bool {
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        if b >= min {
+            return true;
+        }
+        at += 1;
+    }
+    false
 }
 
 /// Whether `a` and `b` hold the same bytes, compared eight at a time: the WebAssembly build's

@@ -362,12 +362,22 @@ impl Workspace {
         variables: Vec<VariableInfo>,
     ) {
         if let Some(slot) = self.items.get_mut(kind as usize).filter(|_| kind.is_promoted()) {
+            // The id order of the new items: a stale one would mislead every lookup by id.
+            if let Some(order) = self.order.get_mut(kind as usize) {
+                *order = IdIndex::new(items.iter().map(|item| item.id.as_str())).positions();
+            }
             *slot = items;
             self.payload.insert(kind.as_str().to_owned(), Value::Array(values));
             if kind == Kind::Variables {
                 self.variables = variables;
             }
         }
+    }
+
+    /// Per promoted kind ([`Kind::PROMOTED`] order), the positions of the items in the order of
+    /// their ids ([`IdIndex`]'s order), taken as the workspace is consumed.
+    pub(crate) fn id_orders(&mut self) -> [Vec<usize>; 6] {
+        std::mem::take(&mut self.order)
     }
 
     /// Types and usage of the variables, parallel to `items(Kind::Variables)`.

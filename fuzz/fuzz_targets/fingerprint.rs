@@ -9,6 +9,9 @@ use promotion_rules_fuzz::{check_error, parse};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
+    // The text as a string value, hashed without being parsed.
+    let string = serde_json::Value::String(text.to_owned());
+    assert_eq!(promotion_rules::fingerprint::fingerprint_str(text), fingerprint(&string));
     let ours = parse(text);
     let theirs = serde_json::from_str::<serde_json::Value>(text).ok();
     match (&ours, &theirs) {

@@ -1,4 +1,6 @@
-//! planSync from JSON text: never a panic; a plan keeps every invariant (fuzz/src/lib.rs).
+//! planSync from JSON text: never a panic; a plan keeps every invariant (fuzz/src/lib.rs); the
+//! answer as JSON text (the WebAssembly build's way, copying unchanged kinds from their canonical
+//! text) is the plan written as JSON.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use promotion_rules::api;

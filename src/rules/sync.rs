@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diff::{diff_workspaces_knowing, ChangeSet};
+use crate::diff::{diff_workspaces_knowing, ChangeSet, Known};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::fingerprint::{fingerprint, CanonicalText, ObjectPrint};
@@ -229,7 +229,7 @@ impl PromotionRules {
         } = request;
         self.require_in_chain(from, "/from")?;
         self.require_in_chain(to, "/to")?;
-        let target = target.unwrap_or_default();
+        let mut target = target.unwrap_or_default();
         let mut findings = Findings::default();
 
         // 1. Order.
@@ -339,6 +339,7 @@ impl PromotionRules {
 
         let manifest = payload_prints.manifest(&source);
         let excluded = source.excluded();
+        let (target_orders, payload_orders) = (target.id_orders(), source.id_orders());
         let target_payload = target.into_payload();
         let payload = source.into_payload();
         // Items whose prints agree are equal: only the others are walked field by field.
@@ -349,7 +350,12 @@ impl PromotionRules {
                 old.is_some() && old == payload_prints.of_kind(kind).get(new)
             })
         };
-        let mut changes = diff_workspaces_knowing(&target_payload, &payload, &known_equal);
+        // Each side's ids were sorted when it was read: the diff need not sort them again.
+        let orders: [(&[usize], &[usize]); 6] = std::array::from_fn(|k| {
+            (target_orders.get(k).map_or(&[][..], Vec::as_slice), payload_orders.get(k).map_or(&[][..], Vec::as_slice))
+        });
+        let known = Known { equal: &known_equal, orders };
+        let mut changes = diff_workspaces_knowing(&target_payload, &payload, &known);
         if let Some(variables) = changes.kinds.get_mut(Kind::Variables.as_str()) {
             variables.defaults_kept = Some(merge.defaults_kept);
             variables.defaults_reset = Some(merge.defaults_reset);
