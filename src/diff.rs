@@ -415,9 +415,12 @@ fn diff_items(
     // 1. Remove the items absent from `after`, from the highest index down.
     // `pending` collects the kept items (old indexes, ascending once reversed).
     let mut pending = Vec::with_capacity(old.len());
+    // Ids are unique here, so an id at the same index on both sides needs no lookup (the
+    // common case: an environment's items in the order of the one before it).
+    let kept = |k: usize, id: &str| new_ids.get(k) == Some(&Some(id)) || lookup(&new_index, id).is_some();
     for (k, id) in old_ids.iter().enumerate().rev() {
         match id {
-            Some(id) if lookup(&new_index, id).is_some() => pending.push(k),
+            Some(id) if kept(k, id) => pending.push(k),
             _ => {
                 path.truncate(base);
                 push_index(path, k);
@@ -439,7 +442,7 @@ fn diff_items(
         push_index(path, i);
         let id = new_ids.get(i).copied().flatten();
         let matched = id.and_then(|id| {
-            let k = lookup(&old_index, id)?;
+            let k = if old_ids.get(i) == Some(&Some(id)) { i } else { lookup(&old_index, id)? };
             let p = if pending.get(head) == Some(&k) {
                 head
             } else {

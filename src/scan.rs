@@ -83,17 +83,17 @@ pub(crate) fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
         }
         end -= 8;
     }
-    word_le(a.get(..end)).cmp(&word_le(b.get(..end)))
-}
-
-/// Up to eight bytes as a little-endian word, zero-padded (0 for `None` or more than eight).
-fn word_le(bytes: Option<&[u8]>) -> u64 {
-    let bytes = bytes.unwrap_or_default();
-    let mut word = [0u8; 8];
-    if let Some(start) = word.get_mut(..bytes.len()) {
-        start.copy_from_slice(bytes);
+    // The first bytes left over, from the last one back: the order of their little-endian word,
+    // byte by byte (copying fewer than eight bytes into a word calls `memmove`, which costs more
+    // than the comparison itself for a short id).
+    while end > 0 {
+        end -= 1;
+        let (x, y) = (a.get(end), b.get(end));
+        if x != y {
+            return x.cmp(&y);
+        }
     }
-    u64::from_le_bytes(word)
+    std::cmp::Ordering::Equal
 }
 
 /// Whether any byte of `bytes` is `min` or above.
