@@ -510,7 +510,9 @@ const targets = {
   authorize_ns: target(ratios.authorize_ns, 1000),
   authorize_vs_cedar: target(ratios.authorize_vs_cedar, 1 / 50),
   instantiate_ms: target(ratios.instantiate_ms, 5),
-  wasm_gzip_bytes: target(ratios.wasm_gzip_bytes, 110_000),
+  // The whole package: 110 KB for the data path (issue 10) plus the gates with their time zones and
+  // version control, within the project's ceiling of 180 KB (issue 11).
+  wasm_gzip_bytes: target(ratios.wasm_gzip_bytes, 180_000),
   scaling_L_over_M_per_byte: target(ratios.scaling_L_over_M_per_byte, 1.3),
   // Issue 10, on the text-heavy pair T.
   planSync_T_vs_jsonParse: target(ratios.planSync_T_vs_jsonParse, 6),
