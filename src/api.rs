@@ -57,13 +57,13 @@ pub fn diff_workspaces(before: &str, after: &str) -> Result<ChangeSet> {
     let limits = Limits::DEFAULT;
     let before = read(before, &limits, keep_all, "/before")?;
     let after = read(after, &limits, keep_all, "/after")?;
-    diff::checked(&before, &after, &limits)
+    diff::checked_read(&before, &after, &limits)
 }
 
 /// `manifest(workspace)`: `{kind: {id: fingerprint}}` of a workspace's promoted content.
 pub fn manifest(workspace: &str) -> Result<Manifest> {
     let limits = Limits::DEFAULT;
-    Manifest::of_value(read(workspace, &limits, counted_in_workspace, "")?, &limits)
+    Manifest::of_read(read(workspace, &limits, counted_in_workspace, "")?, &limits)
 }
 
 /// `verifyAuditChain(records)`: whether each audit record links to the fingerprint of the one

@@ -129,8 +129,14 @@ impl PatchOperation {
 pub fn checked(before: &Value, after: &Value, limits: &Limits) -> Result<ChangeSet, Error> {
     for (value, prefix) in [(before, "/before"), (after, "/after")] {
         crate::json::check_depth(value, limits).map_err(|e| Error { path: format!("{prefix}{}", e.path), ..e })?;
-        Workspace::check(value, prefix, limits)?;
     }
+    checked_read(before, after, limits)
+}
+
+/// [`checked`] of values read by the crate's reader, which checked their depth already.
+pub(crate) fn checked_read(before: &Value, after: &Value, limits: &Limits) -> Result<ChangeSet, Error> {
+    Workspace::check(before, "/before", limits)?;
+    Workspace::check(after, "/after", limits)?;
     Ok(diff_workspaces(before, after))
 }
 

@@ -26,6 +26,11 @@ impl Manifest {
     /// it would answer (variables by structure) — e.g. to record what an environment holds now.
     pub fn of_value(workspace: Value, limits: &Limits) -> Result<Manifest> {
         crate::json::check_depth(&workspace, limits)?;
+        Manifest::of_read(workspace, limits)
+    }
+
+    /// [`Manifest::of_value`] of a value read by the crate's reader, which checked its depth already.
+    pub(crate) fn of_read(workspace: Value, limits: &Limits) -> Result<Manifest> {
         let workspace = Workspace::from_value(workspace, "", limits)?;
         Ok(ItemPrints::of(&workspace).manifest(&workspace))
     }
