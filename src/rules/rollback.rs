@@ -18,7 +18,7 @@ use crate::rules::drift::in_place_changes;
 use crate::rules::gates::{GateAnswer, GateFields, GatedPlan};
 use crate::rules::merge;
 use crate::rules::sync::{
-    approvers, authors, changed_items, check_defaults, read_acknowledgements, report_unused_acknowledgements, scrub,
+    approvers, authors, changed_items, check_defaults, report_unused_acknowledgements, scrub, take_acknowledgements,
 };
 use crate::rules::{inline, read_previous_audit, references, Audit, AuditEvent, PromotionRules};
 use crate::workspace::{IdIndex, Kind, Workspace};
@@ -87,10 +87,7 @@ impl RollbackRequest {
             limits,
         )?;
         let base = take_optional(&mut map, "base").map(|b| Manifest::from_value(b, "/base")).transpose()?;
-        let acknowledge = match take_optional(&mut map, "acknowledge") {
-            None => Vec::new(),
-            Some(list) => read_acknowledgements(list, "/acknowledge")?,
-        };
+        let acknowledge = take_acknowledgements(&mut map)?;
         let previous_audit = read_previous_audit(&mut map)?;
         let gate = GateFields::take(&mut map)?;
         Ok(RollbackRequest { actor, environment, workspace, version, base, acknowledge, previous_audit, gate })

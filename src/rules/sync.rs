@@ -88,10 +88,7 @@ impl SyncRequest {
         let target =
             take_optional(&mut map, "target").map(|t| Workspace::from_value(t, "/target", limits)).transpose()?;
         let base = take_optional(&mut map, "base").map(|b| Manifest::from_value(b, "/base")).transpose()?;
-        let acknowledge = match take_optional(&mut map, "acknowledge") {
-            None => Vec::new(),
-            Some(list) => read_acknowledgements(list, "/acknowledge")?,
-        };
+        let acknowledge = take_acknowledgements(&mut map)?;
         let previous_audit = read_previous_audit(&mut map)?;
         let select =
             take_optional(&mut map, "select").map(|list| read_acknowledgements(list, "/select")).transpose()?;
@@ -130,6 +127,11 @@ pub fn counted_in_sync_request(parent: Option<&str>, key: &str) -> bool {
         Some("target") => !promoted && !matches!(kind, Some(Kind::Secrets | Kind::Guardrails | Kind::Evaluators)),
         _ => false,
     }
+}
+
+/// Removes and reads the optional `acknowledge` of a request (none when absent).
+pub(crate) fn take_acknowledgements(map: &mut Map<String, Value>) -> Result<Vec<(Kind, String)>> {
+    take_optional(map, "acknowledge").map_or(Ok(Vec::new()), |list| read_acknowledgements(list, "/acknowledge"))
 }
 
 /// Reads `["kind/id", …]`.
