@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { CHROMIUM, CHROMIUM_ARGS } from "../tests/chromium.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pkgDir = join(root, "pkg");
@@ -337,19 +338,10 @@ async function browserSnippet() {
   let context;
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: "/usr/bin/chromium",
+      executablePath: CHROMIUM,
       headless: true,
       timeout: 30_000,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
+      args: CHROMIUM_ARGS,
     });
     const page = context.pages()[0] ?? (await context.newPage());
     const problems = [];

@@ -3,17 +3,15 @@
 //! numbers, surrogates, depth and byte limits, and the skipping of what a caller only counts.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+mod common;
+
+use common::cases;
 use promotion_rules::json::{check_depth, parse, parse_skipping, parse_with_limits, ReadLimits, Skip};
 use promotion_rules::rules::sync::counted_in_sync_request;
 use promotion_rules::workspace::counted_in_workspace;
 use promotion_rules::ErrorCode;
 use proptest::prelude::*;
 use serde_json::Value;
-
-/// 2,000 cases, or fewer when `PROPTEST_CASES` caps them (`make check`).
-fn cases(wanted: u32) -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).map_or(wanted, |cap: u32| wanted.min(cap))
-}
 
 /// JSON text, possibly with duplicate keys, escapes, deep nesting and big numbers; at the
 /// top and second level the keys of a sync request and of workspace kinds.

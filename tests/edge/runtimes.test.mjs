@@ -30,6 +30,8 @@ import { Miniflare } from "miniflare";
 import { chromium } from "playwright-core";
 import { applyMigrations, workerModules, workerOptions } from "../../examples/edge/workerd-modules.mjs";
 import { DEV_AUDIENCE, DEV_ISSUER, createKeySet, mintToken } from "../../examples/edge/dev-keys.mjs";
+import { send } from "./harness.mjs";
+import { CHROMIUM, CHROMIUM_ARGS } from "../chromium.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PKG = join(ROOT, "pkg");
@@ -38,7 +40,6 @@ const PROJECT = join(ROOT, "target", "corpus-node");
 const CORPUS = join(ROOT, "tests", "corpus");
 const RECIPES = join(ROOT, "examples", "recipes");
 const EDGE = join(ROOT, "examples", "edge");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const DENO = join(ROOT, "node_modules", ".bin", "deno");
 const VITE_VERSION = "7.3.8";
 const WATCHDOG_MS = 240_000;
@@ -289,7 +290,7 @@ function browser() {
       executablePath: CHROMIUM,
       headless: true,
       chromiumSandbox: false,
-      args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      args: CHROMIUM_ARGS,
     })
     .then((b) => {
       cleanups.push(() => b.close());
@@ -341,56 +342,10 @@ async function chromiumCorpus(corpus, base) {
 // workerd: the edge worker through its HTTP API.
 
 /** One HTTP request to workerd; `host` picks the worker (miniflare routes), `chunks` streams the body. */
-function request(base, { method = "GET", path = "/", host, headers = {}, body, chunks, expectContinue = false }) {
-  const url = new URL(base);
+function request(base, { host, headers = {}, ...rest }) {
   // Every endpoint but GET /v1/policy needs a bearer token: dana's unless the caller gives one.
   if (identity !== undefined && !("authorization" in headers)) headers = { authorization: `Bearer ${identity.defaultToken}`, ...headers };
-  return new Promise((resolvePromise, reject) => {
-    const req = http.request(
-      // A fresh connection each time: workerd closes one whose request body it did not read (413, 500).
-      { host: url.hostname, port: url.port, method, path, agent: false, headers: { ...(host ? { host } : {}), ...headers } },
-      (res) => {
-        const parts = [];
-        res.on("data", (d) => parts.push(d));
-        res.on("end", () => {
-          const text = Buffer.concat(parts).toString("utf8");
-          let json;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolvePromise({ status: res.statusCode, headers: res.headers, text, json });
-        });
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    if (expectContinue) {
-      // As curl does for large bodies: the body follows only if the server asks for it.
-      req.on("continue", () => req.end(body));
-    } else if (chunks) {
-      (async () => {
-        for (const chunk of chunks) {
-          if (req.destroyed) return;
-          if (!req.write(chunk)) {
-            await new Promise((r) => {
-              const done = () => {
-                req.off("drain", done);
-                req.off("close", done);
-                r();
-              };
-              req.on("drain", done);
-              req.on("close", done);
-            });
-          }
-        }
-        req.end();
-      })().catch(() => {});
-    } else {
-      req.end(body);
-    }
-  });
+  return send(base, { ...rest, headers: { ...(host ? { host } : {}), ...headers } });
 }
 
 async function post(base, path, body, { host, contentType = "application/json", headers = {} } = {}) {

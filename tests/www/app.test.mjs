@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS } from "../chromium.mjs";
 import { call, mintToken, startEdge } from "../edge/harness.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -18,16 +19,6 @@ const shots = path.join(root, "target", "screenshots");
 mkdirSync(shots, { recursive: true });
 for (const f of readdirSync(shots)) if (f.endsWith(".png")) rmSync(path.join(shots, f));
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 const STEP_TIMEOUT = 15_000;
 const RUN_TIMEOUT = 120_000;
 
@@ -82,7 +73,7 @@ before(async () => {
   assert.equal(wasm.status, 200, "pkg/ is not built: run `make pkg` first");
   assert.equal(wasm.headers.get("content-type"), "application/wasm");
   await wasm.arrayBuffer();
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
 after(async () => {
