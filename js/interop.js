@@ -41,34 +41,62 @@ function describe(value) {
 
 const encoder = new TextEncoder();
 
+// The text being handed to Rust: `argumentToJson` or `stringValue` sets it, and `argumentWrite`
+// copies it into WebAssembly memory, then lets go of it.
+let held = "";
+let heldAt = 0;
+
+function hold(text) {
+  held = text;
+  heldAt = 0;
+  return text.length;
+}
+
 /**
- * The UTF-8 bytes of the JSON text of a JS argument (see `argumentText`). Bytes rather than a
- * string: `TextEncoder` writes them natively, where handing a string to Rust would copy it to
- * WebAssembly memory one character at a time in JavaScript. `code` is the code of a value that
- * is not JSON (INVALID_INPUT, or INVALID_POLICY for a policy).
+ * Takes the JSON text of a JS argument (see `argumentText`) for `argumentWrite`, and answers its
+ * length in UTF-16 units. The text crosses as UTF-8 that `TextEncoder.encodeInto` writes straight
+ * into WebAssembly memory: handing a string to Rust would copy it one character at a time in
+ * JavaScript, and `encode` would first build a copy outside it. `code` is the code of a value
+ * that is not JSON (INVALID_INPUT, or INVALID_POLICY for a policy).
  */
 export function argumentToJson(value, stringIsValue, maxDepth, maxBytes, code) {
   invalidCode = code;
   try {
-    return encoder.encode(argumentText(value, stringIsValue, maxDepth, maxBytes));
+    return hold(argumentText(value, stringIsValue, maxDepth, maxBytes));
   } finally {
     invalidCode = "INVALID_INPUT";
   }
 }
 
 /**
- * The UTF-8 bytes of a string argument that `fingerprint` hashes as a JSON string value, checked
- * as `argumentText` checks it (lone surrogates, the size limit); `undefined` for any other value,
- * which takes the JSON-text path. A long string then skips `JSON.stringify` and the reader, and
- * crosses as bytes (see `argumentToJson`).
+ * Writes the held text's UTF-8 bytes, from where the last call stopped, into `memory` at
+ * [`at`, `at + capacity`), never splitting a character. Answers the bytes written: 0 once the
+ * whole text is written (a capacity of 4 bytes always takes one more character).
+ */
+export function argumentWrite(memory, at, capacity) {
+  if (heldAt === held.length) {
+    hold("");
+    return 0;
+  }
+  const rest = heldAt === 0 ? held : held.slice(heldAt);
+  const { read, written } = encoder.encodeInto(rest, new Uint8Array(memory.buffer, at, capacity));
+  heldAt += read;
+  return written;
+}
+
+/**
+ * Takes a string argument that `fingerprint` hashes as a JSON string value, checked as
+ * `argumentText` checks it (lone surrogates, the size limit), for `argumentWrite`, and answers
+ * its length; -1 for any other value, which takes the JSON-text path. A long string then skips
+ * `JSON.stringify` and the reader.
  */
 export function stringValue(value, maxBytes) {
-  if (typeof value !== "string") return undefined;
+  if (typeof value !== "string") return -1;
   checkString(value, "");
   if (value.length > maxBytes) {
     throw promotionRulesError("LIMIT_EXCEEDED", "The input holds more string content than the limit; send less content at once.", "");
   }
-  return encoder.encode(value);
+  return hold(value);
 }
 
 /**

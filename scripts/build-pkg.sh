@@ -26,11 +26,11 @@ optimize() {
     --skip-pass memory-packing --strip-debug --strip-producers "$1" -o "$2"
 }
 optimize "$out/web/promotion_rules_bg.wasm" "$out/promotion_rules_bg.wasm"
-# What the speed-optimised parts cost (Cargo.toml: SHA-256 at opt-level 3): the same build with every
-# crate size-optimised, in its own target dir so that neither build invalidates the other;
-# assemble-pkg.mjs prints the difference.
+# What optimising for speed costs (Cargo.toml: the crate at opt-level "s", SHA-256 at 3): the same
+# build with everything at opt-level "z", in its own target dir so that neither build invalidates
+# the other; assemble-pkg.mjs prints the difference.
 CARGO_TARGET_DIR=target/size-only cargo build --quiet --lib --target wasm32-unknown-unknown --release \
-  --config 'profile.release.package.sha2.opt-level="z"'
+  --config 'profile.release.opt-level="z"' --config 'profile.release.package.sha2.opt-level="z"'
 wasm-bindgen --target web --out-dir "$out/size-only" target/size-only/wasm32-unknown-unknown/release/promotion_rules.wasm
 optimize "$out/size-only/promotion_rules_bg.wasm" "$out/size-only.wasm"
 # The zone table build.rs packed (names, index, rules), so that assemble-pkg can print what the

@@ -25,10 +25,13 @@ extern "C" {
         max_depth: u32,
         max_bytes: f64,
         code: &str,
-    ) -> Result<Vec<u8>, JsValue>;
+    ) -> Result<f64, JsValue>;
 
     #[wasm_bindgen(js_name = stringValue, catch)]
-    fn string_value(value: &JsValue, max_bytes: f64) -> Result<Option<Vec<u8>>, JsValue>;
+    fn string_value(value: &JsValue, max_bytes: f64) -> Result<f64, JsValue>;
+
+    #[wasm_bindgen(js_name = argumentWrite)]
+    fn argument_write(memory: &JsValue, at: u32, capacity: u32) -> u32;
 
     #[wasm_bindgen(js_name = promotionRulesError)]
     fn promotion_rules_error(code: &str, message: &str, path: &str) -> JsValue;
@@ -75,14 +78,41 @@ fn to_js_error(error: Error) -> JsValue {
 }
 
 /// A JS argument as JSON text (`js/interop.js` checks a JS value and writes it; a string is JSON
-/// text already): its UTF-8 bytes, copied into WebAssembly memory in one go. Errors of the JS
-/// value carry `code` (`INVALID_INPUT`, or `INVALID_POLICY` for a policy) and start with `prefix`.
+/// text already). Errors of the JS value carry `code` (`INVALID_INPUT`, or `INVALID_POLICY` for a
+/// policy) and start with `prefix`.
 fn argument_text(value: &JsValue, string_is_value: bool, code: &str, prefix: &str) -> Result<String, JsValue> {
     let limits = Limits::DEFAULT;
     let depth = u32::try_from(limits.max_depth).unwrap_or(u32::MAX);
-    let bytes = argument_to_json(value, string_is_value, depth, limits.max_input_bytes as f64, code)
+    let units = argument_to_json(value, string_is_value, depth, limits.max_input_bytes as f64, code)
         .map_err(|error| prefix_path(error, prefix))?;
-    // `TextEncoder` writes UTF-8, and `argumentToJson` refused lone surrogates: never an error.
+    held_text(units, prefix)
+}
+
+/// The text `js/interop.js` holds (`units` UTF-16 units long), as `TextEncoder.encodeInto` writes
+/// its UTF-8 straight into this buffer: no copy on either side. Room for one byte per unit first,
+/// which ASCII fills exactly; if that runs short, room for the three bytes a unit may take.
+fn held_text(units: f64, prefix: &str) -> Result<String, JsValue> {
+    const ROOM: usize = 4; // a character's most bytes: `argumentWrite` answers 0 only when done
+    let memory = wasm_bindgen::memory();
+    let units = units as usize;
+    let most = units.saturating_mul(3).saturating_add(ROOM);
+    let mut bytes = vec![0u8; units.saturating_add(ROOM)];
+    let mut filled = 0;
+    loop {
+        if bytes.len() - filled < ROOM && bytes.len() < most {
+            bytes.resize(most, 0);
+        }
+        let spare = bytes.get_mut(filled..).unwrap_or_default();
+        let at = u32::try_from(spare.as_mut_ptr() as usize).unwrap_or(u32::MAX);
+        let capacity = u32::try_from(spare.len()).unwrap_or(u32::MAX);
+        let written = argument_write(&memory, at, capacity) as usize;
+        if written == 0 {
+            break;
+        }
+        filled += written;
+    }
+    bytes.truncate(filled);
+    // `TextEncoder` writes UTF-8, and interop.js refused lone surrogates: never an error.
     String::from_utf8(bytes)
         .map_err(|_| to_js_error(Error::invalid_input(prefix, "The input is not valid UTF-8 text.")))
 }
@@ -137,11 +167,9 @@ pub fn default_policy() -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn fingerprint(value: JsValue) -> Result<String, JsValue> {
     // A string is hashed as it is: no JSON text to write and read again.
-    if let Some(bytes) = string_value(&value, Limits::DEFAULT.max_input_bytes as f64)? {
-        // `TextEncoder` writes UTF-8, and `stringValue` refused lone surrogates: never an error.
-        let s = String::from_utf8(bytes)
-            .map_err(|_| to_js_error(Error::invalid_input("", "The input is not valid UTF-8 text.")))?;
-        return Ok(api::fingerprint_of_string(&s));
+    let units = string_value(&value, Limits::DEFAULT.max_input_bytes as f64)?;
+    if units >= 0.0 {
+        return Ok(api::fingerprint_of_string(&held_text(units, "")?));
     }
     api::fingerprint(&argument_text(&value, true, "INVALID_INPUT", "")?).map_err(to_js_error)
 }
