@@ -5,7 +5,9 @@
 //! export does, so that their sum explains the end-to-end figure:
 //!
 //! - `serde_parse`: the floor, `serde_json::from_str::<Value>` of the request (issue 10: `plan_sync`
-//!   on T within 3× of it);
+//!   on T within 3× of it); divan drops the value after the clock stops;
+//! - `serde_parse_and_drop`: the same with the value dropped on the clock, as `plan_sync` drops
+//!   every value it builds;
 //! - `parse_request`: the request's JSON text → `serde_json::Value` (our reader, `json.rs`);
 //! - `parse_skipping`: the same, keeping only the shape of the kinds a sync only counts;
 //! - `plan_sync`: the whole export: read the text (skipping), plan, write the answer as JSON text;
@@ -74,6 +76,14 @@ fn serde_parse(bencher: divan::Bencher, size: &str) {
     bencher
         .counter(divan::counter::BytesCount::new(inputs.request.len()))
         .bench(|| serde_json::from_str::<serde_json::Value>(&inputs.request).unwrap());
+}
+
+#[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
+fn serde_parse_and_drop(bencher: divan::Bencher, size: &str) {
+    let inputs = inputs(size);
+    bencher.counter(divan::counter::BytesCount::new(inputs.request.len())).bench(|| {
+        drop(serde_json::from_str::<serde_json::Value>(&inputs.request).unwrap());
+    });
 }
 
 #[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]

@@ -202,6 +202,30 @@ describe("fingerprints equal an independent RFC 8785 + SHA-256 in JS", () => {
     }
   });
 
+  test("text crosses into WebAssembly whole, whatever its bytes per character", () => {
+    // An argument's UTF-8 is written into WebAssembly memory by TextEncoder.encodeInto, first into
+    // one byte per UTF-16 unit, then into room for three: each width, short and long, at the edges
+    // of that room, as a string value, as an object and as JSON text.
+    const pieces = ["a", "\u00e9", "\u20ac", "\u{1F600}", "a\u{1F600}\u20ac\u00e9"];
+    for (const piece of pieces) {
+      for (const count of [1, 2, 3, 4, 5, 1000, 100_000]) {
+        const s = piece.repeat(count);
+        const expected = jcsFingerprint(s);
+        assert.equal(fingerprint(s), expected, `${JSON.stringify(piece)} × ${count}`);
+        assert.equal(fingerprint([s]), jcsFingerprint([s]));
+        assert.equal(fingerprint({ [s.slice(0, 64)]: s }), jcsFingerprint({ [s.slice(0, 64)]: s }));
+      }
+    }
+    // A sync whose content is mostly four-byte characters: the same plan from text and objects.
+    const source = { agents: Array.from({ length: 200 }, (_, i) => ({ id: `a${i}`, instructions: "\u{1F600}\u20ac".repeat(500) })) };
+    const request = { actor: { id: "dana", roles: ["developer"] }, from: "dev", to: "test", source, target: {} };
+    const fromObject = rules.planSync(request);
+    const fromText = rules.planSync(JSON.stringify(request));
+    assert.equal(fromObject.fingerprint, jcsFingerprint(fromObject.payload));
+    assert.equal(fromText.fingerprint, fromObject.fingerprint);
+    assert.deepEqual(fromObject.payload.agents, source.agents);
+  });
+
   test("generated keys and strings (UTF-16 key order, escapes)", () => {
     const key = fc.string({ unit: "grapheme", maxLength: 4 });
     fc.assert(
