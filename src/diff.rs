@@ -159,23 +159,71 @@ pub(crate) struct Known<'a> {
     /// `after` in the order of their ids ([`crate::scan::id_order`]), when known: the ids are not
     /// sorted again. Checked in passing; an order that does not hold is not used.
     pub(crate) orders: [(&'a [usize], &'a [usize]); 6],
+    /// Whether the values of `add` and `replace` operations are left in `after` (see [`Ops`]).
+    pub(crate) values_in_after: bool,
 }
 
 impl Known<'_> {
-    const NOTHING: Known<'static> = Known { equal: &|_, _, _| false, orders: [(&[], &[]); 6] };
+    const NOTHING: Known<'static> = Known { equal: &|_, _, _| false, orders: [(&[], &[]); 6], values_in_after: false };
+}
+
+/// The operations of a diff being written. With `values_in_after`, an `add` or `replace` carries
+/// `null` instead of a copy of its value: the value is the one `after` holds at the operation's
+/// path (the diff walks `after` in order, so an operation's path is where its value lies in
+/// `after`; `src/diff/tests.rs` checks it on generated documents). A caller that answers with
+/// `after` at hand writes the values from there ([`crate::write`]) or fills them in
+/// ([`fill_values`]): a sync into an empty environment then does not copy its whole payload.
+struct Ops {
+    list: Vec<PatchOperation>,
+    values_in_after: bool,
+}
+
+impl Ops {
+    fn value(&self, value: &Value) -> Value {
+        if self.values_in_after {
+            Value::Null
+        } else {
+            value.clone()
+        }
+    }
+
+    fn add(&mut self, path: &str, value: &Value) {
+        let value = self.value(value);
+        self.list.push(PatchOperation::Add { path: path.to_owned(), value });
+    }
+
+    fn replace(&mut self, path: &str, value: &Value) {
+        let value = self.value(value);
+        self.list.push(PatchOperation::Replace { path: path.to_owned(), value });
+    }
+}
+
+/// Fills in the values a diff left in `after` (see [`Known::values_in_after`]).
+pub(crate) fn fill_values(changes: &mut ChangeSet, after: &Value) {
+    for op in &mut changes.patch {
+        if let PatchOperation::Add { path, value } | PatchOperation::Replace { path, value } = op {
+            if value.is_null() {
+                if let Some(found) = crate::pointer::get(after, path) {
+                    value.clone_from(found);
+                }
+            }
+        }
+    }
 }
 
 /// [`diff_workspaces`], told what the caller `known`s already.
 pub(crate) fn diff_workspaces_knowing(before: &Value, after: &Value, known: &Known<'_>) -> ChangeSet {
-    let mut patch = Vec::new();
+    let mut ops = Ops { list: Vec::new(), values_in_after: known.values_in_after };
     let (kinds, local) = match (before.as_object(), after.as_object()) {
-        (Some(b), Some(a)) => diff_documents(b, a, &mut patch, known),
+        (Some(b), Some(a)) => diff_documents(b, a, &mut ops, known),
         (b, a) => {
-            diff_values(before, after, &mut String::new(), &mut patch);
+            diff_values(before, after, &mut String::new(), &mut ops);
             let empty = Map::new();
-            diff_documents(b.unwrap_or(&empty), a.unwrap_or(&empty), &mut Vec::new(), &Known::NOTHING)
+            let mut none = Ops { list: Vec::new(), values_in_after: true };
+            diff_documents(b.unwrap_or(&empty), a.unwrap_or(&empty), &mut none, &Known::NOTHING)
         }
     };
+    let patch = ops.list;
     let mut summary = Summary::default();
     for changes in kinds.values() {
         summary.added += changes.added.len();
@@ -259,7 +307,7 @@ type Kinds = KindMap;
 fn diff_documents(
     before: &Map<String, Value>,
     after: &Map<String, Value>,
-    ops: &mut Vec<PatchOperation>,
+    ops: &mut Ops,
     known: &Known<'_>,
 ) -> (Kinds, Vec<&'static str>) {
     let mut kinds = Kinds::default();
@@ -275,9 +323,9 @@ fn diff_documents(
         path.clear();
         push_token(&mut path, key);
         match after.get(key) {
-            None => ops.push(PatchOperation::Remove { path: path.clone() }),
+            None => ops.list.push(PatchOperation::Remove { path: path.clone() }),
             Some(new) => {
-                let start = ops.len();
+                let start = ops.list.len();
                 match (item_kind(key), old, new) {
                     (Some((kind, id_key)), Value::Array(old), Value::Array(new)) => {
                         let orders = Kind::parse(kind).and_then(Kind::promoted_index).and_then(|i| known.orders.get(i));
@@ -288,7 +336,7 @@ fn diff_documents(
                     }
                     _ => diff_values(old, new, &mut path, ops),
                 }
-                if ops.len() == start {
+                if ops.list.len() == start {
                     continue;
                 }
             }
@@ -299,7 +347,7 @@ fn diff_documents(
         if !before.contains_key(key) {
             path.clear();
             push_token(&mut path, key);
-            ops.push(PatchOperation::Add { path: path.clone(), value: new.clone() });
+            ops.add(&path, new);
             mark_local(key);
         }
     }
@@ -367,8 +415,10 @@ fn count_items(kind: &str, id_key: &str, old: &[Value], new: &[Value]) -> KindCh
         match lookup(&old_index, id).and_then(|k| old.get(k)) {
             None => changes.added.push(id.to_owned()),
             Some(old_item) => {
-                let mut scratch = Vec::new();
+                // Only the paths are read: no value is copied.
+                let mut scratch = Ops { list: Vec::new(), values_in_after: true };
                 diff_values(old_item, item, &mut String::new(), &mut scratch);
+                let scratch = scratch.list;
                 if scratch.is_empty() {
                     changes.unchanged += 1;
                 } else {
@@ -405,7 +455,7 @@ fn diff_items(
     id_key: &str,
     items: Items<'_, '_>,
     path: &mut String,
-    ops: &mut Vec<PatchOperation>,
+    ops: &mut Ops,
     known_equal: &dyn Fn(&str, usize, usize) -> bool,
 ) -> KindChanges {
     let Items { old, new, old_order, new_order } = items;
@@ -430,7 +480,7 @@ fn diff_items(
             _ => {
                 path.truncate(base);
                 push_index(path, k);
-                ops.push(PatchOperation::Remove { path: path.clone() });
+                ops.list.push(PatchOperation::Remove { path: path.clone() });
                 if let Some(id) = id {
                     changes.removed.push((*id).to_owned());
                 }
@@ -457,7 +507,7 @@ fn diff_items(
             Some((id, k, p))
         });
         let Some((id, k, p)) = matched else {
-            ops.push(PatchOperation::Add { path: path.clone(), value: item.clone() });
+            ops.add(path, item);
             if let Some(id) = id {
                 changes.added.push(id.to_owned());
             }
@@ -473,7 +523,7 @@ fn diff_items(
             if p < pending.len() {
                 pending.remove(p);
             }
-            ops.push(PatchOperation::Move { from, path: path.clone() });
+            ops.list.push(PatchOperation::Move { from, path: path.clone() });
         }
         let Some(old_item) = old.get(k) else {
             continue;
@@ -482,10 +532,10 @@ fn diff_items(
             changes.unchanged += 1;
             continue;
         }
-        let start = ops.len();
+        let start = ops.list.len();
         let item_base = path.len();
         diff_values(old_item, item, path, ops);
-        match ops.get(start..) {
+        match ops.list.get(start..) {
             Some(item_ops) if !item_ops.is_empty() => changes.modified.push(ModifiedItem {
                 id: id.to_owned(),
                 fields: item_ops.iter().map(|op| op.path().get(item_base..).unwrap_or_default().to_owned()).collect(),
@@ -498,39 +548,39 @@ fn diff_items(
 }
 
 /// Generic diff of two values at `path` (left as it was on return).
-fn diff_values(old: &Value, new: &Value, path: &mut String, ops: &mut Vec<PatchOperation>) {
+fn diff_values(old: &Value, new: &Value, path: &mut String, ops: &mut Ops) {
     match (old, new) {
         (Value::Object(old), Value::Object(new)) => diff_objects(old, new, path, ops),
         (Value::Array(old), Value::Array(new)) => diff_arrays(old, new, path, ops),
         _ => {
             if old != new {
-                ops.push(PatchOperation::Replace { path: path.clone(), value: new.clone() });
+                ops.replace(path, new);
             }
         }
     }
 }
 
-fn diff_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut String, ops: &mut Vec<PatchOperation>) {
+fn diff_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut String, ops: &mut Ops) {
     let base = path.len();
     for (key, old_value) in old {
         path.truncate(base);
         push_token(path, key);
         match new.get(key) {
             Some(new_value) => diff_values(old_value, new_value, path, ops),
-            None => ops.push(PatchOperation::Remove { path: path.clone() }),
+            None => ops.list.push(PatchOperation::Remove { path: path.clone() }),
         }
     }
     for (key, new_value) in new {
         if !old.contains_key(key) {
             path.truncate(base);
             push_token(path, key);
-            ops.push(PatchOperation::Add { path: path.clone(), value: new_value.clone() });
+            ops.add(path, new_value);
         }
     }
     path.truncate(base);
 }
 
-fn diff_arrays(old: &[Value], new: &[Value], path: &mut String, ops: &mut Vec<PatchOperation>) {
+fn diff_arrays(old: &[Value], new: &[Value], path: &mut String, ops: &mut Ops) {
     let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
     let old_rest = old.get(prefix..).unwrap_or_default();
     let new_rest = new.get(prefix..).unwrap_or_default();
@@ -549,11 +599,11 @@ fn diff_arrays(old: &[Value], new: &[Value], path: &mut String, ops: &mut Vec<Pa
     let common = old_mid.len().min(new_mid.len());
     for i in (prefix + common..prefix + old_mid.len()).rev() {
         at(path, i);
-        ops.push(PatchOperation::Remove { path: path.clone() });
+        ops.list.push(PatchOperation::Remove { path: path.clone() });
     }
     for (i, value) in new_mid.iter().enumerate().skip(common) {
         at(path, prefix + i);
-        ops.push(PatchOperation::Add { path: path.clone(), value: value.clone() });
+        ops.add(path, value);
     }
     path.truncate(base);
 }

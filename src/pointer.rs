@@ -92,6 +92,19 @@ pub fn array_index(token: &str) -> Option<usize> {
     }
 }
 
+/// The value a pointer leads to; `None` when it leads nowhere.
+pub fn get<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    let mut target = value;
+    for token in tokens(pointer)? {
+        target = match target {
+            Value::Object(members) => members.get(&token)?,
+            Value::Array(items) => items.get(array_index(&token)?)?,
+            _ => return None,
+        };
+    }
+    Some(target)
+}
+
 /// The value a pointer leads to, to change it; `None` when it leads nowhere.
 ///
 /// `serde_json`'s own `pointer_mut` unescapes with `str::replace`, which pulls several kilobytes

@@ -245,29 +245,68 @@ impl WriteJson for KindMap {
 
 impl WriteJson for PatchOperation {
     fn write_json(&self, out: &mut String) {
-        let mut object = Object::new(out);
-        object.field("op", &self.name());
-        match self {
-            PatchOperation::Add { path, value }
-            | PatchOperation::Replace { path, value }
-            | PatchOperation::Test { path, value } => object.field("path", path).field("value", value),
-            PatchOperation::Remove { path } => object.field("path", path),
-            PatchOperation::Move { from, path } | PatchOperation::Copy { from, path } => {
-                object.field("from", from).field("path", path)
-            }
-        };
-        object.end();
+        write_operation(self, None, out);
     }
+}
+
+/// The changes of a diff that left its values in `after` ([`crate::diff::Known::values_in_after`]):
+/// a `null` value of an `add` or `replace` is written from `after` at the operation's path.
+pub(crate) struct ChangesIn<'a> {
+    pub(crate) changes: &'a ChangeSet,
+    pub(crate) after: &'a Value,
+}
+
+impl WriteJson for ChangesIn<'_> {
+    fn write_json(&self, out: &mut String) {
+        write_changes(self.changes, Some(self.after), out);
+    }
+}
+
+/// An operation whose `null` value may lie in `after` (see [`ChangesIn`]).
+struct OperationIn<'a> {
+    op: &'a PatchOperation,
+    after: Option<&'a Value>,
+}
+
+impl WriteJson for OperationIn<'_> {
+    fn write_json(&self, out: &mut String) {
+        write_operation(self.op, self.after, out);
+    }
+}
+
+fn write_changes(changes: &ChangeSet, after: Option<&Value>, out: &mut String) {
+    let patch: Vec<OperationIn<'_>> = changes.patch.iter().map(|op| OperationIn { op, after }).collect();
+    Object::new(out)
+        .field("summary", &changes.summary)
+        .field("kinds", &changes.kinds)
+        .field("local", &changes.local)
+        .field("patch", &patch)
+        .end();
+}
+
+fn write_operation(op: &PatchOperation, after: Option<&Value>, out: &mut String) {
+    let mut object = Object::new(out);
+    object.field("op", &op.name());
+    match op {
+        PatchOperation::Add { path, value } | PatchOperation::Replace { path, value } => {
+            let value = match after {
+                Some(after) if value.is_null() => crate::pointer::get(after, path).unwrap_or(value),
+                _ => value,
+            };
+            object.field("path", path).field("value", value)
+        }
+        PatchOperation::Test { path, value } => object.field("path", path).field("value", value),
+        PatchOperation::Remove { path } => object.field("path", path),
+        PatchOperation::Move { from, path } | PatchOperation::Copy { from, path } => {
+            object.field("from", from).field("path", path)
+        }
+    };
+    object.end();
 }
 
 impl WriteJson for ChangeSet {
     fn write_json(&self, out: &mut String) {
-        Object::new(out)
-            .field("summary", &self.summary)
-            .field("kinds", &self.kinds)
-            .field("local", &self.local)
-            .field("patch", &self.patch)
-            .end();
+        write_changes(self, None, out);
     }
 }
 
@@ -332,7 +371,7 @@ fn write_sync_plan<'a>(plan: &'a SyncPlan, known: &dyn Fn(&str) -> Option<&'a st
         .field("from", &plan.from)
         .field("to", &plan.to)
         .field("payload", &Payload { value: &plan.payload, known })
-        .field("changes", &plan.changes)
+        .field("changes", &ChangesIn { changes: &plan.changes, after: &plan.payload })
         .field("excluded", &plan.excluded)
         .field("manifest", &plan.manifest)
         .field("fingerprint", &plan.fingerprint)

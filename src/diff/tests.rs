@@ -554,6 +554,16 @@ fn first_ids<'a>(value: Option<&'a Value>, id_key: &str) -> Vec<(&'a str, &'a Va
     seen
 }
 
+/// Every value an operation carries is the value `after` holds at the operation's path.
+fn values_are_where_after_holds_them(patch: &[PatchOperation], after: &Value) -> bool {
+    patch.iter().all(|op| match op {
+        PatchOperation::Add { path, value } | PatchOperation::Replace { path, value } => {
+            crate::pointer::get(after, path) == Some(value)
+        }
+        _ => true,
+    })
+}
+
 proptest! {
     #[test]
     fn applying_the_patch_to_before_always_yields_after_and_self_diffs_are_empty((before, after) in workspaces()) {
@@ -562,12 +572,24 @@ proptest! {
         let applied = apply_patch(&mut doc, &changes.patch);
         prop_assert_eq!(applied, Ok(()));
         prop_assert_eq!(&doc, &after);
+        prop_assert!(values_are_where_after_holds_them(&changes.patch, &after));
         for same in [&before, &after] {
             let changes = diff_workspaces(same, same);
             prop_assert!(changes.patch.is_empty() && changes.local.is_empty());
             let summary = changes.summary;
             prop_assert_eq!(summary.added + summary.modified + summary.removed, 0);
         }
+    }
+
+    #[test]
+    fn values_left_in_after_give_the_same_patch_filled_in_or_written((before, after) in workspaces()) {
+        let changes = diff_workspaces(&before, &after);
+        let known = Known { values_in_after: true, ..Known::NOTHING };
+        let mut left = diff_workspaces_knowing(&before, &after, &known);
+        let written = crate::write::to_json(&crate::write::ChangesIn { changes: &left, after: &after });
+        prop_assert_eq!(written, crate::write::to_json(&changes));
+        fill_values(&mut left, &after);
+        prop_assert_eq!(left, changes);
     }
 
     #[test]
@@ -639,10 +661,12 @@ proptest! {
 
     #[test]
     fn generic_diffs_of_arbitrary_values_apply(before in json_value(), after in json_value()) {
-        let mut ops = Vec::new();
+        let mut ops = Ops { list: Vec::new(), values_in_after: false };
         diff_values(&before, &after, &mut String::new(), &mut ops);
+        let ops = ops.list;
         let mut doc = before.clone();
         prop_assert_eq!(apply_patch(&mut doc, &ops), Ok(()));
+        prop_assert!(values_are_where_after_holds_them(&ops, &after));
         prop_assert_eq!(doc, after);
     }
 }

@@ -211,10 +211,14 @@ impl PayloadText {
 impl PromotionRules {
     /// Plans a sync: every rule of the spec, in order; a refusal is an answer with violations.
     pub fn plan_sync(&self, request: SyncRequest) -> Result<SyncPlan> {
-        self.plan_sync_with_text(request).map(|(plan, _)| plan)
+        let (mut plan, _) = self.plan_sync_with_text(request)?;
+        crate::diff::fill_values(&mut plan.changes, &plan.payload);
+        Ok(plan)
     }
 
-    /// [`PromotionRules::plan_sync`], and the source's canonical text the payload shares.
+    /// [`PromotionRules::plan_sync`], and the source's canonical text the payload shares. The
+    /// values of the plan's patch are left in its payload (`null` in the patch; see
+    /// [`crate::diff::fill_values`]), where the answer's writer takes them.
     pub(crate) fn plan_sync_with_text(&self, request: SyncRequest) -> Result<(SyncPlan, PayloadText)> {
         let SyncRequest {
             actor,
@@ -356,7 +360,7 @@ impl PromotionRules {
         let orders: [(&[usize], &[usize]); 6] = std::array::from_fn(|k| {
             (target_orders.get(k).map_or(&[][..], Vec::as_slice), payload_orders.get(k).map_or(&[][..], Vec::as_slice))
         });
-        let known = Known { equal: &known_equal, orders };
+        let known = Known { equal: &known_equal, orders, values_in_after: true };
         let mut changes = diff_workspaces_knowing(&target_payload, &payload, &known);
         if let Some(variables) = changes.kinds.get_mut(Kind::Variables.as_str()) {
             variables.defaults_kept = Some(merge.defaults_kept);
