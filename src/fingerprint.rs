@@ -510,6 +510,11 @@ fn map_sorts_keys() -> bool {
 /// one ever not be (NaN, infinite, unparsable), it prints as `null`, as
 /// `JSON.stringify` does, rather than panicking.
 pub(crate) fn write_number<W: CanonicalSink + ?Sized>(n: &Number, out: &mut W) {
+    // An integer of at most 2^53 (exact as a double, below 1e21) is its decimal digits in
+    // ECMAScript's form too: written without the shortest-double search.
+    if let Some(integer) = n.as_i64().filter(|i| i.unsigned_abs() <= 1 << 53) {
+        return write_integer(integer, out);
+    }
     match n.as_f64() {
         Some(f) if f.is_finite() => {
             let mut buffer = ryu_js::Buffer::new();
@@ -517,6 +522,25 @@ pub(crate) fn write_number<W: CanonicalSink + ?Sized>(n: &Number, out: &mut W) {
         }
         _ => out.write_str("null"),
     }
+}
+
+fn write_integer<W: CanonicalSink + ?Sized>(integer: i64, out: &mut W) {
+    let mut digits = [0u8; 20];
+    let mut rest = integer.unsigned_abs();
+    let mut len = 0;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+        if rest == 0 {
+            break;
+        }
+    }
+    if integer < 0 {
+        out.write_str("-");
+    }
+    let digits = digits.get(digits.len() - len..).unwrap_or_default();
+    out.write_str(std::str::from_utf8(digits).unwrap_or("0"));
 }
 
 /// A string literal escaped as `JSON.stringify` does (RFC 8785 §3.2.2.2).

@@ -273,7 +273,7 @@ impl Workspace {
                 None => workspace.unknown.push((key, value)),
             }
         }
-        crate::sorting::sort_by(&mut workspace.local, |(a, _), (b, _)| a < b);
+        crate::sorting::sort_in_place_by(&mut workspace.local, |(a, _), (b, _)| a < b);
         Ok(workspace)
     }
 

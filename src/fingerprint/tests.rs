@@ -432,6 +432,16 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
+    fn integers_are_written_as_the_shortest_double_is(
+        integer in prop_oneof![-1000i64..1000, -(1i64 << 53)..=(1i64 << 53), Just(1i64 << 53), Just(-(1i64 << 53))]
+    ) {
+        let mut written = String::new();
+        write_number(&Number::from(integer), &mut written);
+        let mut buffer = ryu_js::Buffer::new();
+        prop_assert_eq!(written.as_str(), buffer.format_finite(integer as f64));
+    }
+
+    #[test]
     fn the_canonical_text_parses_back_to_the_same_data(value in any_value()) {
         let text = canonical_json(&value);
         let back: Value = serde_json::from_str(&text).unwrap();

@@ -189,7 +189,7 @@ fn read_approvals(value: Value, path: &str) -> Result<ApprovalRule> {
             "An approval rule names the roles whose holders may approve, e.g. [\"business\"].",
         ));
     }
-    crate::sorting::sort_by(&mut roles, |a, b| a < b);
+    crate::sorting::sort_in_place_by(&mut roles, |a, b| a < b);
     roles.dedup();
     Ok(ApprovalRule { required, roles })
 }
