@@ -561,6 +561,15 @@ fn diff_values(old: &Value, new: &Value, path: &mut String, ops: &mut Ops) {
 }
 
 fn diff_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut String, ops: &mut Ops) {
+    if crate::fingerprint::map_sorts_keys() {
+        diff_sorted_objects(old, new, path, ops);
+    } else {
+        diff_objects_by_lookup(old, new, path, ops);
+    }
+}
+
+/// [`diff_objects`] of maps in any order: each key of one looked up in the other.
+fn diff_objects_by_lookup(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut String, ops: &mut Ops) {
     let base = path.len();
     for (key, old_value) in old {
         path.truncate(base);
@@ -576,6 +585,33 @@ fn diff_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut S
             push_token(path, key);
             ops.add(path, new_value);
         }
+    }
+    path.truncate(base);
+}
+
+/// [`diff_objects`] of two maps that iterate in key order: both walked once, side by side, rather
+/// than each key of one looked up in the other (an object of 200,000 keys). The same operations, in
+/// the same order: the members of `old` in order, then the keys only `new` has.
+fn diff_sorted_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut String, ops: &mut Ops) {
+    let base = path.len();
+    let mut news = new.iter().peekable();
+    let mut added = Vec::new();
+    for (key, old_value) in old {
+        while let Some(entry) = news.next_if(|(new_key, _)| new_key.as_str() < key.as_str()) {
+            added.push(entry);
+        }
+        path.truncate(base);
+        push_token(path, key);
+        match news.next_if(|(new_key, _)| *new_key == key) {
+            Some((_, new_value)) => diff_values(old_value, new_value, path, ops),
+            None => ops.list.push(PatchOperation::Remove { path: path.clone() }),
+        }
+    }
+    added.extend(news);
+    for (key, new_value) in added {
+        path.truncate(base);
+        push_token(path, key);
+        ops.add(path, new_value);
     }
     path.truncate(base);
 }

@@ -492,7 +492,7 @@ fn in_utf16_order(members: &Map<String, Value>) -> bool {
 /// Whether `serde_json::Map` is a sorted map here (a `BTreeMap`, the default) rather than one
 /// that keeps insertion order (its `preserve_order` feature, which any crate of a build may turn
 /// on): asked once, of a two-member map.
-fn map_sorts_keys() -> bool {
+pub(crate) fn map_sorts_keys() -> bool {
     static SORTS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *SORTS.get_or_init(|| {
         let mut map = Map::new();

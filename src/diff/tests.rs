@@ -660,6 +660,20 @@ proptest! {
     }
 
     #[test]
+    fn objects_walked_side_by_side_give_the_operations_of_lookups(
+        old in prop::collection::btree_map(key(), json_value(), 0..8),
+        new in prop::collection::btree_map(key(), json_value(), 0..8),
+    ) {
+        let (old, new): (Map<String, Value>, Map<String, Value>) = (old.into_iter().collect(), new.into_iter().collect());
+        let (old, new) = (&old, &new);
+        let mut walked = Ops { list: Vec::new(), values_in_after: false };
+        diff_sorted_objects(old, new, &mut String::new(), &mut walked);
+        let mut looked_up = Ops { list: Vec::new(), values_in_after: false };
+        diff_objects_by_lookup(old, new, &mut String::new(), &mut looked_up);
+        prop_assert_eq!(walked.list, looked_up.list);
+    }
+
+    #[test]
     fn generic_diffs_of_arbitrary_values_apply(before in json_value(), after in json_value()) {
         let mut ops = Ops { list: Vec::new(), values_in_after: false };
         diff_values(&before, &after, &mut String::new(), &mut ops);
