@@ -516,18 +516,20 @@ fn read_items(kind: Kind, values: &[Value], path: &str) -> Result<(Vec<Item>, Ve
     let mut items = Vec::with_capacity(values.len());
     let mut infos = Vec::new();
     for (i, value) in values.iter().enumerate() {
-        let item_path = index(path, i);
+        // Paths are written only for an error: most items have none.
+        let item_path = || index(path, i);
         let Value::Object(map) = value else {
             return Err(Error::invalid_input(
-                item_path,
+                item_path(),
                 format!("An item of {kind} must be an object with a string {id_key}, found {}.", type_name(value)),
             ));
         };
-        let id = read_id(map, id_key, &item_path)?;
+        let fields = ItemFields::of(map, id_key);
+        let id = read_id(fields.id, id_key, &item_path)?;
         if kind == Kind::Variables {
-            infos.push(VariableInfo::read(map, &item_path)?);
+            infos.push(VariableInfo::read(map, &item_path())?);
         }
-        let (updated_by, uses) = read_conventions(map, &item_path)?;
+        let (updated_by, uses) = read_conventions(fields.updated_by, fields.uses, &item_path)?;
         items.push(Item { id: id.to_owned(), updated_by, uses });
     }
     let ids = IdIndex::new(items.iter().map(|item| item.id.as_str()));
@@ -541,48 +543,74 @@ fn read_items(kind: Kind, values: &[Value], path: &str) -> Result<(Vec<Item>, Ve
     Ok((items, infos, order))
 }
 
-fn read_id<'a>(map: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a str> {
-    match map.get(key) {
+/// The members of an item that reading it looks at, found in one walk of its members rather than
+/// one search of the map each.
+struct ItemFields<'a> {
+    id: Option<&'a Value>,
+    updated_by: Option<&'a Value>,
+    uses: Option<&'a Value>,
+}
+
+impl<'a> ItemFields<'a> {
+    fn of(map: &'a Map<String, Value>, id_key: &str) -> ItemFields<'a> {
+        let mut fields = ItemFields { id: None, updated_by: None, uses: None };
+        for (key, value) in map {
+            let slot = match key.as_str() {
+                key if key == id_key => &mut fields.id,
+                "updatedBy" => &mut fields.updated_by,
+                "uses" => &mut fields.uses,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        fields
+    }
+}
+
+fn read_id<'a>(found: Option<&'a Value>, key: &str, path: &dyn Fn() -> String) -> Result<&'a str> {
+    match found {
         Some(Value::String(id)) if !id.is_empty() => Ok(id),
         Some(Value::String(_)) => {
-            Err(Error::invalid_input(child(path, key), format!("The {key} is empty; give a unique {key}.")))
+            Err(Error::invalid_input(child(&path(), key), format!("The {key} is empty; give a unique {key}.")))
         }
         Some(other) => Err(Error::invalid_input(
-            child(path, key),
+            child(&path(), key),
             format!("The {key} must be a string, found {}.", type_name(other)),
         )),
         None => Err(Error::invalid_input(
-            child(path, key),
+            child(&path(), key),
             format!("The {key} is missing; give a string {key} unique within its kind."),
         )),
     }
 }
 
-/// Reads the optional `updatedBy` and `uses` conventions shared by items and variables.
-pub(crate) fn read_conventions(map: &Map<String, Value>, path: &str) -> Result<(Option<String>, Vec<Reference>)> {
-    let updated_by = match map.get("updatedBy") {
+/// Reads the optional `updatedBy` and `uses` conventions shared by items and variables, given
+/// their values (absent: `None`) and the item's path.
+fn read_conventions(
+    updated_by: Option<&Value>,
+    uses: Option<&Value>,
+    path: &dyn Fn() -> String,
+) -> Result<(Option<String>, Vec<Reference>)> {
+    let updated_by = match updated_by {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(other) => {
             return Err(Error::invalid_input(
-                child(path, "updatedBy"),
+                child(&path(), "updatedBy"),
                 format!("updatedBy must be the actor id of the last editor, a string; found {}.", type_name(other)),
             ))
         }
     };
-    let uses = match map.get("uses") {
+    let uses = match uses {
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(entries)) => {
-            let uses_path = child(path, "uses");
-            entries
-                .iter()
-                .enumerate()
-                .map(|(i, entry)| read_reference(entry, &index(&uses_path, i)))
-                .collect::<Result<_>>()?
-        }
+        Some(Value::Array(entries)) => entries
+            .iter()
+            .enumerate()
+            .map(|(i, entry)| read_reference(entry, &|| index(&child(&path(), "uses"), i)))
+            .collect::<Result<_>>()?,
         Some(other) => {
             return Err(Error::invalid_input(
-                child(path, "uses"),
+                child(&path(), "uses"),
                 format!("uses must be a list of {{\"kind\", \"id\"}} references, found {}.", type_name(other)),
             ))
         }
@@ -590,24 +618,24 @@ pub(crate) fn read_conventions(map: &Map<String, Value>, path: &str) -> Result<(
     Ok((updated_by, uses))
 }
 
-fn read_reference(entry: &Value, path: &str) -> Result<Reference> {
+fn read_reference(entry: &Value, path: &dyn Fn() -> String) -> Result<Reference> {
     let kind = match entry.get("kind") {
         Some(Value::String(name)) => match Kind::parse(name) {
             Some(kind) if kind.is_promoted() || matches!(kind, Kind::Secrets | Kind::Guardrails | Kind::Evaluators) => kind,
             _ => {
                 return Err(Error::invalid_input(
-                    child(path, "kind"),
+                    child(&path(), "kind"),
                     format!("\"{name}\" cannot be referenced; use a promoted kind, variables, secrets, guardrails or evaluators."),
                 ))
             }
         },
-        _ => return Err(Error::invalid_input(path, "A reference must be an object {\"kind\": string, \"id\": string}.")),
+        _ => return Err(Error::invalid_input(path(), "A reference must be an object {\"kind\": string, \"id\": string}.")),
     };
     let id = match entry.get("id") {
         Some(Value::String(id)) => id.clone(),
         _ => {
             return Err(Error::invalid_input(
-                child(path, "id"),
+                child(&path(), "id"),
                 "A reference needs a string id (the name for variables and secrets).",
             ))
         }
