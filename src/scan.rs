@@ -8,17 +8,18 @@
 const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
 const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
 
-/// Whether any byte of `word` is zero.
+/// The high bit of (at least) the lowest zero byte of `word` set, and no bit if it has none.
 #[inline(always)]
-fn has_zero_byte(word: u64) -> bool {
-    word.wrapping_sub(ONES) & !word & HIGHS != 0
+fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(ONES) & !word & HIGHS
 }
 
-/// Whether any byte of `word` is `"`, `\` or below 0x20.
+/// Whether any byte of `word` is `"`, `\` or below 0x20. The three tests are combined without
+/// branches: most words of a string have none of them.
 #[inline(always)]
 fn has_special_byte(word: u64) -> bool {
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
-    below_space || has_zero_byte(word ^ (ONES * u64::from(b'"'))) || has_zero_byte(word ^ (ONES * u64::from(b'\\')))
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    below_space | zero_bytes(word ^ (ONES * u64::from(b'"'))) | zero_bytes(word ^ (ONES * u64::from(b'\\'))) != 0
 }
 
 /// Whether a JSON string holds `b` as it is: not `"`, `\` nor a control character.
@@ -54,7 +55,7 @@ pub(crate) fn holds_any(bytes: &[u8], needles: [u8; 4]) -> bool {
     let mut words = bytes.chunks_exact(8);
     for chunk in words.by_ref() {
         let Ok(word) = <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes) else { break };
-        if has_zero_byte(word ^ a) || has_zero_byte(word ^ b) || has_zero_byte(word ^ c) || has_zero_byte(word ^ d) {
+        if zero_bytes(word ^ a) | zero_bytes(word ^ b) | zero_bytes(word ^ c) | zero_bytes(word ^ d) != 0 {
             return true;
         }
     }
