@@ -89,6 +89,11 @@ pub(crate) fn environment_in(chain: Chain, name: &str, path: &str) -> Result<Env
     Ok(env)
 }
 
+/// Reads the environment named by the required member `key` of the object at `path`.
+pub(crate) fn take_environment(map: &mut Map<String, Value>, key: &str, path: &str, what: &str) -> Result<Environment> {
+    read_environment(take_required(map, key, path, what)?, &child(path, key))
+}
+
 /// Reads an environment name (chain membership is checked by the engine).
 pub(crate) fn read_environment(value: Value, path: &str) -> Result<Environment> {
     let name = into_string(value, path, "an environment name")?;

@@ -35,6 +35,11 @@ impl Manifest {
         Ok(ItemPrints::of(&workspace).manifest(&workspace))
     }
 
+    /// Reads the optional member `key` of a request (a `base` manifest), at `/key`.
+    pub(crate) fn take_optional(map: &mut Map<String, Value>, key: &str) -> Result<Option<Manifest>> {
+        crate::input::take_optional(map, key).map(|value| Manifest::from_value(value, &child("", key))).transpose()
+    }
+
     /// Reads a `base` manifest; `path` is its pointer in the request.
     pub fn from_value(value: Value, path: &str) -> Result<Manifest> {
         let mut manifest = Manifest::default();

@@ -106,6 +106,11 @@ impl Actor {
         Actor { id: id.into(), roles: roles.into_iter().map(Into::into).collect() }
     }
 
+    /// Reads the required member `actor` of the object at `path`; `what` names it when missing.
+    pub(crate) fn take(map: &mut Map<String, Value>, path: &str, what: &str) -> Result<Actor> {
+        Actor::from_value(take_required(map, "actor", path, what)?, &child(path, "actor"))
+    }
+
     /// Reads `{ "id": string, "roles": string[] }`; other members (a display name…) are allowed and ignored.
     pub fn from_value(value: Value, path: &str) -> Result<Actor> {
         let mut map = into_object(value, path, "the actor")?;

@@ -245,6 +245,18 @@ impl Default for Workspace {
 }
 
 impl Workspace {
+    /// Reads the required member `key` of a request, at `/key`; `what` names it when missing.
+    pub(crate) fn take(map: &mut Map<String, Value>, key: &str, what: &str, limits: &Limits) -> Result<Workspace> {
+        Workspace::from_value(crate::input::take_required(map, key, "", what)?, &child("", key), limits)
+    }
+
+    /// Reads the optional member `key` of a request, at `/key`.
+    pub(crate) fn take_optional(map: &mut Map<String, Value>, key: &str, limits: &Limits) -> Result<Option<Workspace>> {
+        crate::input::take_optional(map, key)
+            .map(|value| Workspace::from_value(value, &child("", key), limits))
+            .transpose()
+    }
+
     /// Reads a workspace object; `path` is its JSON Pointer in the request (for errors and issues).
     pub fn from_value(value: Value, path: &str, limits: &Limits) -> Result<Workspace> {
         let map = into_object(value, path, "a workspace")?;

@@ -6,8 +6,8 @@ use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::fingerprint::fingerprint;
-use crate::input::read_environment;
-use crate::input::{into_object, into_string, reject_unknown, take_optional, take_required};
+use crate::input::take_environment;
+use crate::input::{into_object, into_string, reject_unknown, take_optional};
 use crate::issue::{Decision, Findings, IssueCode};
 use crate::json::check_depth;
 use crate::limits::Limits;
@@ -76,19 +76,10 @@ impl EditRequest {
             "",
             "An edit request",
         )?;
-        let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
-        let environment =
-            read_environment(take_required(&mut map, "environment", "", "The environment")?, "/environment")?;
-        let before = Workspace::from_value(
-            take_required(&mut map, "before", "", "The workspace before the edit")?,
-            "/before",
-            limits,
-        )?;
-        let after = Workspace::from_value(
-            take_required(&mut map, "after", "", "The workspace after the edit")?,
-            "/after",
-            limits,
-        )?;
+        let actor = Actor::take(&mut map, "", "The actor")?;
+        let environment = take_environment(&mut map, "environment", "", "The environment")?;
+        let before = Workspace::take(&mut map, "before", "The workspace before the edit", limits)?;
+        let after = Workspace::take(&mut map, "after", "The workspace after the edit", limits)?;
         let hotfix =
             take_optional(&mut map, "hotfix").map(|h| HotfixDeclaration::from_value(h, "/hotfix")).transpose()?;
         let previous_audit = read_previous_audit(&mut map)?;

@@ -9,7 +9,7 @@ use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::gates::instant::{format_rfc3339, Timestamp};
 use crate::gates::{format_duration, tzdb_version, Instant};
-use crate::input::read_environment;
+use crate::input::take_environment;
 use crate::input::{into_object, into_string, reject_unknown, take_optional, take_required};
 use crate::issue::{Findings, IssueCode};
 use crate::pointer::{child, index};
@@ -94,11 +94,8 @@ fn read_instant(value: Value, path: &str) -> Result<Instant> {
 fn read_approval(value: Value, path: &str) -> Result<Approval> {
     let mut map = into_object(value, path, "an approval")?;
     reject_unknown(&map, &["actor", "environment", "fingerprint", "decision", "at", "comment"], path, "An approval")?;
-    let actor =
-        Actor::from_value(take_required(&mut map, "actor", path, "The approver (actor)")?, &child(path, "actor"))?;
-    let env_path = child(path, "environment");
-    let environment =
-        read_environment(take_required(&mut map, "environment", path, "The approved environment")?, &env_path)?;
+    let actor = Actor::take(&mut map, path, "The approver (actor)")?;
+    let environment = take_environment(&mut map, "environment", path, "The approved environment")?;
     let fingerprint = into_string(
         take_required(&mut map, "fingerprint", path, "The fingerprint of the reviewed plan")?,
         &child(path, "fingerprint"),

@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;
 use crate::error::Result;
-use crate::input::{into_object, reject_unknown, take_optional, take_required};
+use crate::input::{into_object, reject_unknown, take_optional};
 use crate::issue::{Decision, Findings, IssueCode};
 use crate::json::check_depth;
 use crate::limits::Limits;
@@ -54,14 +54,10 @@ impl PublishRequest {
             "",
             "A publish request",
         )?;
-        let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
-        let workspace = Workspace::from_value(
-            take_required(&mut map, "workspace", "", "The workspace to publish")?,
-            "/workspace",
-            limits,
-        )?;
-        let live = take_optional(&mut map, "live").map(|l| Workspace::from_value(l, "/live", limits)).transpose()?;
-        let base = take_optional(&mut map, "base").map(|b| Manifest::from_value(b, "/base")).transpose()?;
+        let actor = Actor::take(&mut map, "", "The actor")?;
+        let workspace = Workspace::take(&mut map, "workspace", "The workspace to publish", limits)?;
+        let live = Workspace::take_optional(&mut map, "live", limits)?;
+        let base = Manifest::take_optional(&mut map, "base")?;
         let hotfix =
             take_optional(&mut map, "hotfix").map(|h| HotfixDeclaration::from_value(h, "/hotfix")).transpose()?;
         let previous_audit = read_previous_audit(&mut map)?;

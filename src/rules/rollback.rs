@@ -7,8 +7,8 @@ use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;
 use crate::error::Result;
 use crate::fingerprint::fingerprint;
-use crate::input::read_environment;
-use crate::input::{into_object, reject_unknown, take_optional, take_required};
+use crate::input::take_environment;
+use crate::input::{into_object, reject_unknown};
 use crate::issue::{Decision, Findings, IssueCode};
 use crate::json::check_depth;
 use crate::limits::Limits;
@@ -73,20 +73,11 @@ impl RollbackRequest {
             "",
             "A rollback request",
         )?;
-        let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
-        let environment =
-            read_environment(take_required(&mut map, "environment", "", "The environment")?, "/environment")?;
-        let workspace = Workspace::from_value(
-            take_required(&mut map, "workspace", "", "The workspace as it is now")?,
-            "/workspace",
-            limits,
-        )?;
-        let version = Workspace::from_value(
-            take_required(&mut map, "version", "", "The version to restore")?,
-            "/version",
-            limits,
-        )?;
-        let base = take_optional(&mut map, "base").map(|b| Manifest::from_value(b, "/base")).transpose()?;
+        let actor = Actor::take(&mut map, "", "The actor")?;
+        let environment = take_environment(&mut map, "environment", "", "The environment")?;
+        let workspace = Workspace::take(&mut map, "workspace", "The workspace as it is now", limits)?;
+        let version = Workspace::take(&mut map, "version", "The version to restore", limits)?;
+        let base = Manifest::take_optional(&mut map, "base")?;
         let acknowledge = take_acknowledgements(&mut map)?;
         let previous_audit = read_previous_audit(&mut map)?;
         let gate = GateFields::take(&mut map)?;

@@ -6,8 +6,8 @@ use crate::diff::{diff_workspaces_knowing, ChangeSet, Known};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::fingerprint::{fingerprint, CanonicalText, ObjectPrint};
-use crate::input::read_environment;
-use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required};
+use crate::input::take_environment;
+use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional};
 use crate::issue::{Decision, Findings, IssueCode};
 use crate::json::check_depth;
 use crate::limits::Limits;
@@ -80,14 +80,12 @@ impl SyncRequest {
             "",
             "A sync request",
         )?;
-        let actor = Actor::from_value(take_required(&mut map, "actor", "", "The actor")?, "/actor")?;
-        let from = read_environment(take_required(&mut map, "from", "", "The source environment (from)")?, "/from")?;
-        let to = read_environment(take_required(&mut map, "to", "", "The target environment (to)")?, "/to")?;
-        let source =
-            Workspace::from_value(take_required(&mut map, "source", "", "The source workspace")?, "/source", limits)?;
-        let target =
-            take_optional(&mut map, "target").map(|t| Workspace::from_value(t, "/target", limits)).transpose()?;
-        let base = take_optional(&mut map, "base").map(|b| Manifest::from_value(b, "/base")).transpose()?;
+        let actor = Actor::take(&mut map, "", "The actor")?;
+        let from = take_environment(&mut map, "from", "", "The source environment (from)")?;
+        let to = take_environment(&mut map, "to", "", "The target environment (to)")?;
+        let source = Workspace::take(&mut map, "source", "The source workspace", limits)?;
+        let target = Workspace::take_optional(&mut map, "target", limits)?;
+        let base = Manifest::take_optional(&mut map, "base")?;
         let acknowledge = take_acknowledgements(&mut map)?;
         let previous_audit = read_previous_audit(&mut map)?;
         let select =
