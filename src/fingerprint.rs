@@ -152,39 +152,37 @@ pub(crate) struct ObjectPrint {
 }
 
 impl ObjectPrint {
+    /// An object whose first members were hashed into `hasher` (`{` included), `first` when none was.
+    pub(crate) fn resume(hasher: Sha256, first: bool) -> ObjectPrint {
+        ObjectPrint { sink: BufferedSha256 { hasher, buffer: Vec::with_capacity(HASH_BUFFER) }, first }
+    }
+
     /// Writes the next member.
     pub(crate) fn member(&mut self, key: &str, value: &Value) {
+        self.key(key);
+        write_canonical(value, &mut self.sink);
+    }
+
+    /// Writes the next member, whose value's canonical text is `canonical`.
+    pub(crate) fn member_text(&mut self, key: &str, canonical: &str) {
+        self.key(key);
+        self.sink.write_str(canonical);
+    }
+
+    /// The separator (but before the first member) and `"key":`.
+    fn key(&mut self, key: &str) {
         if !self.first {
             self.sink.write_str(",");
         }
         self.first = false;
         write_string(key, &mut self.sink);
         self.sink.write_str(":");
-        write_canonical(value, &mut self.sink);
     }
 
     /// The fingerprint of the object.
     pub(crate) fn finish(mut self) -> String {
         self.sink.write_str("}");
         spell(self.sink.finalize())
-    }
-}
-
-impl ObjectPrint {
-    /// An object whose first members were hashed into `hasher` (`{` included), `first` when none was.
-    pub(crate) fn resume(hasher: Sha256, first: bool) -> ObjectPrint {
-        ObjectPrint { sink: BufferedSha256 { hasher, buffer: Vec::with_capacity(HASH_BUFFER) }, first }
-    }
-
-    /// Writes the next member, whose value's canonical text is `canonical`.
-    pub(crate) fn member_text(&mut self, key: &str, canonical: &str) {
-        if !self.first {
-            self.sink.write_str(",");
-        }
-        self.first = false;
-        write_string(key, &mut self.sink);
-        self.sink.write_str(":");
-        self.sink.write_str(canonical);
     }
 }
 
