@@ -523,22 +523,10 @@ pub(crate) fn write_number<W: CanonicalSink + ?Sized>(n: &Number, out: &mut W) {
 }
 
 fn write_integer<W: CanonicalSink + ?Sized>(integer: i64, out: &mut W) {
-    let mut digits = [0u8; 20];
-    let mut rest = integer.unsigned_abs();
-    let mut len = 0;
-    for slot in digits.iter_mut().rev() {
-        *slot = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        len += 1;
-        if rest == 0 {
-            break;
-        }
-    }
     if integer < 0 {
         out.write_str("-");
     }
-    let digits = digits.get(digits.len() - len..).unwrap_or_default();
-    out.write_str(std::str::from_utf8(digits).unwrap_or("0"));
+    out.write_str(crate::scan::decimal(integer.unsigned_abs(), &mut [0; 20]));
 }
 
 /// A string literal escaped as `JSON.stringify` does (RFC 8785 §3.2.2.2).

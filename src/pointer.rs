@@ -24,16 +24,7 @@ pub fn push_token(pointer: &mut String, token: &str) {
 /// on the hottest paths).
 pub fn push_index(pointer: &mut String, index: usize) {
     pointer.push('/');
-    push_digits(pointer, index);
-}
-
-fn push_digits(out: &mut String, n: usize) {
-    if n >= 10 {
-        push_digits(out, n / 10);
-    }
-    if let Some(&digit) = b"0123456789".get(n % 10) {
-        out.push(char::from(digit));
-    }
+    pointer.push_str(crate::scan::decimal(index as u64, &mut [0; 20]));
 }
 
 /// `base` followed by one escaped token.

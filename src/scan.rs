@@ -49,6 +49,22 @@ pub(crate) fn plain_len(bytes: &[u8]) -> usize {
     at
 }
 
+/// The decimal digits of `n`, written into `buffer` (20 bytes hold every `u64`).
+pub(crate) fn decimal(n: u64, buffer: &mut [u8; 20]) -> &str {
+    let mut rest = n;
+    let mut len = 0;
+    for slot in buffer.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+        if rest == 0 {
+            break;
+        }
+    }
+    let digits = buffer.get(buffer.len() - len..).unwrap_or_default();
+    std::str::from_utf8(digits).unwrap_or("0")
+}
+
 /// Whether `bytes` holds any of the four bytes `needles`, tested eight bytes at a time.
 pub(crate) fn holds_any(bytes: &[u8], needles: [u8; 4]) -> bool {
     let [a, b, c, d] = needles.map(|needle| ONES * u64::from(needle));
@@ -203,6 +219,12 @@ mod tests {
             needles in any::<[u8; 4]>(),
         ) {
             prop_assert_eq!(holds_any(&bytes, needles), bytes.iter().any(|b| needles.contains(b)));
+        }
+
+        #[test]
+        fn decimal_digits_are_those_of_to_string(n in prop_oneof![0u64..1000, any::<u64>(), Just(u64::MAX)]) {
+            let mut buffer = [0; 20];
+            prop_assert_eq!(decimal(n, &mut buffer), n.to_string());
         }
 
         #[test]
