@@ -8,7 +8,7 @@
 //!   on T within 3× of it); divan drops the value after the clock stops;
 //! - `serde_parse_and_drop`: the same with the value dropped on the clock, as `plan_sync` drops
 //!   every value it builds;
-//! - `parse_request`: the request's JSON text → `serde_json::Value` (our reader, `json.rs`);
+//! - `parse_request`: the request's JSON text → `promotion_rules::Value` (our reader, `json.rs`);
 //! - `parse_skipping`: the same, keeping only the shape of the kinds a sync only counts;
 //! - `plan_sync`: the whole export: read the text (skipping), plan, write the answer as JSON text;
 //! - `plan_only`: the rules on parsed input (`plan_sync_value`);

@@ -4,8 +4,8 @@
 
 use std::process::ExitCode;
 
+use promotion_rules::Value;
 use promotion_rules::{json, Actor, Environment, PromotionRules, PublishRequest, SyncRequest, Workspace};
-use serde_json::{json, Value};
 
 fn sample(env: Environment) -> Result<Value, String> {
     let path = format!("{}/tests/fixtures/samples/{env}.json", env!("CARGO_MANIFEST_DIR"));

@@ -6,7 +6,7 @@
 //! API decides. Error paths point into the argument; for functions of several arguments they
 //! start with the argument's name (`/before/agents/0/id`, `/actor/roles/2`).
 
-use serde_json::Value;
+use crate::value::Value;
 
 use crate::audit_chain::AuditChain;
 use crate::diff::{self, ChangeSet};

@@ -12,7 +12,7 @@
 //! - Removing records at the end leaves a valid, shorter chain: keep the `head` somewhere the
 //!   log's writer cannot change it (a second store, a signed receipt) and compare.
 
-use serde_json::Value;
+use crate::value::Value;
 
 use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;
@@ -40,7 +40,7 @@ pub struct AuditChain {
 /// ```
 /// use promotion_rules::audit_chain::verify_audit_chain;
 /// use promotion_rules::fingerprint;
-/// use serde_json::json;
+/// use promotion_rules::json;
 ///
 /// let first = json!({ "event": "workspace.sync", "actor": "dana", "allowed": true });
 /// let second = json!({ "event": "workspace.sync", "actor": "quinn", "allowed": true,

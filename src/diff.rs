@@ -18,11 +18,11 @@
 //!   too, that side counting as holding no items. Counting then matches the
 //!   first item of each key and ignores the others.
 //! - Object members are patched in the maps' iteration order (sorted keys):
-//!   removals and changes first, then additions. This stays correct whatever
-//!   the iteration order of `serde_json::Map` is.
+//!   removals and changes first, then additions; the two maps are walked side
+//!   by side.
 
+use crate::value::{Map, Value};
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::limits::Limits;
@@ -203,7 +203,7 @@ pub(crate) fn fill_values(changes: &mut ChangeSet, after: &Value) {
     for op in &mut changes.patch {
         if let PatchOperation::Add { path, value } | PatchOperation::Replace { path, value } = op {
             if value.is_null() {
-                if let Some(found) = crate::pointer::get(after, path) {
+                if let Some(found) = after.pointer(path) {
                     value.clone_from(found);
                 }
             }
@@ -304,12 +304,7 @@ impl std::ops::Index<&str> for KindMap {
 
 type Kinds = KindMap;
 
-fn diff_documents(
-    before: &Map<String, Value>,
-    after: &Map<String, Value>,
-    ops: &mut Ops,
-    known: &Known<'_>,
-) -> (Kinds, Vec<&'static str>) {
+fn diff_documents(before: &Map, after: &Map, ops: &mut Ops, known: &Known<'_>) -> (Kinds, Vec<&'static str>) {
     let mut kinds = Kinds::default();
     let mut local_changed = [false; Kind::LOCAL.len()];
     let mut mark_local = |key: &str| {
@@ -560,16 +555,9 @@ fn diff_values(old: &Value, new: &Value, path: &mut String, ops: &mut Ops) {
     }
 }
 
-fn diff_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut String, ops: &mut Ops) {
-    if crate::fingerprint::map_sorts_keys() {
-        diff_sorted_objects(old, new, path, ops);
-    } else {
-        diff_objects_by_lookup(old, new, path, ops);
-    }
-}
-
-/// [`diff_objects`] of maps in any order: each key of one looked up in the other.
-fn diff_objects_by_lookup(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut String, ops: &mut Ops) {
+/// [`diff_objects`] as each key of one map looked up in the other: the oracle of the tests.
+#[cfg(test)]
+fn diff_objects_by_lookup(old: &Map, new: &Map, path: &mut String, ops: &mut Ops) {
     let base = path.len();
     for (key, old_value) in old {
         path.truncate(base);
@@ -592,7 +580,7 @@ fn diff_objects_by_lookup(old: &Map<String, Value>, new: &Map<String, Value>, pa
 /// [`diff_objects`] of two maps that iterate in key order: both walked once, side by side, rather
 /// than each key of one looked up in the other (an object of 200,000 keys). The same operations, in
 /// the same order: the members of `old` in order, then the keys only `new` has.
-fn diff_sorted_objects(old: &Map<String, Value>, new: &Map<String, Value>, path: &mut String, ops: &mut Ops) {
+fn diff_objects(old: &Map, new: &Map, path: &mut String, ops: &mut Ops) {
     let base = path.len();
     let mut news = new.iter().peekable();
     let mut added = Vec::new();

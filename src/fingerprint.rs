@@ -23,7 +23,7 @@
 //!
 //! [RFC 8785]: https://www.rfc-editor.org/rfc/rfc8785
 
-use serde_json::{Map, Number, Value};
+use crate::value::{Map, Number, Value};
 use sha2::{Digest, Sha256};
 
 /// The prefix that names the hash in every fingerprint, so that a different
@@ -87,7 +87,7 @@ pub fn fingerprint_str(s: &str) -> String {
 ///
 /// A variable's structure is the variable less `defaultValue`: this hashes it without cloning it.
 #[must_use]
-pub fn fingerprint_object_except(members: &Map<String, Value>, except: &str) -> String {
+pub fn fingerprint_object_except(members: &Map, except: &str) -> String {
     hash_canonical(|hasher| write_object_except(members, Some(except), hasher))
 }
 
@@ -96,7 +96,7 @@ pub fn fingerprint_object_except(members: &Map<String, Value>, except: &str) -> 
 /// For callers that hold an object's members rather than a `Value`: it
 /// saves cloning them into a `Value::Object` just to hash them.
 #[must_use]
-pub fn fingerprint_object(members: &Map<String, Value>) -> String {
+pub fn fingerprint_object(members: &Map) -> String {
     hash_canonical(|hasher| write_object(members, hasher))
 }
 
@@ -234,10 +234,12 @@ impl CanonicalSink for TrackedText {
 
 impl CanonicalText {
     /// Writes the canonical text of the object whose members are `members`.
-    pub(crate) fn of_object(members: &Map<String, Value>) -> CanonicalText {
+    pub(crate) fn of_object(members: &Map) -> CanonicalText {
         let mut out = TrackedText::default();
         let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
-        if !in_utf16_order(members) {
+        if members.keys().any(|key| crate::scan::has_byte_from(key.as_bytes(), 0xEE)) {
+            // Only keys with a character from U+E000 up may be out of UTF-16 order (see
+            // `write_object_except`).
             crate::sorting::sort_by(&mut sorted, |(a, _), (b, _)| a.encode_utf16().lt(b.encode_utf16()));
         }
         let mut texts = Vec::with_capacity(sorted.len());
@@ -385,21 +387,17 @@ pub fn is_fingerprint(s: &str) -> bool {
 
 /// Members sorted by the UTF-16 code units of their keys (RFC 8785 §3.2.3).
 ///
-/// `serde_json::Map` iterates in Rust `str` order (or insertion order with
-/// `preserve_order`), which is not the order JCS requires in general. UTF-8
-/// byte order is code point order, and UTF-16 order differs from it only
-/// between a character of U+E000..U+FFFF and one above U+FFFF (a surrogate
-/// pair sorts first): so when the keys come in strictly increasing byte order
-/// and none holds a character from U+E000 up (no UTF-8 byte from 0xEE up),
-/// the map's own order is the JCS order and nothing is sorted. Otherwise the
-/// members are sorted by walking `encode_utf16()` iterators, allocating
-/// nothing but the list of members.
-fn write_object<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, out: &mut W) {
+/// A [`Map`] iterates in Rust `str` order, which is not the order JCS requires in general. UTF-8
+/// byte order is code point order, and UTF-16 order differs from it only between a character of
+/// U+E000..U+FFFF and one above U+FFFF (a surrogate pair sorts first): so the keys without a
+/// character from U+E000 up (no UTF-8 byte from 0xEE up) are in place, and only runs of the
+/// others are sorted, by walking `encode_utf16()` iterators.
+fn write_object<W: CanonicalSink + ?Sized>(members: &Map, out: &mut W) {
     write_object_except(members, None, out);
 }
 
 /// [`write_object`] leaving out the member `except`, if any.
-fn write_object_except<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, except: Option<&str>, out: &mut W) {
+fn write_object_except<W: CanonicalSink + ?Sized>(members: &Map, except: Option<&str>, out: &mut W) {
     out.write_str("{");
     let mut first = true;
     let mut member = |key: &str, value: &Value, out: &mut W| {
@@ -414,34 +412,21 @@ fn write_object_except<W: CanonicalSink + ?Sized>(members: &Map<String, Value>, 
         out.write_str(":");
         write_canonical(value, out);
     };
-    if map_sorts_keys() {
-        // The map iterates in byte (code point) order, which is UTF-16 order but between a
-        // character of U+E000..U+FFFF and one above U+FFFF, both of which need a UTF-8 byte from
-        // 0xEE up. A key without such a byte is in place against every other key, so two keys
-        // out of UTF-16 order have only such keys between them: the runs of such keys are
-        // sorted, everything else is written as the map iterates, in one pass.
-        let mut run: Vec<(&String, &Value)> = Vec::new();
-        for (key, value) in members {
-            if crate::scan::has_byte_from(key.as_bytes(), 0xEE) {
-                run.push((key, value));
-                continue;
-            }
-            write_run(&mut run, &mut member, out);
-            member(key, value, out);
+    // The map iterates in byte (code point) order, which is UTF-16 order but between a character
+    // of U+E000..U+FFFF and one above U+FFFF, both of which need a UTF-8 byte from 0xEE up. A key
+    // without such a byte is in place against every other key, so two keys out of UTF-16 order
+    // have only such keys between them: the runs of such keys are sorted, everything else is
+    // written as the map iterates, in one pass.
+    let mut run: Vec<(&String, &Value)> = Vec::new();
+    for (key, value) in members {
+        if crate::scan::has_byte_from(key.as_bytes(), 0xEE) {
+            run.push((key, value));
+            continue;
         }
         write_run(&mut run, &mut member, out);
-    } else if in_utf16_order(members) {
-        for (key, value) in members {
-            member(key, value, out);
-        }
-    } else {
-        out.reordered();
-        let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
-        crate::sorting::sort_by(&mut sorted, |(a, _), (b, _)| a.encode_utf16().lt(b.encode_utf16()));
-        for (key, value) in sorted {
-            member(key, value, out);
-        }
+        member(key, value, out);
     }
+    write_run(&mut run, &mut member, out);
     out.write_str("}");
 }
 
@@ -460,44 +445,6 @@ fn write_run<'m, W: CanonicalSink + ?Sized>(
     for (key, value) in run.drain(..) {
         member(key, value, out);
     }
-}
-
-/// Whether the map iterates its keys in strictly increasing UTF-16 order, judged cheaply:
-/// strictly increasing bytes and no byte from 0xEE up (see [`write_object`]).
-fn in_utf16_order(members: &Map<String, Value>) -> bool {
-    if map_sorts_keys() {
-        // A sorted map iterates in strictly increasing byte order: only the bytes need a look.
-        return members.keys().all(|key| key.bytes().all(|b| b < 0xEE));
-    }
-    let mut previous: Option<&[u8]> = None;
-    for key in members.keys() {
-        let key = key.as_bytes();
-        // Most neighbouring keys differ in their first byte: compared alone, it settles the
-        // order without a call to `memcmp` (byte by byte in WebAssembly).
-        let increasing = match (previous, previous.and_then(|p| p.first()), key.first()) {
-            (None, _, _) => true,
-            (Some(_), Some(a), Some(b)) if a < b => true,
-            (Some(p), _, _) => p < key,
-        };
-        if !increasing || key.iter().any(|&b| b >= 0xEE) {
-            return false;
-        }
-        previous = Some(key);
-    }
-    true
-}
-
-/// Whether `serde_json::Map` is a sorted map here (a `BTreeMap`, the default) rather than one
-/// that keeps insertion order (its `preserve_order` feature, which any crate of a build may turn
-/// on): asked once, of a two-member map.
-pub(crate) fn map_sorts_keys() -> bool {
-    static SORTS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *SORTS.get_or_init(|| {
-        let mut map = Map::new();
-        map.insert("b".to_owned(), Value::Null);
-        map.insert("a".to_owned(), Value::Null);
-        map.keys().next().map(String::as_str) == Some("a")
-    })
 }
 
 /// A number as ECMAScript prints the double it denotes (RFC 8785 §3.2.2.3).

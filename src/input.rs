@@ -3,7 +3,7 @@
 //! Requests are read by hand rather than by `#[derive(Deserialize)]` so that each error names the
 //! exact value at fault (`/actor/roles/2`), and so that workspaces are moved, never copied.
 
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 use crate::environment::{Chain, Environment};
 use crate::error::{Error, Result};
@@ -22,7 +22,7 @@ pub(crate) fn type_name(value: &Value) -> &'static str {
 }
 
 /// The members of an object, or an error naming what was expected.
-pub(crate) fn into_object(value: Value, path: &str, what: &str) -> Result<Map<String, Value>> {
+pub(crate) fn into_object(value: Value, path: &str, what: &str) -> Result<Map> {
     match value {
         Value::Object(map) => Ok(map),
         other => Err(Error::invalid_input(path, format!("Expected {what} as an object, found {}.", type_name(&other)))),
@@ -30,7 +30,7 @@ pub(crate) fn into_object(value: Value, path: &str, what: &str) -> Result<Map<St
 }
 
 /// Refuses members other than `allowed`, so that a misspelt field is not silently ignored.
-pub(crate) fn reject_unknown(map: &Map<String, Value>, allowed: &[&str], path: &str, what: &str) -> Result<()> {
+pub(crate) fn reject_unknown(map: &Map, allowed: &[&str], path: &str, what: &str) -> Result<()> {
     match map.keys().find(|key| !allowed.contains(&key.as_str())) {
         None => Ok(()),
         Some(key) => Err(Error::invalid_input(
@@ -41,7 +41,7 @@ pub(crate) fn reject_unknown(map: &Map<String, Value>, allowed: &[&str], path: &
 }
 
 /// Removes an optional member; `null` counts as absent (a JS `undefined` property arrives as absent).
-pub(crate) fn take_optional(map: &mut Map<String, Value>, key: &str) -> Option<Value> {
+pub(crate) fn take_optional(map: &mut Map, key: &str) -> Option<Value> {
     match map.remove(key) {
         None | Some(Value::Null) => None,
         Some(value) => Some(value),
@@ -49,7 +49,7 @@ pub(crate) fn take_optional(map: &mut Map<String, Value>, key: &str) -> Option<V
 }
 
 /// Removes a required member.
-pub(crate) fn take_required(map: &mut Map<String, Value>, key: &str, path: &str, what: &str) -> Result<Value> {
+pub(crate) fn take_required(map: &mut Map, key: &str, path: &str, what: &str) -> Result<Value> {
     take_optional(map, key).ok_or_else(|| Error::invalid_input(child(path, key), format!("{what} is missing; add it.")))
 }
 
@@ -90,7 +90,7 @@ pub(crate) fn environment_in(chain: Chain, name: &str, path: &str) -> Result<Env
 }
 
 /// Reads the environment named by the required member `key` of the object at `path`.
-pub(crate) fn take_environment(map: &mut Map<String, Value>, key: &str, path: &str, what: &str) -> Result<Environment> {
+pub(crate) fn take_environment(map: &mut Map, key: &str, path: &str, what: &str) -> Result<Environment> {
     read_environment(take_required(map, key, path, what)?, &child(path, key))
 }
 

@@ -6,8 +6,7 @@
 //! WebAssembly small. It is the security boundary and knows nothing of the domain: what it may
 //! keep only the shape of is the caller's [`Skip`].
 
-use serde_json::map::Entry;
-use serde_json::{Map, Number, Value};
+use crate::value::{Map, Number, Value};
 
 use crate::error::{Error, Result};
 use crate::pointer::{push_index, push_token};
@@ -242,7 +241,11 @@ impl<'t> Reader<'t> {
 
     fn object(&mut self) -> Read<Value> {
         self.enter()?;
-        let mut members = Map::new();
+        // While the object is short its members are kept sorted as they come, and a key that
+        // appears twice is caught where it appears again. A longer object's further members are
+        // appended, sorted once at the end ([`Map::from_members`]) and checked for repeats then.
+        let mut members: Vec<(String, Value)> = Vec::new();
+        let mut in_order = true;
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.at += 1;
@@ -253,17 +256,10 @@ impl<'t> Reader<'t> {
                     return Err(self.syntax("expected a member name in double quotes"));
                 }
                 let key = self.string()?;
-                // One search of the map per member: the entry found for the duplicate check
-                // is the one filled.
-                let slot = match members.entry(key) {
-                    Entry::Occupied(taken) => {
-                        let key = taken.key().clone();
-                        let message =
-                            format!("The key \"{key}\" appears twice in one object; keep one (I-JSON, RFC 7493).");
-                        self.path.push(Segment::Key(key));
-                        return Err(Found::Invalid(message));
-                    }
-                    Entry::Vacant(slot) => slot,
+                let place = match in_order.then(|| place_of(&members, &key)) {
+                    Some(Err(())) => return Err(self.repeated(key)),
+                    Some(Ok(place)) => Some(place),
+                    None => None,
                 };
                 self.skip_whitespace();
                 if self.peek() != Some(b':') {
@@ -271,22 +267,24 @@ impl<'t> Reader<'t> {
                 }
                 self.at += 1;
                 let skip = match (self.depth, &self.section) {
-                    (1, _) => (self.skip)(None, slot.key()),
-                    (2, Some(section)) => (self.skip)(Some(section), slot.key()),
+                    (1, _) => (self.skip)(None, &key),
+                    (2, Some(section)) => (self.skip)(Some(section), &key),
                     _ => false,
                 };
                 if self.depth == 1 {
-                    self.section = Some(slot.key().clone());
+                    self.section = Some(key.clone());
                 }
                 match if skip { self.shape() } else { self.value() } {
-                    Ok(value) => {
-                        slot.insert(value);
-                    }
+                    Ok(value) => match place {
+                        Some(place) if place < members.len() => members.insert(place, (key, value)),
+                        _ => members.push((key, value)),
+                    },
                     Err(found) => {
-                        self.path.push(Segment::Key(slot.key().clone()));
+                        self.path.push(Segment::Key(key));
                         return Err(found);
                     }
                 }
+                in_order = in_order && members.len() < SORTED_AS_READ;
                 self.skip_whitespace();
                 match self.peek() {
                     Some(b',') => self.at += 1,
@@ -298,8 +296,23 @@ impl<'t> Reader<'t> {
                 }
             }
         }
+        let members = if in_order {
+            Map::from_sorted(members)
+        } else {
+            match Map::from_members(members) {
+                (_, Some(key)) => return Err(self.repeated(key)),
+                (map, None) => map,
+            }
+        };
         self.depth -= 1;
         Ok(Value::Object(members))
+    }
+
+    /// The error of a key that appears twice in one object.
+    fn repeated(&mut self, key: String) -> Found {
+        let message = format!("The key \"{key}\" appears twice in one object; keep one (I-JSON, RFC 7493).");
+        self.path.push(Segment::Key(key));
+        Found::Invalid(message)
     }
 
     /// A value read in full but kept as its shape (see [`Skip`]).
@@ -587,6 +600,20 @@ impl<'t> Reader<'t> {
         }
         Ok(number(float))
     }
+}
+
+/// Up to this many members, an object is kept sorted as it is read (see `Reader::object`).
+const SORTED_AS_READ: usize = 32;
+
+/// Where `key` goes among `members` sorted by key; `Err` when it is there already. Members often
+/// come in order: the last one is looked at first.
+fn place_of(members: &[(String, Value)], key: &str) -> Result<usize, ()> {
+    match members.last() {
+        None => return Ok(0),
+        Some((last, _)) if last.as_str() < key => return Ok(members.len()),
+        _ => {}
+    }
+    members.binary_search_by(|(name, _)| name.as_str().cmp(key)).map_or_else(Ok, |_| Err(()))
 }
 
 /// A double as a JSON number, held as an integer when it is one that JavaScript holds exactly:

@@ -10,6 +10,9 @@
 //! - [`verify_audit_chain`] checks a log of audit records linked by `previous` (tamper evidence).
 //! - A refusal is data: every answer carries a [`Decision`] (`allowed`, `violations`, `warnings`).
 //! - Bad input is an [`Error`] with a stable [`ErrorCode`] and a JSON Pointer `path`, never a panic.
+//! - Requests and payloads are [`Value`]s: `serde_json::Value`'s shape and methods, with objects
+//!   ([`Map`]) held as one vector sorted by key; [`json!`] builds one, and both convert to and from
+//!   `serde_json::Value`.
 //! - [`fingerprint()`] is RFC 8785 canonical JSON hashed with SHA-256, identical in every runtime.
 //! - [`gates`]: a policy may gate an environment with an approval quorum bound to the plan's
 //!   fingerprint, a soak time and promotion windows in an IANA zone; sync and publish plans answer
@@ -48,6 +51,7 @@ pub mod policy;
 pub mod rules;
 mod scan;
 mod sorting;
+pub mod value;
 pub mod variables;
 pub mod workspace;
 pub mod write;
@@ -69,5 +73,6 @@ pub use rules::{
     PromotionRules, PublishMode, PublishPlan, PublishRequest, PulledIn, RollbackMode, RollbackPlan, RollbackRequest,
     Selection, SyncPlan, SyncRequest, Verdict,
 };
+pub use value::{Map, Value};
 pub use variables::VariableType;
 pub use workspace::{Filtered, Kind, Workspace};

@@ -3,7 +3,7 @@
 //! A sync answers the manifest of its payload; the caller stores it and sends it back as `base`
 //! with the next sync or publish, which is how in-place changes (hotfixes) are recognised.
 
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::fingerprint::{fingerprint, fingerprint_object_except, is_fingerprint, CanonicalText};
@@ -18,7 +18,7 @@ use crate::workspace::{IdIndex, Kind, Workspace};
 /// Held as JSON maps, the one map type the crate already carries (code size).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
-    kinds: [Map<String, Value>; 6],
+    kinds: [Map; 6],
 }
 
 impl Manifest {
@@ -36,7 +36,7 @@ impl Manifest {
     }
 
     /// Reads the optional member `key` of a request (a `base` manifest), at `/key`.
-    pub(crate) fn take_optional(map: &mut Map<String, Value>, key: &str) -> Result<Option<Manifest>> {
+    pub(crate) fn take_optional(map: &mut Map, key: &str) -> Result<Option<Manifest>> {
         crate::input::take_optional(map, key).map(|value| Manifest::from_value(value, &child("", key))).transpose()
     }
 
@@ -78,7 +78,7 @@ impl Manifest {
     }
 
     /// `{id: fingerprint}` of one promoted kind.
-    pub fn kind(&self, kind: Kind) -> Option<&Map<String, Value>> {
+    pub fn kind(&self, kind: Kind) -> Option<&Map> {
         kind.promoted_index().and_then(|i| self.kinds.get(i))
     }
 }
@@ -205,9 +205,13 @@ impl ItemPrints {
     pub fn manifest(&self, workspace: &Workspace) -> Manifest {
         let mut manifest = Manifest::default();
         for ((slot, kind), prints) in manifest.kinds.iter_mut().zip(Kind::PROMOTED).zip(&self.kinds) {
-            for (item, print) in workspace.items(kind).iter().zip(prints) {
-                slot.insert(item.id.clone(), Value::String(print.clone()));
-            }
+            // Collected, not inserted one by one: ids in any order are sorted once.
+            *slot = workspace
+                .items(kind)
+                .iter()
+                .zip(prints)
+                .map(|(item, print)| (item.id.clone(), Value::String(print.clone())))
+                .collect();
         }
         manifest
     }

@@ -2,8 +2,6 @@
 //!
 //! The one place where reference tokens are escaped (`~` → `~0`, `/` → `~1`) and unescaped.
 
-use serde_json::Value;
-
 /// Appends `/` and one escaped reference token.
 pub fn push_token(pointer: &mut String, token: &str) {
     pointer.push('/');
@@ -81,33 +79,4 @@ pub fn array_index(token: &str) -> Option<usize> {
     } else {
         None
     }
-}
-
-/// The value a pointer leads to; `None` when it leads nowhere.
-pub fn get<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
-    let mut target = value;
-    for token in tokens(pointer)? {
-        target = match target {
-            Value::Object(members) => members.get(&token)?,
-            Value::Array(items) => items.get(array_index(&token)?)?,
-            _ => return None,
-        };
-    }
-    Some(target)
-}
-
-/// The value a pointer leads to, to change it; `None` when it leads nowhere.
-///
-/// `serde_json`'s own `pointer_mut` unescapes with `str::replace`, which pulls several kilobytes
-/// of panic formatting into the WebAssembly build.
-pub fn get_mut<'v>(value: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
-    let mut target = value;
-    for token in tokens(pointer)? {
-        target = match target {
-            Value::Object(members) => members.get_mut(&token)?,
-            Value::Array(items) => items.get_mut(array_index(&token)?)?,
-            _ => return None,
-        };
-    }
-    Some(target)
 }

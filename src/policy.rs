@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 use crate::environment::{Chain, ChainError, Environment, EnvironmentSet};
 use crate::error::{Error, ErrorCode, Result};
@@ -107,7 +107,7 @@ impl Actor {
     }
 
     /// Reads the required member `actor` of the object at `path`; `what` names it when missing.
-    pub(crate) fn take(map: &mut Map<String, Value>, path: &str, what: &str) -> Result<Actor> {
+    pub(crate) fn take(map: &mut Map, path: &str, what: &str) -> Result<Actor> {
         Actor::from_value(take_required(map, "actor", path, what)?, &child(path, "actor"))
     }
 

@@ -1,6 +1,6 @@
 //! Variables: a structure that travels by sync, and a default value that belongs to each environment.
 
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::input::type_name;
@@ -82,7 +82,7 @@ pub const DEFAULT_VALUE: &str = "defaultValue";
 
 impl VariableInfo {
     /// Reads `type` and `usage` of a variable object at `path`.
-    pub fn read(map: &Map<String, Value>, path: &str) -> Result<VariableInfo> {
+    pub fn read(map: &Map, path: &str) -> Result<VariableInfo> {
         let var_type = match map.get("type") {
             Some(Value::String(t)) => VariableType::parse(t).ok_or_else(|| {
                 Error::invalid_input(
@@ -150,6 +150,6 @@ pub fn structure(variable: &Value) -> Value {
 
 /// Whether a variable object holds its structure in the normal form [`structure`] gives, but for
 /// its default value: then its members can be hashed as they are.
-pub fn has_normal_structure(variable: &Map<String, Value>) -> bool {
+pub fn has_normal_structure(variable: &Map) -> bool {
     matches!(variable.get(USAGE), Some(Value::Array(_)))
 }

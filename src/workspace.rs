@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::input::{into_object, type_name};
@@ -202,7 +202,7 @@ pub struct Item {
 /// sync moves it into its answer instead of copying it; `items` holds what the rules read of each.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workspace {
-    payload: Map<String, Value>,
+    payload: Map,
     /// Which promoted kinds the workspace was given with (the payload holds all six).
     given: [bool; 6],
     items: [Vec<Item>; 6],
@@ -219,7 +219,7 @@ pub struct Filtered {
     /// The promoted kinds, all six keys present.
     pub payload: Value,
     /// Count of what stays behind, by kind (array length, or 1 for any other value).
-    pub excluded: Map<String, Value>,
+    pub excluded: Map,
     /// `UNKNOWN_CONTENT_KIND` for every key that is no kind.
     pub warnings: Vec<Issue>,
 }
@@ -246,12 +246,12 @@ impl Default for Workspace {
 
 impl Workspace {
     /// Reads the required member `key` of a request, at `/key`; `what` names it when missing.
-    pub(crate) fn take(map: &mut Map<String, Value>, key: &str, what: &str, limits: &Limits) -> Result<Workspace> {
+    pub(crate) fn take(map: &mut Map, key: &str, what: &str, limits: &Limits) -> Result<Workspace> {
         Workspace::from_value(crate::input::take_required(map, key, "", what)?, &child("", key), limits)
     }
 
     /// Reads the optional member `key` of a request, at `/key`.
-    pub(crate) fn take_optional(map: &mut Map<String, Value>, key: &str, limits: &Limits) -> Result<Option<Workspace>> {
+    pub(crate) fn take_optional(map: &mut Map, key: &str, limits: &Limits) -> Result<Option<Workspace>> {
         crate::input::take_optional(map, key)
             .map(|value| Workspace::from_value(value, &child("", key), limits))
             .transpose()
@@ -398,7 +398,7 @@ impl Workspace {
     }
 
     /// The promoted content: one object with all six keys.
-    pub fn payload(&self) -> &Map<String, Value> {
+    pub fn payload(&self) -> &Map {
         &self.payload
     }
 
@@ -428,7 +428,7 @@ impl Workspace {
     }
 
     /// Counts of what stays behind, `{kind: count}`: local kinds and unknown keys.
-    pub fn excluded(&self) -> Map<String, Value> {
+    pub fn excluded(&self) -> Map {
         let mut excluded = Map::new();
         for (kind, value) in &self.local {
             excluded.insert(kind.as_str().to_owned(), count(value).into());
@@ -564,7 +564,7 @@ struct ItemFields<'a> {
 }
 
 impl<'a> ItemFields<'a> {
-    fn of(map: &'a Map<String, Value>, id_key: &str) -> ItemFields<'a> {
+    fn of(map: &'a Map, id_key: &str) -> ItemFields<'a> {
         let mut fields = ItemFields { id: None, updated_by: None, uses: None };
         for (key, value) in map {
             let slot = match key.as_str() {

@@ -5,7 +5,7 @@
 //! `JSON.stringify`), one code path, and a much smaller `.wasm`. The public types also derive
 //! `serde::Serialize` for Rust users; a unit test proves both give the same JSON.
 
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 use crate::audit_chain::AuditChain;
 use crate::diff::{ChangeSet, KindChanges, KindMap, ModifiedItem, PatchOperation, Summary};
@@ -145,7 +145,7 @@ impl WriteJson for Value {
     }
 }
 
-impl WriteJson for Map<String, Value> {
+impl WriteJson for Map {
     fn write_json(&self, out: &mut String) {
         let mut object = Object::new(out);
         for (key, value) in self {
@@ -290,7 +290,7 @@ fn write_operation(op: &PatchOperation, after: Option<&Value>, out: &mut String)
     match op {
         PatchOperation::Add { path, value } | PatchOperation::Replace { path, value } => {
             let value = match after {
-                Some(after) if value.is_null() => crate::pointer::get(after, path).unwrap_or(value),
+                Some(after) if value.is_null() => after.pointer(path).unwrap_or(value),
                 _ => value,
             };
             object.field("path", path).field("value", value)
@@ -560,7 +560,7 @@ impl WriteJson for Policy {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn strings_and_numbers_are_written_as_json_stringify_writes_them() {

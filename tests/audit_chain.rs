@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use common::*;
 use promotion_rules::{api, fingerprint, verify_audit_chain, ErrorCode};
-use serde_json::{json, Value};
+use promotion_rules::{json, Value};
 
 /// A chain of `n` records, each linked to the one before, as a host would store them.
 fn chain(n: usize) -> Vec<Value> {

@@ -5,8 +5,8 @@
 mod common;
 
 use common::*;
+use promotion_rules::Value;
 use promotion_rules::{api, json, ErrorCode, Limits, PromotionRules};
-use serde_json::{json, Value};
 
 fn sync_error(request: Value) -> (ErrorCode, String) {
     bad(rules().plan_sync_value(request))

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use common::*;
 use promotion_rules::{api, Decision, ErrorCode, IssueCode};
-use serde_json::{json, Value};
+use promotion_rules::{json, Value};
 
 const SPEC_CODES: [&str; 19] = [
     "NOT_NEXT_ENVIRONMENT",

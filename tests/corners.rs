@@ -12,9 +12,9 @@ mod common;
 use common::*;
 use promotion_rules::diff::apply_patch;
 use promotion_rules::{diff_workspaces, Decision, Limits, PromotionRules};
+use promotion_rules::{json, Map, Value};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use serde_json::{json, Map, Value};
 
 const CONTENT: [&str; 5] = ["agents", "workflows", "knowledgeBase", "integrations", "channels"];
 const IDS: [&str; 4] = ["a", "b", "c", "x/y"];

@@ -29,8 +29,8 @@ use std::path::{Path, PathBuf};
 use promotion_rules::fingerprint::canonical_json;
 use promotion_rules::write::{to_json, WriteJson};
 use promotion_rules::{api, Error};
+use promotion_rules::{json, Map, Value};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
 
 /// A corpus has at least this many cases.
 const MIN_CASES: usize = 40;
@@ -76,7 +76,7 @@ fn text(value: &Value) -> String {
 }
 
 /// A name argument of `authorize`: a string as it is, any other value as its JSON text.
-fn name_argument(request: &Map<String, Value>, key: &str, what: &str) -> Result<String, Error> {
+fn name_argument(request: &Map, key: &str, what: &str) -> Result<String, Error> {
     match request.get(key) {
         Some(Value::String(name)) => Ok(name.clone()),
         other => api::string_argument(&other.unwrap_or(&Value::Null).to_string(), &format!("/{key}"), what),

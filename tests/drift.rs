@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use promotion_rules::{fingerprint, Kind};
-use serde_json::{json, Value};
+use promotion_rules::{json, Value};
 
 /// Release 1, synced staging → production: the live workspace and the manifest of that sync.
 fn release_one() -> (Value, Value, Value) {

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use promotion_rules::diff::apply_patch;
 use promotion_rules::{fingerprint, EditCheck};
-use serde_json::{json, Value};
+use promotion_rules::{json, Value};
 
 fn check(actor: Value, environment: &str, before: &Value, after: &Value) -> EditCheck {
     rules()

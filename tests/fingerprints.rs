@@ -6,8 +6,7 @@ mod common;
 
 use common::*;
 use promotion_rules::fingerprint::canonical_json;
-use promotion_rules::{fingerprint, json, Kind};
-use serde_json::json;
+use promotion_rules::{fingerprint, json, Kind, Value};
 
 #[test]
 fn the_fingerprint_of_known_values_is_the_sha256_of_their_canonical_text() {
@@ -19,7 +18,7 @@ fn the_fingerprint_of_known_values_is_the_sha256_of_their_canonical_text() {
 
 #[test]
 fn canonical_json_follows_the_rfc_8785_example() {
-    let value: serde_json::Value = serde_json::from_str(
+    let value: Value = serde_json::from_str(
         r#"{
           "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
           "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
@@ -84,9 +83,8 @@ fn the_manifest_maps_each_kind_and_id_to_the_item_fingerprint() {
 
 #[test]
 fn a_variable_default_changes_the_payload_fingerprint_but_not_the_manifest() {
-    let sync = |source: serde_json::Value| {
-        plan_sync(&rules(), json!({ "actor": dana(), "from": "dev", "to": "test", "source": source }))
-    };
+    let sync =
+        |source: Value| plan_sync(&rules(), json!({ "actor": dana(), "from": "dev", "to": "test", "source": source }));
     let source = sample("dev");
     let mut other_default = source.clone();
     item_mut(&mut other_default, "variables", "CRM_URL")["defaultValue"] = json!("https://crm.other.example/api");
@@ -103,7 +101,7 @@ fn a_variable_default_changes_the_payload_fingerprint_but_not_the_manifest() {
 
 #[test]
 fn local_kinds_change_neither_the_payload_nor_the_source_fingerprint() {
-    let sync = |source: serde_json::Value| {
+    let sync = |source: Value| {
         plan_sync(
             &rules(),
             json!({ "actor": dana(), "from": "dev", "to": "test", "source": source, "target": sample("test") }),

@@ -8,8 +8,8 @@ use common::*;
 use promotion_rules::gates::instant::Timestamp;
 use promotion_rules::gates::{Instant, Windows, Zone};
 use promotion_rules::policy::DEFAULT_POLICY_JSON;
+use promotion_rules::Value;
 use promotion_rules::{api, json, ErrorCode, SyncPlan};
-use serde_json::{json, Value};
 
 /// The default policy with gates added.
 fn policy_with(gates: Value) -> Value {

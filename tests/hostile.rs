@@ -10,7 +10,7 @@ use common::*;
 use promotion_rules::rules::secrets::scan;
 use promotion_rules::write::to_json;
 use promotion_rules::PromotionRules;
-use serde_json::{json, Value};
+use promotion_rules::{json, Value};
 
 const REDACTED: &str = "[redacted: inline secret]";
 

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use promotion_rules::{api, fingerprint, Action, Actor, Environment, ErrorCode, Policy, PromotionRules};
-use serde_json::{json, Value};
+use promotion_rules::{json, Value};
 
 const ACTIONS: [&str; 7] = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix", "rollback"];
 

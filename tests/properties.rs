@@ -10,9 +10,9 @@ use common::*;
 use promotion_rules::diff::apply_patch;
 use promotion_rules::fingerprint::canonical_json;
 use promotion_rules::{diff_workspaces, fingerprint, json, Limits};
+use promotion_rules::{Map, Value};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use serde_json::{json, Map, Value};
 
 const ACTIONS: [&str; 7] = ["edit", "editVariableDefault", "editLocal", "sync", "publish", "hotfix", "rollback"];
 const CONTENT: [&str; 5] = ["agents", "workflows", "knowledgeBase", "integrations", "channels"];
@@ -73,7 +73,7 @@ fn items() -> impl Strategy<Value = Value> {
             items
                 .into_iter()
                 .map(|(id, (fields, uses, updated_by))| {
-                    let mut item: Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                    let mut item: Map = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
                     item.insert("id".into(), json!(id));
                     if let Some(uses) = uses {
                         item.insert("uses".into(), Value::Array(uses));
@@ -364,14 +364,15 @@ fn policy() -> impl Strategy<Value = (Vec<&'static str>, Roles)> {
 }
 
 fn policy_json(chain: &[&str], roles: &Roles) -> Value {
-    let roles: Map<String, Value> = roles
+    let roles: Map = roles
         .iter()
         .map(|(role, grants)| {
             // Grants for the same environment in two spellings are two members of the role.
             let mut envs = Map::new();
             for (env, actions) in grants {
-                let entry = envs.entry(env.clone()).or_insert_with(|| json!([]));
+                let mut entry = envs.remove(env).unwrap_or_else(|| json!([]));
                 entry.as_array_mut().unwrap().extend(actions.iter().map(|a| json!(a)));
+                envs.insert(env.clone(), entry);
             }
             (role.clone(), Value::Object(envs))
         })
@@ -414,7 +415,7 @@ proptest! {
         from in 0usize..5,
         to in 0usize..5,
     ) {
-        let grants: Map<String, Value> = chain.iter().map(|env| ((*env).to_owned(), json!(["sync"]))).collect();
+        let grants: Map = chain.iter().map(|env| ((*env).to_owned(), json!(["sync"]))).collect();
         let rules = promotion_rules::PromotionRules::from_policy_value(json!({ "environments": chain, "roles": { "everyone": grants } })).unwrap();
         let (from, to) = (chain[from % chain.len()], chain[to % chain.len()]);
         let plan = rules

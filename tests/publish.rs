@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use promotion_rules::{fingerprint, PublishMode};
-use serde_json::{json, Value};
+use promotion_rules::{json, Value};
 
 /// Production right after omar synced staging into it, and the manifest of that sync.
 fn synced_production() -> (Value, Value) {

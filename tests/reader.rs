@@ -10,8 +10,8 @@ use promotion_rules::json::{check_depth, parse, parse_skipping, parse_with_limit
 use promotion_rules::rules::sync::counted_in_sync_request;
 use promotion_rules::workspace::counted_in_workspace;
 use promotion_rules::ErrorCode;
+use promotion_rules::Value;
 use proptest::prelude::*;
-use serde_json::Value;
 
 /// JSON text, possibly with duplicate keys, escapes, deep nesting and big numbers; at the
 /// top and second level the keys of a sync request and of workspace kinds.

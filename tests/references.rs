@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use serde_json::{json, Value};
+use promotion_rules::{json, Value};
 
 fn sync_dev_to_test(source: Value, target: Value) -> promotion_rules::SyncPlan {
     plan_sync(&rules(), json!({ "actor": dana(), "from": "dev", "to": "test", "source": source, "target": target }))

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use promotion_rules::api;
-use serde_json::{json, Value};
+use promotion_rules::{json, Value};
 
 const REDACTED: &str = "[redacted: inline secret]";
 

@@ -10,7 +10,7 @@ mod common;
 
 use common::*;
 use promotion_rules::ErrorCode;
-use serde_json::{json, Value};
+use promotion_rules::{json, Value};
 
 fn dev() -> Value {
     json!({

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use common::*;
 use promotion_rules::{fingerprint, PublishMode, SyncPlan};
-use serde_json::{json, Value};
+use promotion_rules::{json, Value};
 
 const HOTFIX_REASON: &str = "Outage in the north: Tech Support must reassure customers first";
 

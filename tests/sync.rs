@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use promotion_rules::diff::apply_patch;
 use promotion_rules::{api, fingerprint, ErrorCode, Limits};
-use serde_json::{json, Value};
+use promotion_rules::{json, Value};
 
 fn dev_to_test() -> promotion_rules::SyncPlan {
     plan_sync(
@@ -207,7 +207,7 @@ fn the_payload_always_has_the_six_promoted_keys() {
 #[test]
 fn local_and_unknown_kinds_stay_behind_and_are_counted() {
     let plan = dev_to_test();
-    let expected: Vec<(String, serde_json::Value)> = [
+    let expected: Vec<(String, Value)> = [
         ("analytics", 1),
         ("conversations", 2),
         ("evaluators", 3),

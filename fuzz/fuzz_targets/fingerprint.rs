@@ -10,10 +10,10 @@ use promotion_rules_fuzz::{check_error, parse};
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     // The text as a string value, hashed without being parsed.
-    let string = serde_json::Value::String(text.to_owned());
+    let string = promotion_rules::Value::String(text.to_owned());
     assert_eq!(promotion_rules::fingerprint::fingerprint_str(text), fingerprint(&string));
     let ours = parse(text);
-    let theirs = serde_json::from_str::<serde_json::Value>(text).ok();
+    let theirs = serde_json::from_str::<serde_json::Value>(text).ok().map(promotion_rules::Value::from);
     match (&ours, &theirs) {
         (Some(ours), Some(theirs)) => assert_eq!(fingerprint(ours), fingerprint(theirs), "the readers disagree"),
         (None, Some(_)) => {

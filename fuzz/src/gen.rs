@@ -8,7 +8,7 @@
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use promotion_rules::manifest::item_fingerprint;
 use promotion_rules::workspace::Kind;
-use serde_json::{json, Map, Value};
+use promotion_rules::{json, Map, Value};
 
 pub const ENVS: [&str; 9] = ["dev", "test", "uat", "staging", "production", "PRODUCTION", "Uat", "moon", ""];
 pub const CHAIN: [&str; 5] = ["dev", "test", "uat", "staging", "production"];
@@ -462,7 +462,7 @@ fn gates(u: &mut Unstructured<'_>) -> Result<Value> {
 
 /// `approvals`, `now` and `sourceSince` of a request: approvals whose fingerprints are sometimes the
 /// plan's (`print`), by people who sometimes are the actor or an author.
-fn gate_fields(u: &mut Unstructured<'_>, map: &mut Map<String, Value>, print: Option<String>) -> Result<()> {
+fn gate_fields(u: &mut Unstructured<'_>, map: &mut Map, print: Option<String>) -> Result<()> {
     if u.ratio(3, 4)? {
         map.insert("now".into(), Value::String(pick(u, &INSTANTS)?.into()));
     }

@@ -11,11 +11,11 @@ use std::collections::BTreeSet;
 use promotion_rules::diff::apply_patch;
 use promotion_rules::rules::secrets::{find_credential, scan};
 use promotion_rules::write::{to_json, WriteJson};
+use promotion_rules::Value;
 use promotion_rules::{
     fingerprint, json, AuditChain, ChangeSet, Decision, EditCheck, Environment, Filtered, InlineSecrets, Limits,
     PromotionRules, PublishMode, PublishPlan, RollbackPlan, SyncPlan,
 };
-use serde_json::Value;
 
 /// The six promoted kinds: the only keys a payload may hold.
 pub const PROMOTED: [&str; 6] = ["agents", "workflows", "knowledgeBase", "integrations", "channels", "variables"];

@@ -21,8 +21,8 @@ fn the_tables_of_these_tests_are_the_kinds_of_the_crate() {
     assert_eq!(promoted, ITEM_KINDS.to_vec());
     assert_eq!(Kind::LOCAL.map(Kind::as_str), LOCAL_KINDS);
 }
+use crate::json;
 use proptest::prelude::*;
-use serde_json::json;
 
 fn ops(patch: &[PatchOperation]) -> Value {
     crate::json::parse(&crate::write::to_json(&patch)).unwrap()
@@ -316,7 +316,7 @@ fn a_workspace_diffed_against_itself_has_no_changes() {
 }
 
 fn apply_json(doc: Value, patch: Value) -> Result<Value, String> {
-    let patch: Vec<PatchOperation> = serde_json::from_value(patch).unwrap();
+    let patch: Vec<PatchOperation> = serde_json::from_value(patch.into()).unwrap();
     let mut doc = doc;
     apply_patch(&mut doc, &patch).map(|()| doc)
 }
@@ -407,7 +407,7 @@ fn apply_patch_rejects_failing_operations_atomically_without_panicking() {
         json!([{"op": "add", "path": "/ok", "value": 1}, {"op": "remove", "path": "/missing"}]),
     ];
     for patch in failing {
-        let patch: Vec<PatchOperation> = serde_json::from_value(patch).unwrap();
+        let patch: Vec<PatchOperation> = serde_json::from_value(patch.into()).unwrap();
         let mut work = doc.clone();
         let result = apply_patch(&mut work, &patch);
         assert!(result.is_err(), "{patch:?}");
@@ -442,7 +442,7 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-fn fields() -> impl Strategy<Value = Map<String, Value>> {
+fn fields() -> impl Strategy<Value = Map> {
     prop::collection::btree_map(key(), json_value(), 0..3).prop_map(|m| m.into_iter().collect())
 }
 
@@ -472,7 +472,7 @@ fn item_kind_pair(id_key: &'static str) -> impl Strategy<Value = (Option<Value>,
         (json_value(), json_value()),
     )
         .prop_map(move |(entries, order_before, order_after, keep_order, shapes, extras, others)| {
-            let item = |id: &str, fields: &Map<String, Value>| {
+            let item = |id: &str, fields: &Map| {
                 let mut item = fields.clone();
                 item.insert(id_key.to_owned(), Value::from(id));
                 Value::Object(item)
@@ -558,7 +558,7 @@ fn first_ids<'a>(value: Option<&'a Value>, id_key: &str) -> Vec<(&'a str, &'a Va
 fn values_are_where_after_holds_them(patch: &[PatchOperation], after: &Value) -> bool {
     patch.iter().all(|op| match op {
         PatchOperation::Add { path, value } | PatchOperation::Replace { path, value } => {
-            crate::pointer::get(after, path) == Some(value)
+            after.pointer(path) == Some(value)
         }
         _ => true,
     })
@@ -664,10 +664,10 @@ proptest! {
         old in prop::collection::btree_map(key(), json_value(), 0..8),
         new in prop::collection::btree_map(key(), json_value(), 0..8),
     ) {
-        let (old, new): (Map<String, Value>, Map<String, Value>) = (old.into_iter().collect(), new.into_iter().collect());
+        let (old, new): (Map, Map) = (old.into_iter().collect(), new.into_iter().collect());
         let (old, new) = (&old, &new);
         let mut walked = Ops { list: Vec::new(), values_in_after: false };
-        diff_sorted_objects(old, new, &mut String::new(), &mut walked);
+        diff_objects(old, new, &mut String::new(), &mut walked);
         let mut looked_up = Ops { list: Vec::new(), values_in_after: false };
         diff_objects_by_lookup(old, new, &mut String::new(), &mut looked_up);
         prop_assert_eq!(walked.list, looked_up.list);

@@ -9,8 +9,8 @@
 )]
 
 use super::*;
+use crate::json;
 use proptest::prelude::*;
-use serde_json::json;
 
 /// Parses test input. Beware: without serde_json's `float_roundtrip`
 /// feature, decimals that are not the shortest form of a double (like
@@ -491,7 +491,7 @@ proptest! {
     fn an_objects_members_fingerprint_as_the_object_does(
         members in prop::collection::btree_map(any_key(), any_value(), 0..8),
     ) {
-        let members: Map<String, Value> = members.into_iter().collect();
+        let members: Map = members.into_iter().collect();
         prop_assert_eq!(fingerprint_object(&members), fingerprint(&Value::Object(members.clone())));
     }
 

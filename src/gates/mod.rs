@@ -18,7 +18,7 @@ mod table;
 pub mod windows;
 pub mod zone;
 
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 use crate::environment::{Chain, Environment};
 use crate::error::{Error, Result};

@@ -10,7 +10,7 @@
 //! the zone's transitions, each window edge of the days around, the ends of absolute windows —
 //! so it is exact to the nanosecond and never skips an allowed instant.
 
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::gates::instant::{format_rfc3339, weekday, Instant, Timestamp, DAY};
@@ -341,7 +341,7 @@ fn into_array(value: Value, path: &str, what: &str) -> Result<Vec<Value>> {
     }
 }
 
-fn read_reason(map: &mut Map<String, Value>, path: &str) -> Result<Option<String>> {
+fn read_reason(map: &mut Map, path: &str) -> Result<Option<String>> {
     take_optional(map, "reason").map(|r| into_string(r, &child(path, "reason"), "a reason")).transpose()
 }
 

@@ -1,6 +1,6 @@
 //! Edit check: may this actor change this environment's workspace from `before` to `after`?
 
-use serde_json::Value;
+use crate::value::Value;
 
 use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;

@@ -3,7 +3,7 @@
 //! A gate of environment E judges a sync into E and, for production, a publish. It never changes
 //! `authorize`. The library has no clock: `now` and `sourceSince` come in the request.
 
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 use crate::environment::Environment;
 use crate::error::{Error, Result};
@@ -58,7 +58,7 @@ pub struct GateFields {
 
 impl GateFields {
     /// Removes and reads the gate fields of a request object.
-    pub(crate) fn take(map: &mut Map<String, Value>) -> Result<GateFields> {
+    pub(crate) fn take(map: &mut Map) -> Result<GateFields> {
         let approvals = match take_optional(map, "approvals") {
             None => Vec::new(),
             Some(Value::Array(items)) => {

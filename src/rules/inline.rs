@@ -1,6 +1,6 @@
 //! The inline-secret rule applied to promoted content, with redaction when the policy blocks.
 
-use serde_json::Value;
+use crate::value::Value;
 
 use crate::issue::{Findings, IssueCode};
 use crate::policy::InlineSecrets;
@@ -93,7 +93,7 @@ pub(crate) fn redact(workspace: &mut Workspace, redactions: &[Redaction]) -> [bo
     let mut redacted = [false; 6];
     for Redaction { kind, item, inner } in redactions {
         let value = workspace.values_mut(*kind).and_then(|values| values.get_mut(*item));
-        if let Some(slot) = value.and_then(|value| crate::pointer::get_mut(value, inner)) {
+        if let Some(slot) = value.and_then(|value| value.pointer_mut(inner)) {
             *slot = Value::String(REDACTED.to_owned());
             if let Some(flag) = kind.promoted_index().and_then(|k| redacted.get_mut(k)) {
                 *flag = true;

@@ -1,6 +1,6 @@
 //! The variable merge on sync: the target keeps its default value where the type is unchanged.
 
-use serde_json::Value;
+use crate::value::Value;
 
 use crate::issue::{Issue, IssueCode};
 use crate::pointer::{child, index};

@@ -12,7 +12,7 @@ pub mod secrets;
 pub mod selection;
 pub mod sync;
 
-use serde_json::Value;
+use crate::value::Value;
 
 use crate::environment::Environment;
 use crate::error::{Error, Result};
@@ -320,16 +320,16 @@ pub(crate) fn item_path(prefix: &str, kind: crate::workspace::Kind, index: usize
 
 /// Reads the optional `previousAudit` of a planning request: the fingerprint of the last audit
 /// record of the log, `sha256:<64 lowercase hex digits>`, written as `audit.previous`.
-pub(crate) fn read_previous_audit(map: &mut serde_json::Map<String, serde_json::Value>) -> Result<Option<String>> {
+pub(crate) fn read_previous_audit(map: &mut crate::value::Map) -> Result<Option<String>> {
     let Some(value) = crate::input::take_optional(map, "previousAudit") else { return Ok(None) };
     match value {
-        serde_json::Value::String(print) if crate::fingerprint::is_fingerprint(&print) => Ok(Some(print)),
+        crate::value::Value::String(print) if crate::fingerprint::is_fingerprint(&print) => Ok(Some(print)),
         other => Err(Error::invalid_input(
             "/previousAudit",
             format!(
                 "Expected previousAudit as a fingerprint \"sha256:<64 lowercase hex digits>\" of the last audit record, found {}; send fingerprint(lastRecord).",
                 match &other {
-                    serde_json::Value::String(_) => "another string",
+                    crate::value::Value::String(_) => "another string",
                     other => crate::input::type_name(other),
                 }
             ),

@@ -1,6 +1,6 @@
 //! Publish: go live in production, or publish a declared hotfix.
 
-use serde_json::Value;
+use crate::value::Value;
 
 use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;

@@ -1,7 +1,7 @@
 //! Rollback: restore an earlier version (e.g. a published snapshot) in an environment, with a
 //! preview of what changes and without silently dropping what was changed in place since.
 
-use serde_json::Value;
+use crate::value::Value;
 
 use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;

@@ -9,7 +9,7 @@
 //! 2. it **contains a credential-shaped token** ([`find_credential`]),
 //!    wherever it sits in the document.
 //!
-//! The module uses only `std` and `serde_json`, no regular expressions: every
+//! The module uses only `std` and the crate's values, no regular expressions: every
 //! pattern is matched by hand-written byte loops, and scanning one string is
 //! linear in its length.
 //!
@@ -81,7 +81,7 @@
 //! once, with the token's kind (the more specific reason). When a string
 //! contains several tokens, the kind of the leftmost one is reported.
 
-use serde_json::Value;
+use crate::value::Value;
 
 use crate::pointer::{push_index, push_token};
 

@@ -1,6 +1,6 @@
 //! Sync: promote one environment's content to the next one of the chain.
 
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 use crate::diff::{diff_workspaces_knowing, ChangeSet, Known};
 use crate::environment::Environment;
@@ -128,7 +128,7 @@ pub fn counted_in_sync_request(parent: Option<&str>, key: &str) -> bool {
 }
 
 /// Removes and reads the optional `acknowledge` of a request (none when absent).
-pub(crate) fn take_acknowledgements(map: &mut Map<String, Value>) -> Result<Vec<(Kind, String)>> {
+pub(crate) fn take_acknowledgements(map: &mut Map) -> Result<Vec<(Kind, String)>> {
     take_optional(map, "acknowledge").map_or(Ok(Vec::new()), |list| read_acknowledgements(list, "/acknowledge"))
 }
 
@@ -165,7 +165,7 @@ pub struct SyncPlan {
     /// From the target's promoted content to the payload.
     pub changes: ChangeSet,
     /// What stays behind in the source, `{kind: count}`.
-    pub excluded: Map<String, Value>,
+    pub excluded: Map,
     /// `{kind: {id: fingerprint}}` of the payload: send it back as `base` next time.
     pub manifest: Manifest,
     /// Fingerprint of the payload.
@@ -472,7 +472,7 @@ const SHARED_PREFIX: [Kind; 4] = [Kind::Agents, Kind::Channels, Kind::Integratio
 
 /// The members of `members` in [`CANONICAL_ORDER`] from `skip` on, when it holds exactly the six
 /// promoted kinds (always so for a payload; otherwise the caller hashes the map itself).
-fn canonical_members(members: &Map<String, Value>, skip: usize) -> Option<Vec<(&'static str, &Value)>> {
+fn canonical_members(members: &Map, skip: usize) -> Option<Vec<(&'static str, &Value)>> {
     if members.len() != CANONICAL_ORDER.len() {
         return None;
     }

@@ -2,8 +2,8 @@
 //! of their story, requests built with `serde_json::json!`, and short ways to read answers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+use promotion_rules::Value;
 use promotion_rules::{json, Decision, Error, ErrorCode, Issue, PromotionRules, PublishPlan, SyncPlan};
-use serde_json::{json, Value};
 
 /// The five environments, in order.
 pub const CHAIN: [&str; 5] = ["dev", "test", "uat", "staging", "production"];

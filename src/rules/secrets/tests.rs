@@ -2,8 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use super::*;
+use crate::json;
 use proptest::prelude::*;
-use serde_json::json;
 
 fn findings(value: &Value) -> Vec<(String, SecretKind)> {
     let mut out = Vec::new();
@@ -12,7 +12,7 @@ fn findings(value: &Value) -> Vec<(String, SecretKind)> {
 }
 
 fn flagged_under(key: &str, value: Value) -> Vec<(String, SecretKind)> {
-    let mut doc = serde_json::Map::new();
+    let mut doc = crate::Map::new();
     doc.insert(key.to_owned(), value);
     findings(&Value::Object(doc))
 }
