@@ -65,17 +65,21 @@ pub(crate) fn decimal(n: u64, buffer: &mut [u8; 20]) -> &str {
     std::str::from_utf8(digits).unwrap_or("0")
 }
 
-/// Whether `bytes` holds any of the four bytes `needles`, tested eight bytes at a time.
-pub(crate) fn holds_any(bytes: &[u8], needles: [u8; 4]) -> bool {
+/// Where the first of the four bytes `needles` is in `bytes`, tested eight bytes at a time.
+pub(crate) fn find_any(bytes: &[u8], needles: [u8; 4]) -> Option<usize> {
     let [a, b, c, d] = needles.map(|needle| ONES * u64::from(needle));
     let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
     for chunk in words.by_ref() {
         let Ok(word) = <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes) else { break };
-        if zero_bytes(word ^ a) | zero_bytes(word ^ b) | zero_bytes(word ^ c) | zero_bytes(word ^ d) != 0 {
-            return true;
+        let hits = zero_bytes(word ^ a) | zero_bytes(word ^ b) | zero_bytes(word ^ c) | zero_bytes(word ^ d);
+        if hits != 0 {
+            // The lowest flagged byte is a true hit (see `zero_bytes`); bytes are little-endian.
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
         }
+        at += 8;
     }
-    words.remainder().iter().any(|byte| needles.contains(byte))
+    words.remainder().iter().position(|byte| needles.contains(byte)).map(|i| at + i)
 }
 
 /// A total order of ids for sorting and searching them (not the order of `str`): by length,
@@ -177,10 +181,11 @@ mod tests {
         for at in 0..20 {
             for needle in [b'-', b'_', b'K', b'J'] {
                 let mut bytes = vec![b'a'; 20];
-                assert!(!holds_any(&bytes, [b'-', b'_', b'K', b'J']));
+                assert_eq!(find_any(&bytes, [b'-', b'_', b'K', b'J']), None);
                 bytes[at] = needle;
-                assert!(holds_any(&bytes, [b'-', b'_', b'K', b'J']), "{needle} at {at}");
-                assert!(!holds_any(&bytes, [b'x', b'y', b'z', b'w']));
+                bytes[19] = b'K';
+                assert_eq!(find_any(&bytes, [b'-', b'_', b'K', b'J']), Some(at), "{needle} at {at}");
+                assert_eq!(find_any(&bytes, [b'x', b'y', b'z', b'w']), None);
             }
         }
     }
@@ -218,7 +223,7 @@ mod tests {
             bytes in prop::collection::vec(any::<u8>(), 0..64),
             needles in any::<[u8; 4]>(),
         ) {
-            prop_assert_eq!(holds_any(&bytes, needles), bytes.iter().any(|b| needles.contains(b)));
+            prop_assert_eq!(find_any(&bytes, needles), bytes.iter().position(|b| needles.contains(b)));
         }
 
         #[test]

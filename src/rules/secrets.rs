@@ -204,10 +204,27 @@ fn inspect(s: &str, under_secret_key: bool) -> Option<SecretKind> {
     }
 }
 
-/// Whether `bytes` may hold a credential-shaped token: every shape holds `-` (`sk-`, `xoxb-`),
-/// `_` (`ghp_`), `K` (`AKIA`) or `J` (`eyJ`). Most prose holds none, and is then not scanned.
+/// Whether `bytes` may hold a credential-shaped token, judged from the byte every shape holds and
+/// its neighbours: `-` after `sk` or `xox[bp]`, `_` after `gh[pousr]`, `K` in `AKIA`, `J` after
+/// `ey`. Prose holds hyphens and capitals, but seldom these; a string without one is not scanned.
 fn may_hold_credential(bytes: &[u8]) -> bool {
-    crate::scan::holds_any(bytes, [b'-', b'_', b'K', b'J'])
+    let mut from = 0;
+    while let Some(at) = bytes.get(from..).and_then(|rest| crate::scan::find_any(rest, [b'-', b'_', b'K', b'J'])) {
+        let at = from + at;
+        let before = |n: usize| at.checked_sub(n).and_then(|start| bytes.get(start..at));
+        let shape = match bytes.get(at) {
+            Some(b'-') => before(2) == Some(b"sk") || matches!(before(4), Some([b'x', b'o', b'x', b'b' | b'p'])),
+            Some(b'_') => matches!(before(3), Some([b'g', b'h', b'p' | b'o' | b'u' | b's' | b'r'])),
+            Some(b'K') => before(1) == Some(b"A") && bytes.get(at + 1..at + 3) == Some(b"IA"),
+            Some(b'J') => before(2) == Some(b"ey"),
+            _ => false,
+        };
+        if shape {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 const SECRET_KEY_SUFFIXES: [&[u8]; 7] =

@@ -526,7 +526,8 @@ proptest! {
 
     #[test]
     fn the_scan_finds_every_credential_that_find_credential_finds(s in prop_oneof![any::<String>(), tricky()]) {
-        // The scan skips strings holding none of `-`, `_`, `K`, `J`: no credential is lost.
+        // The scan skips strings whose `-`, `_`, `K` and `J` stand in no token's prefix
+        // (`may_hold_credential`): no credential is lost.
         let found: Vec<SecretKind> = flagged_under("note", json!(s)).into_iter().map(|(_, kind)| kind).collect();
         prop_assert_eq!(found, find_credential(&s).into_iter().collect::<Vec<_>>());
     }
@@ -572,3 +573,15 @@ proptest! {
         prop_assert_eq!(under.len(), 1);
     }
 }
+
+#[test]
+fn prose_with_hyphens_and_capitals_is_not_scanned_but_every_token_prefix_is() {
+    use super::may_hold_credential;
+    let prose = "A well-known self_service flow: Kelvin asked JSON-LD questions, tell-me-anything, x-ray.";
+    assert!(!may_hold_credential(prose.as_bytes()));
+    for token in ["sk-", "AKIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xoxb-", "xoxp-", "eyJ"] {
+        assert!(may_hold_credential(format!("{prose} {token}").as_bytes()), "{token}");
+        assert!(may_hold_credential(format!("{token}{prose}").as_bytes()), "{token}");
+    }
+}
+
