@@ -82,6 +82,7 @@ pub fn parse_skipping(text: &str, limits: impl Into<ReadLimits>, skip: Skip) -> 
         section: None,
         scratch: String::new(),
         items: Vec::new(),
+        members: Vec::new(),
     };
     let value = reader.value().and_then(|value| {
         reader.skip_whitespace();
@@ -138,6 +139,8 @@ struct Reader<'t> {
     scratch: String,
     /// The items of the arrays being read, innermost last (see [`Reader::array`]).
     items: Vec<Value>,
+    /// The members of the objects being read, innermost last (see [`Reader::object`]).
+    members: Vec<(String, Value)>,
 }
 
 type Read<T> = std::result::Result<T, Found>;
@@ -241,10 +244,12 @@ impl<'t> Reader<'t> {
 
     fn object(&mut self) -> Read<Value> {
         self.enter()?;
-        // While the object is short its members are kept sorted as they come, and a key that
-        // appears twice is caught where it appears again. A longer object's further members are
-        // appended, sorted once at the end ([`Map::from_members`]) and checked for repeats then.
-        let mut members: Vec<(String, Value)> = Vec::new();
+        // Members gather on one stack shared by every object being read (as items do, see
+        // [`Reader::array`]), and each object is allocated once at its exact length. While the
+        // object is short its members are kept sorted as they come, and a key that appears twice
+        // is caught where it appears again; a longer object's further members are appended,
+        // sorted once at the end ([`Map::from_members`]) and checked for repeats then.
+        let start = self.members.len();
         let mut in_order = true;
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
@@ -253,38 +258,14 @@ impl<'t> Reader<'t> {
             loop {
                 self.skip_whitespace();
                 if self.peek() != Some(b'"') {
+                    self.members.truncate(start);
                     return Err(self.syntax("expected a member name in double quotes"));
                 }
-                let key = self.string()?;
-                let place = match in_order.then(|| place_of(&members, &key)) {
-                    Some(Err(())) => return Err(self.repeated(key)),
-                    Some(Ok(place)) => Some(place),
-                    None => None,
-                };
-                self.skip_whitespace();
-                if self.peek() != Some(b':') {
-                    return Err(self.syntax("expected ':' after a member name"));
+                let found = self.member(start, &mut in_order);
+                if let Err(found) = found {
+                    self.members.truncate(start);
+                    return Err(found);
                 }
-                self.at += 1;
-                let skip = match (self.depth, &self.section) {
-                    (1, _) => (self.skip)(None, &key),
-                    (2, Some(section)) => (self.skip)(Some(section), &key),
-                    _ => false,
-                };
-                if self.depth == 1 {
-                    self.section = Some(key.clone());
-                }
-                match if skip { self.shape() } else { self.value() } {
-                    Ok(value) => match place {
-                        Some(place) if place < members.len() => members.insert(place, (key, value)),
-                        _ => members.push((key, value)),
-                    },
-                    Err(found) => {
-                        self.path.push(Segment::Key(key));
-                        return Err(found);
-                    }
-                }
-                in_order = in_order && members.len() < SORTED_AS_READ;
                 self.skip_whitespace();
                 match self.peek() {
                     Some(b',') => self.at += 1,
@@ -292,20 +273,60 @@ impl<'t> Reader<'t> {
                         self.at += 1;
                         break;
                     }
-                    _ => return Err(self.syntax("expected ',' or '}' in an object")),
+                    _ => {
+                        self.members.truncate(start);
+                        return Err(self.syntax("expected ',' or '}' in an object"));
+                    }
                 }
             }
         }
-        let members = if in_order {
-            Map::from_sorted(members)
-        } else {
-            match Map::from_members(members) {
-                (_, Some(key)) => return Err(self.repeated(key)),
-                (map, None) => map,
-            }
-        };
         self.depth -= 1;
-        Ok(Value::Object(members))
+        // `split_off` allocates exactly the members' length; `start` is within the stack, since
+        // every inner object took back exactly what it pushed.
+        let members = if start <= self.members.len() { self.members.split_off(start) } else { Vec::new() };
+        if in_order {
+            return Ok(Value::Object(Map::from_sorted(members)));
+        }
+        match Map::from_members(members) {
+            (_, Some(key)) => Err(self.repeated(key)),
+            (map, None) => Ok(Value::Object(map)),
+        }
+    }
+
+    /// One member of the object whose members start at `start` on the stack: its key, `:` and
+    /// value, put in its place while the object is `in_order`.
+    fn member(&mut self, start: usize, in_order: &mut bool) -> Read<()> {
+        let key = self.string()?;
+        let place = match (*in_order).then(|| place_of(self.members.get(start..).unwrap_or_default(), &key)) {
+            Some(Err(())) => return Err(self.repeated(key)),
+            Some(Ok(place)) => Some(start + place),
+            None => None,
+        };
+        self.skip_whitespace();
+        if self.peek() != Some(b':') {
+            return Err(self.syntax("expected ':' after a member name"));
+        }
+        self.at += 1;
+        let skip = match (self.depth, &self.section) {
+            (1, _) => (self.skip)(None, &key),
+            (2, Some(section)) => (self.skip)(Some(section), &key),
+            _ => false,
+        };
+        if self.depth == 1 {
+            self.section = Some(key.clone());
+        }
+        match if skip { self.shape() } else { self.value() } {
+            Ok(value) => match place {
+                Some(place) if place < self.members.len() => self.members.insert(place, (key, value)),
+                _ => self.members.push((key, value)),
+            },
+            Err(found) => {
+                self.path.push(Segment::Key(key));
+                return Err(found);
+            }
+        }
+        *in_order = *in_order && self.members.len() - start < SORTED_AS_READ;
+        Ok(())
     }
 
     /// The error of a key that appears twice in one object.

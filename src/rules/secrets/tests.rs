@@ -584,4 +584,3 @@ fn prose_with_hyphens_and_capitals_is_not_scanned_but_every_token_prefix_is() {
         assert!(may_hold_credential(format!("{token}{prose}").as_bytes()), "{token}");
     }
 }
-
