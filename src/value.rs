@@ -64,39 +64,22 @@ impl Map {
     /// A map of `members` given in any order. When a key appears more than once, the map keeps
     /// its last value (as inserting them one by one would) and the answer's second part is that
     /// key — of the repeats, the one that appears again first.
-    pub fn from_members(mut members: Vec<(String, Value)>) -> (Map, Option<String>) {
-        if members.windows(2).all(|pair| matches!(pair, [a, b] if a.0 < b.0)) {
+    pub fn from_members(members: Vec<(String, Value)>) -> (Map, Option<String>) {
+        let keys: Vec<&str> = members.iter().map(|(key, _)| key.as_str()).collect();
+        let Some((order, first_repeat)) = key_order(&keys) else {
             return (Map { members }, None);
-        }
-        let mut order: Vec<usize> = (0..members.len()).collect();
-        crate::sorting::sort_by(&mut order, |&a, &b| match (members.get(a), members.get(b)) {
-            (Some(a), Some(b)) => a.0 < b.0,
-            _ => false,
-        });
-        // After a stable sort, equal keys sit side by side in their first order: each but the
-        // last of a run is replaced by a later one.
-        let mut first_repeat: Option<usize> = None;
-        let mut keep = vec![true; members.len()];
-        for pair in order.windows(2) {
-            if let [a, b] = *pair {
-                if members.get(a).map(|m| &m.0) == members.get(b).map(|m| &m.0) {
-                    if let Some(slot) = keep.get_mut(a) {
-                        *slot = false;
-                    }
-                    first_repeat = Some(first_repeat.map_or(b, |first| first.min(b)));
-                }
-            }
-        }
-        let repeated = first_repeat.and_then(|index| members.get(index)).map(|(key, _)| key.clone());
-        let mut slots: Vec<Option<(String, Value)>> = members.drain(..).map(Some).collect();
-        let mut sorted = Vec::with_capacity(slots.len());
-        for index in order {
-            if keep.get(index) == Some(&true) {
-                if let Some(member) = slots.get_mut(index).and_then(Option::take) {
-                    sorted.push(member);
-                }
-            }
-        }
+        };
+        let repeated = first_repeat.and_then(|index| keys.get(index)).map(|key| (*key).to_owned());
+        // Of equal keys, side by side in their first order, only the last is kept.
+        let next = order.iter().skip(1).map(Some).chain([None]);
+        let kept: Vec<usize> = order
+            .iter()
+            .zip(next)
+            .filter(|(&a, b)| b.is_none_or(|&b| keys.get(a) != keys.get(b)))
+            .map(|(&a, _)| a)
+            .collect();
+        let mut slots: Vec<Option<(String, Value)>> = members.into_iter().map(Some).collect();
+        let sorted = kept.into_iter().filter_map(|index| slots.get_mut(index).and_then(Option::take)).collect();
         (Map { members: sorted }, repeated)
     }
 
@@ -203,6 +186,26 @@ impl Map {
     pub fn as_slice(&self) -> &[(String, Value)] {
         &self.members
     }
+}
+
+/// The positions of `keys` in key order (a stable sort), and the position of the first key that
+/// appeared before it, if any; `None` when the keys are strictly increasing already (the order
+/// is theirs and no key repeats). O(n log n), and O(n) for keys in order.
+pub(crate) fn key_order(keys: &[&str]) -> Option<(Vec<usize>, Option<usize>)> {
+    if keys.windows(2).all(|pair| matches!(pair, [a, b] if a < b)) {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    crate::sorting::sort_by(&mut order, |&a, &b| keys.get(a) < keys.get(b));
+    // Equal keys sit side by side in their first order: each but the first of a run repeats.
+    let first_repeat = order
+        .windows(2)
+        .filter_map(|pair| match *pair {
+            [a, b] if keys.get(a) == keys.get(b) => Some(b),
+            _ => None,
+        })
+        .min();
+    Some((order, first_repeat))
 }
 
 /// A member of a [`Map`] that may be missing (see [`Map::entry`]).

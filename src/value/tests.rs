@@ -126,3 +126,21 @@ fn indexing_never_panics_and_answers_null() {
     assert_eq!(value.pointer("/a/1/b"), Some(&Value::from("c")));
     assert_eq!(value.to_string(), r#"{"a":[1,{"b":"c"}]}"#);
 }
+
+/// The reader that keeps only the shape of a member checks its keys as the full reader does: a
+/// long object's repeated key is found after its members are read, the first to repeat.
+#[test]
+fn a_long_skipped_object_is_checked_for_repeated_keys() {
+    let skip_all: crate::json::Skip = |_, _| true;
+    let limits = crate::json::ReadLimits::DEFAULT;
+    let keys: Vec<String> = (0..100).rev().map(|i| format!("\"k{i:03}\":[{i}]")).collect();
+    let fine = format!("{{\"a\":{{{}}}}}", keys.join(","));
+    assert!(crate::json::parse_skipping(&fine, limits, skip_all).is_ok());
+    for (before, after, expected) in
+        [("", ",\"k050\":1,\"k020\":2", "/a/k050"), ("", ",\"k099\":1", "/a/k099"), ("\"k000\":0,", "", "/a/k000")]
+    {
+        let text = format!("{{\"a\":{{{before}{}{after}}}}}", keys.join(","));
+        let error = crate::json::parse_skipping(&text, limits, skip_all).err().map(|e| e.path);
+        assert_eq!(error.as_deref(), Some(expected), "{before}{after}");
+    }
+}
