@@ -6,8 +6,6 @@
 //! API decides. Error paths point into the argument; for functions of several arguments they
 //! start with the argument's name (`/before/agents/0/id`, `/actor/roles/2`).
 
-use crate::value::Value;
-
 use crate::audit_chain::AuditChain;
 use crate::diff::{self, ChangeSet};
 use crate::environment::Environment;
@@ -22,6 +20,7 @@ use crate::rules::sync::counted_in_sync_request;
 use crate::rules::{
     EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, RollbackPlan, RollbackRequest, SyncRequest,
 };
+use crate::value::Value;
 use crate::workspace::{counted_in_workspace, Filtered, Workspace};
 
 /// Reads one argument's text; errors get `prefix` in front of their path.

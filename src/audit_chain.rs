@@ -12,12 +12,11 @@
 //! - Removing records at the end leaves a valid, shorter chain: keep the `head` somewhere the
 //!   log's writer cannot change it (a second store, a signed receipt) and compare.
 
-use crate::value::Value;
-
 use crate::error::{Error, Result};
 use crate::fingerprint::fingerprint;
 use crate::input::type_name;
 use crate::pointer::index;
+use crate::value::Value;
 
 /// The answer of `verifyAuditChain(records)`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,12 +21,12 @@
 //!   removals and changes first, then additions; the two maps are walked side
 //!   by side.
 
-use crate::value::{Map, Value};
 use serde::Deserialize;
 
 use crate::error::Error;
 use crate::limits::Limits;
 use crate::pointer::{push_index, push_token};
+use crate::value::{Map, Value};
 use crate::workspace::{Kind, Workspace};
 
 /// The changes between two workspace documents.

@@ -3,11 +3,10 @@
 //! Requests are read by hand rather than by `#[derive(Deserialize)]` so that each error names the
 //! exact value at fault (`/actor/roles/2`), and so that workspaces are moved, never copied.
 
-use crate::value::{Map, Value};
-
 use crate::environment::{Chain, Environment};
 use crate::error::{Error, Result};
 use crate::pointer::{child, index};
+use crate::value::{Map, Value};
 
 /// The JSON type of a value, for messages.
 pub(crate) fn type_name(value: &Value) -> &'static str {

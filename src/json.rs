@@ -6,11 +6,10 @@
 //! WebAssembly small. It is the security boundary and knows nothing of the domain: what it may
 //! keep only the shape of is the caller's [`Skip`].
 
-use crate::value::{Map, Number, Value};
-
 use crate::error::{Error, Result};
 use crate::pointer::{push_index, push_token};
 use crate::scan::plain_len;
+use crate::value::{Map, Number, Value};
 
 /// Largest integer a JavaScript number holds exactly (2^53 − 1).
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;

@@ -3,13 +3,12 @@
 //! A sync answers the manifest of its payload; the caller stores it and sends it back as `base`
 //! with the next sync or publish, which is how in-place changes (hotfixes) are recognised.
 
-use crate::value::{Map, Value};
-
 use crate::error::{Error, Result};
 use crate::fingerprint::{fingerprint, fingerprint_object_except, is_fingerprint, CanonicalText};
 use crate::input::{into_object, type_name};
 use crate::limits::Limits;
 use crate::pointer::child;
+use crate::value::{Map, Value};
 use crate::variables::{has_normal_structure, structure, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 

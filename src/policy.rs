@@ -7,14 +7,13 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::value::{Map, Value};
-
 use crate::environment::{Chain, ChainError, Environment, EnvironmentSet};
 use crate::error::{Error, ErrorCode, Result};
 use crate::fingerprint::fingerprint;
 use crate::gates::Gates;
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required, type_name};
 use crate::pointer::{child, index};
+use crate::value::{Map, Value};
 
 /// What an actor may do in an environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

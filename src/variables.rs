@@ -1,10 +1,9 @@
 //! Variables: a structure that travels by sync, and a default value that belongs to each environment.
 
-use crate::value::{Map, Value};
-
 use crate::error::{Error, Result};
 use crate::input::type_name;
 use crate::pointer::{child, index};
+use crate::value::{Map, Value};
 
 /// The type a variable's default value must fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,13 +5,12 @@
 
 use std::fmt;
 
-use crate::value::{Map, Value};
-
 use crate::error::{Error, Result};
 use crate::input::{into_object, type_name};
 use crate::issue::{Issue, IssueCode};
 use crate::limits::Limits;
 use crate::pointer::{child, index};
+use crate::value::{Map, Value};
 use crate::variables::VariableInfo;
 
 /// A top-level key of a workspace.

@@ -5,8 +5,6 @@
 //! `JSON.stringify`), one code path, and a much smaller `.wasm`. The public types also derive
 //! `serde::Serialize` for Rust users; a unit test proves both give the same JSON.
 
-use crate::value::{Map, Value};
-
 use crate::audit_chain::AuditChain;
 use crate::diff::{ChangeSet, KindChanges, KindMap, ModifiedItem, PatchOperation, Summary};
 use crate::environment::Environment;
@@ -18,6 +16,7 @@ use crate::rules::{
     ApprovalsAnswer, Audit, EditCheck, GateAnswer, Hotfix, PublishMode, PublishPlan, PulledIn, RollbackMode,
     RollbackPlan, Selection, SoakAnswer, SyncPlan, UncountedApproval, WindowAnswer,
 };
+use crate::value::{Map, Value};
 use crate::workspace::{Filtered, Kind};
 
 /// A value that writes itself as JSON text.

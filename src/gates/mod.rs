@@ -18,12 +18,11 @@ mod table;
 pub mod windows;
 pub mod zone;
 
-use crate::value::{Map, Value};
-
 use crate::environment::{Chain, Environment};
 use crate::error::{Error, Result};
 use crate::input::{into_object, into_strings, reject_unknown, take_optional, type_name};
 use crate::pointer::child;
+use crate::value::{Map, Value};
 
 pub use duration::{format_duration, parse_duration};
 pub use instant::Instant;

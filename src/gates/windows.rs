@@ -10,13 +10,12 @@
 //! the zone's transitions, each window edge of the days around, the ends of absolute windows —
 //! so it is exact to the nanosecond and never skips an allowed instant.
 
-use crate::value::{Map, Value};
-
 use crate::error::{Error, Result};
 use crate::gates::instant::{format_rfc3339, weekday, Instant, Timestamp, DAY};
 use crate::gates::zone::{tzdb_version, Zone};
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional, take_required};
 use crate::pointer::{child, index};
+use crate::value::{Map, Value};
 
 /// The days of the week, Monday first, as written in a policy.
 pub const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

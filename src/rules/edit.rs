@@ -1,7 +1,5 @@
 //! Edit check: may this actor change this environment's workspace from `before` to `after`?
 
-use crate::value::Value;
-
 use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;
 use crate::error::Result;
@@ -15,6 +13,7 @@ use crate::manifest::item_fingerprint;
 use crate::pointer::child;
 use crate::policy::{Action, Actor};
 use crate::rules::{empty_reason, item_path, read_previous_audit, Audit, AuditEvent, PromotionRules};
+use crate::value::Value;
 use crate::variables::{default_value, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 

@@ -3,8 +3,6 @@
 //! A gate of environment E judges a sync into E and, for production, a publish. It never changes
 //! `authorize`. The library has no clock: `now` and `sourceSince` come in the request.
 
-use crate::value::{Map, Value};
-
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::gates::instant::{format_rfc3339, Timestamp};
@@ -15,6 +13,7 @@ use crate::issue::{Findings, IssueCode};
 use crate::pointer::{child, index};
 use crate::policy::Actor;
 use crate::rules::PromotionRules;
+use crate::value::{Map, Value};
 
 /// The fields of a sync or publish request that gates read.
 pub const GATE_FIELDS: [&str; 3] = ["approvals", "now", "sourceSince"];

@@ -1,12 +1,11 @@
 //! The inline-secret rule applied to promoted content, with redaction when the policy blocks.
 
-use crate::value::Value;
-
 use crate::issue::{Findings, IssueCode};
 use crate::policy::InlineSecrets;
 use crate::rules::item_path;
 use crate::rules::merge::DefaultOrigin;
 use crate::rules::secrets::{scan, InlineSecret, SecretKind};
+use crate::value::Value;
 use crate::variables::{default_value, structure, DEFAULT_VALUE};
 use crate::workspace::{Kind, Workspace};
 

@@ -1,9 +1,8 @@
 //! The variable merge on sync: the target keeps its default value where the type is unchanged.
 
-use crate::value::Value;
-
 use crate::issue::{Issue, IssueCode};
 use crate::pointer::{child, index};
+use crate::value::Value;
 use crate::variables::{default_value, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 

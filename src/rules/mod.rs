@@ -12,8 +12,6 @@ pub mod secrets;
 pub mod selection;
 pub mod sync;
 
-use crate::value::Value;
-
 use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::input::environment_in;
@@ -21,6 +19,7 @@ use crate::issue::{Decision, Findings, IssueCode};
 use crate::json::check_depth;
 use crate::limits::Limits;
 use crate::policy::{Action, Actor, CompiledPolicy, Policy};
+use crate::value::Value;
 
 pub use edit::{EditCheck, EditRequest, HotfixDeclaration};
 pub use gates::{

@@ -1,7 +1,5 @@
 //! Publish: go live in production, or publish a declared hotfix.
 
-use crate::value::Value;
-
 use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;
 use crate::error::Result;
@@ -16,6 +14,7 @@ use crate::rules::edit::HotfixDeclaration;
 use crate::rules::gates::{GateAnswer, GateFields, GatedPlan};
 use crate::rules::sync::{approvers, authors, changed_items};
 use crate::rules::{read_previous_audit, Audit, AuditEvent, PromotionRules};
+use crate::value::Value;
 use crate::workspace::{Kind, Workspace};
 
 /// `planPublish`'s request.

@@ -1,8 +1,6 @@
 //! Rollback: restore an earlier version (e.g. a published snapshot) in an environment, with a
 //! preview of what changes and without silently dropping what was changed in place since.
 
-use crate::value::Value;
-
 use crate::diff::{diff_workspaces, ChangeSet};
 use crate::environment::Environment;
 use crate::error::Result;
@@ -21,6 +19,7 @@ use crate::rules::sync::{
     approvers, authors, changed_items, check_defaults, report_unused_acknowledgements, scrub, take_acknowledgements,
 };
 use crate::rules::{inline, read_previous_audit, references, Audit, AuditEvent, PromotionRules};
+use crate::value::Value;
 use crate::workspace::{IdIndex, Kind, Workspace};
 
 /// `planRollback`'s request.

@@ -81,9 +81,8 @@
 //! once, with the token's kind (the more specific reason). When a string
 //! contains several tokens, the kind of the leftmost one is reported.
 
-use crate::value::Value;
-
 use crate::pointer::{push_index, push_token};
+use crate::value::Value;
 
 /// Why a string was flagged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,5 @@
 //! Sync: promote one environment's content to the next one of the chain.
 
-use crate::value::{Map, Value};
-
 use crate::diff::{diff_workspaces_knowing, ChangeSet, Known};
 use crate::environment::Environment;
 use crate::error::{Error, Result};
@@ -19,6 +17,7 @@ use crate::rules::gates::{Authored, GateAnswer, GateFields, GatedPlan};
 use crate::rules::merge::{self, DefaultOrigin};
 use crate::rules::selection::{self, Closure, Selection};
 use crate::rules::{inline, item_path, read_previous_audit, references, Audit, AuditEvent, PromotionRules};
+use crate::value::{Map, Value};
 use crate::variables::{default_value, DEFAULT_VALUE};
 use crate::workspace::{IdIndex, Kind, Workspace};
 
