@@ -296,9 +296,10 @@ impl<'t> Reader<'t> {
     /// value, put in its place while the object is `in_order`.
     fn member(&mut self, start: usize, in_order: &mut bool) -> Read<()> {
         let key = self.string()?;
-        let place = match (*in_order).then(|| place_of(self.members.get(start..).unwrap_or_default(), &key)) {
-            Some(Err(())) => return Err(self.repeated(key)),
-            Some(Ok(place)) => Some(start + place),
+        let members = self.members.get(start..).unwrap_or_default();
+        let place = match (*in_order).then(|| crate::value::search_to_add(members, &key)) {
+            Some(Ok(_)) => return Err(self.repeated(key)),
+            Some(Err(place)) => Some(start + place),
             None => None,
         };
         self.skip_whitespace();
@@ -631,17 +632,6 @@ impl<'t> Reader<'t> {
 /// Up to this many members, an object is kept sorted as it is read, and a repeated key is caught
 /// where it repeats (see `Reader::object` and `Reader::discard_object`).
 const SORTED_AS_READ: usize = 32;
-
-/// Where `key` goes among `members` sorted by key; `Err` when it is there already. Members often
-/// come in order: the last one is looked at first.
-fn place_of(members: &[(String, Value)], key: &str) -> Result<usize, ()> {
-    match members.last() {
-        None => return Ok(0),
-        Some((last, _)) if last.as_str() < key => return Ok(members.len()),
-        _ => {}
-    }
-    members.binary_search_by(|(name, _)| name.as_str().cmp(key)).map_or_else(Ok, |_| Err(()))
-}
 
 /// A double as a JSON number, held as an integer when it is one that JavaScript holds exactly:
 /// `1.0` and `1`, or `1e2` and `100`, are then the same value whichever form they came in.

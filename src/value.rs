@@ -83,20 +83,9 @@ impl Map {
         (Map { members: sorted }, repeated)
     }
 
-    /// Where `key` is, or where it would go.
+    /// Where `key` is, or where it would go (see [`search`]).
     fn search(&self, key: &str) -> Result<usize, usize> {
-        // Most objects are short: a scan from the start beats halving for them.
-        if self.members.len() <= 8 {
-            for (index, (name, _)) in self.members.iter().enumerate() {
-                match name.as_str().cmp(key) {
-                    std::cmp::Ordering::Less => {}
-                    std::cmp::Ordering::Equal => return Ok(index),
-                    std::cmp::Ordering::Greater => return Err(index),
-                }
-            }
-            return Err(self.members.len());
-        }
-        self.members.binary_search_by(|(name, _)| name.as_str().cmp(key))
+        search(&self.members, key)
     }
 
     /// The number of members.
@@ -128,11 +117,7 @@ impl Map {
 
     /// Sets `key` to `value`; the value it replaces, if any. Appending keys in order costs O(1).
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
-        if self.members.last().is_none_or(|(last, _)| *last < key) {
-            self.members.push((key, value));
-            return None;
-        }
-        match self.search(&key) {
+        match search_to_add(&self.members, &key) {
             Ok(index) => self.members.get_mut(index).map(|(_, old)| std::mem::replace(old, value)),
             Err(index) => {
                 self.members.insert(index, (key, value));
@@ -185,6 +170,32 @@ impl Map {
     /// The members as a slice, in key order.
     pub fn as_slice(&self) -> &[(String, Value)] {
         &self.members
+    }
+}
+
+/// Where `key` is among `members` sorted by key (`Ok`), or where it would go (`Err`).
+fn search(members: &[(String, Value)], key: &str) -> Result<usize, usize> {
+    // Most objects are short: a scan from the start beats halving for them.
+    if members.len() <= 8 {
+        for (index, (name, _)) in members.iter().enumerate() {
+            match name.as_str().cmp(key) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => return Ok(index),
+                std::cmp::Ordering::Greater => return Err(index),
+            }
+        }
+        return Err(members.len());
+    }
+    members.binary_search_by(|(name, _)| name.as_str().cmp(key))
+}
+
+/// [`search`] for a key about to be added: keys often come in order, so the last member is looked
+/// at first, and appending in order costs O(1). The reader keeps short objects sorted with it.
+pub(crate) fn search_to_add(members: &[(String, Value)], key: &str) -> Result<usize, usize> {
+    match members.last() {
+        None => Err(0),
+        Some((last, _)) if last.as_str() < key => Err(members.len()),
+        Some(_) => search(members, key),
     }
 }
 
