@@ -11,7 +11,8 @@
 //     items cost more than a few big ones: the answer holds a manifest entry of about 80 bytes —
 //     id and fingerprint — for every item, so 100,000 items of 13 bytes answer three times the
 //     bytes they send; both are logged.)
-// Times are the best of a few runs (the machine is shared).
+// Times are the best of a few runs, and a case past a limit is timed once more (the machine is
+// shared). RATIO is issue 10's "within 3× of a normal workspace's cost per byte".
 //
 // Timings need a quiet machine: these tests run with HOSTILE_FULL=1 (scripts/test-hostile.mjs, one
 // file at a time) and are skipped by the shared runner (scripts/test-js.mjs runs two suites at once).
@@ -23,7 +24,7 @@ import { PromotionRules } from "promotion-rules";
 import { dana, sample } from "./helpers.mjs";
 
 const FULL = process.env.HOSTILE_FULL === "1";
-const RATIO = 4;
+const RATIO = 3;
 // The whole call, the engine's JSON.parse of the answer included: nesting at the depth limit makes
 // V8 build 2.5 million arrays (its JSON.parse of that request alone costs 0.8× the planSync).
 const CALL_RATIO = 6;
@@ -192,14 +193,24 @@ describe("pathological sizes answer in linear time", () => {
     test(name, { skip: !FULL && "timings: HOSTILE_FULL=1 (scripts/test-hostile.mjs)" }, () => {
       const quarter = make(Math.round(n / 4));
       const full = make(n);
-      const small = timeSync(quarter, targetOf(quarter));
-      const big = timeSync(full, targetOf(full));
+      let small = timeSync(quarter, targetOf(quarter));
+      let big = timeSync(full, targetOf(full));
       check(big.plan, n);
       const normal = normalPerByte(big.bytes);
+      const ratios = () => ({
+        ratio: big.ms / big.io / normal.perIo,
+        moduleRatio: (big.ms - big.parse) / big.io / normal.modulePerIo,
+        scaling: big.ms / small.ms,
+      });
+      const within = ({ ratio, moduleRatio, scaling }) => moduleRatio <= RATIO && ratio <= CALL_RATIO && scaling <= SCALING;
+      if (!within(ratios())) {
+        // The machine is shared: a limit passed is timed once more, and the better runs count.
+        const better = (a, b) => ({ ...(b.ms < a.ms ? b : a), parse: Math.min(a.parse, b.parse) });
+        small = better(small, timeSync(quarter, targetOf(quarter)));
+        big = better(big, timeSync(full, targetOf(full)));
+      }
       const perRequestByte = big.ms / big.bytes / normal.perByte;
-      const ratio = big.ms / big.io / normal.perIo;
-      const moduleRatio = (big.ms - big.parse) / big.io / normal.modulePerIo;
-      const scaling = big.ms / small.ms;
+      const { ratio, moduleRatio, scaling } = ratios();
       const mb = (bytes) => (bytes / 1e6).toFixed(2);
       console.log(
         `${name}: request ${mb(big.bytes)} MB + answer ${mb(big.answer)} MB in ${big.ms.toFixed(0)} ms; ` +
