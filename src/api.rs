@@ -12,11 +12,11 @@ use crate::environment::Environment;
 use crate::error::{Error, Result};
 use crate::input::into_string;
 use crate::issue::Decision;
-use crate::json::{keep_all, parse_skipping, parse_with_limits, Skip};
+use crate::json::{keep_all, parse_echoing, parse_skipping, parse_with_limits, Skip};
 use crate::limits::Limits;
 use crate::manifest::Manifest;
 use crate::policy::Policy;
-use crate::rules::sync::counted_in_sync_request;
+use crate::rules::sync::{counted_in_sync_request, ECHO};
 use crate::rules::{
     EditCheck, EditRequest, PromotionRules, PublishPlan, PublishRequest, RollbackPlan, RollbackRequest, SyncRequest,
 };
@@ -109,8 +109,8 @@ pub fn check_edit(rules: &PromotionRules, request: &str) -> Result<EditCheck> {
 /// payload's kinds that the sync carries unchanged are copied from the canonical text the
 /// fingerprints hashed rather than written again.
 pub fn plan_sync(rules: &PromotionRules, request: &str) -> Result<String> {
-    let request = read(request, rules.limits(), counted_in_sync_request, "")?;
-    let (plan, text) = rules.plan_sync_with_text(SyncRequest::from_parsed(request, rules.limits())?)?;
+    let (request, echoes) = parse_echoing(request, rules.limits(), counted_in_sync_request, Some(ECHO))?;
+    let (plan, text) = rules.plan_sync_with_text(SyncRequest::from_parsed(request, rules.limits())?, &echoes)?;
     Ok(crate::write::sync_plan_json(&plan, &|key| text.kind(key)))
 }
 

@@ -23,6 +23,7 @@
 //!
 //! [RFC 8785]: https://www.rfc-editor.org/rfc/rfc8785
 
+use crate::json::Echoes;
 use crate::value::{Map, Number, Value};
 use sha2::{Digest, Sha256};
 
@@ -235,6 +236,13 @@ impl CanonicalSink for TrackedText {
 impl CanonicalText {
     /// Writes the canonical text of the object whose members are `members`.
     pub(crate) fn of_object(members: &Map) -> CanonicalText {
+        CanonicalText::of_object_echoing(members, None)
+    }
+
+    /// [`CanonicalText::of_object`], where the items that `echoes` names repeat, value for value,
+    /// items of the object whose text is `of` (the same member, the index `echoes` gives): their
+    /// text is copied from it rather than written again.
+    pub(crate) fn of_object_echoing(members: &Map, echoes: Option<(&Echoes, &CanonicalText)>) -> CanonicalText {
         let mut out = TrackedText::default();
         let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
         if members.keys().any(|key| crate::scan::has_byte_from(key.as_bytes(), 0xEE)) {
@@ -256,13 +264,31 @@ impl CanonicalText {
             let mut items = Vec::new();
             if let Value::Array(values) = value {
                 items.reserve(values.len());
+                // The items this one repeats, and the text they lie in.
+                let (mut repeats, of) = match echoes {
+                    Some((echoes, of)) => (echoes.of(key).iter().peekable(), of.member(key).map(|member| (of, member))),
+                    None => ([].iter().peekable(), None),
+                };
                 out.write_str("[");
                 for (i, item) in values.iter().enumerate() {
                     if i > 0 {
                         out.write_str(",");
                     }
                     let item_start = out.text.len();
-                    write_canonical(item, &mut out);
+                    let repeated = repeats.next_if(|(index, _)| *index == i).and_then(|(_, twin)| {
+                        of.and_then(|(of, member)| {
+                            Some((of.text(member.items.get(*twin)?.clone()), member.in_map_order))
+                        })
+                    });
+                    match repeated {
+                        Some((text, in_map_order)) => {
+                            out.write_str(text);
+                            if !in_map_order {
+                                out.reordered();
+                            }
+                        }
+                        None => write_canonical(item, &mut out),
+                    }
                     items.push(item_start..out.text.len());
                 }
                 out.write_str("]");

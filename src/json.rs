@@ -4,7 +4,8 @@
 //! stops at [`ReadLimits::max_depth`] before recursing further, reads every number as the double
 //! JavaScript's `JSON.parse` reads, names the culprit with a JSON Pointer, and keeps the
 //! WebAssembly small. It is the security boundary and knows nothing of the domain: what it may
-//! keep only the shape of is the caller's [`Skip`].
+//! keep only the shape of is the caller's [`Skip`], and which items may repeat others, to be
+//! copied rather than read again, the caller's [`Echo`].
 
 use crate::error::{Error, Result};
 use crate::pointer::{push_index, push_token};
@@ -59,6 +60,44 @@ pub fn keep_all(_parent: Option<&str>, _key: &str) -> bool {
 
 /// [`parse_with_limits`], keeping only the shape of the members that `skip` names.
 pub fn parse_skipping(text: &str, limits: impl Into<ReadLimits>, skip: Skip) -> Result<Value> {
+    parse_echoing(text, limits, skip, None).map(|(value, _)| value)
+}
+
+/// Two members of the root object whose arrays hold mostly the same items, as the source and the
+/// target of a sync do: the items of the array `kind` of `section` that repeat, byte for byte,
+/// the items of the array `kind` of `of` (read before it) are copied rather than read again.
+#[derive(Debug, Clone, Copy)]
+pub struct Echo {
+    /// The member whose items may repeat another's (`"target"`).
+    pub section: &'static str,
+    /// The member they repeat (`"source"`).
+    pub of: &'static str,
+    /// The members of both whose arrays are compared (kinds of items).
+    pub kinds: fn(key: &str) -> bool,
+}
+
+/// Which items of an [`Echo`]'s `section` were copied: per member, `(index, index in of)` pairs,
+/// in the order of the items.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Echoes {
+    members: Vec<(String, Vec<(usize, usize)>)>,
+}
+
+impl Echoes {
+    /// The items of the member `key` that repeat the items of `of`, as `(index, index in of)`.
+    pub fn of(&self, key: &str) -> &[(usize, usize)] {
+        self.members.iter().find(|(member, _)| member == key).map_or(&[], |(_, pairs)| pairs.as_slice())
+    }
+}
+
+/// [`parse_skipping`], copying the items that `echo` names (see [`Echo`]) where they repeat: the
+/// value is the very value reading every item would give, and [`Echoes`] says which were copied.
+pub fn parse_echoing(
+    text: &str,
+    limits: impl Into<ReadLimits>,
+    skip: Skip,
+    echo: Option<Echo>,
+) -> Result<(Value, Echoes)> {
     let limits: ReadLimits = limits.into();
     if text.len() > limits.max_input_bytes {
         return Err(Error::limit_exceeded(
@@ -82,6 +121,10 @@ pub fn parse_skipping(text: &str, limits: impl Into<ReadLimits>, skip: Skip) -> 
         scratch: String::new(),
         items: Vec::new(),
         members: Vec::new(),
+        echo,
+        recorded: Vec::new(),
+        like: Value::Null,
+        echoes: Echoes::default(),
     };
     let value = reader.value().and_then(|value| {
         reader.skip_whitespace();
@@ -90,7 +133,8 @@ pub fn parse_skipping(text: &str, limits: impl Into<ReadLimits>, skip: Skip) -> 
         }
         Ok(value)
     });
-    value.map_err(|found| {
+    let echoes = std::mem::take(&mut reader.echoes);
+    value.map(|value| (value, echoes)).map_err(|found| {
         let path = pointer_from_reversed(&reader.path);
         match found {
             Found::Limit(message) => Error::limit_exceeded(path, message),
@@ -140,6 +184,24 @@ struct Reader<'t> {
     items: Vec<Value>,
     /// The members of the objects being read, innermost last (see [`Reader::object`]).
     members: Vec<(String, Value)>,
+    /// Which items may be copied rather than read (see [`Echo`]).
+    echo: Option<Echo>,
+    /// Where each item of the arrays of `echo.of` lies in the text, per member.
+    recorded: Vec<(String, Vec<std::ops::Range<usize>>)>,
+    /// The value of `echo.of` while `echo.section` is read (taken off the member stack), else null.
+    like: Value,
+    /// The items copied so far.
+    echoes: Echoes,
+}
+
+/// What an array read as a member of an [`Echo`]'s sections does besides reading its items.
+enum Role {
+    /// Nothing.
+    Read,
+    /// Records where each item lies: an array of `echo.of`.
+    Record(String),
+    /// Copies each item that repeats a recorded one: an array of `echo.section`.
+    Copy(String),
 }
 
 type Read<T> = std::result::Result<T, Found>;
@@ -202,18 +264,45 @@ impl<'t> Reader<'t> {
     }
 
     fn array(&mut self) -> Read<Value> {
+        self.array_as(Role::Read)
+    }
+
+    fn array_as(&mut self, role: Role) -> Read<Value> {
         self.enter()?;
         // Items gather on one stack shared by every array being read, and each array is then
         // allocated once at its exact length: a vector grown item by item holds room for four
         // (three wasted) in every short array, which is most of the memory of deep nesting.
         let start = self.items.len();
+        let mut ranges = Vec::new();
+        let mut copied = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.at += 1;
         } else {
             loop {
-                match self.value() {
-                    Ok(item) => self.items.push(item),
+                self.skip_whitespace();
+                let (at, index) = (self.at, self.items.len() - start);
+                let copy = match &role {
+                    Role::Copy(key) => {
+                        let offset = copied.last().map_or(0, |&(index, of): &(usize, usize)| of.wrapping_sub(index));
+                        self.repeated_item(key, index, offset)
+                    }
+                    _ => None,
+                };
+                let item = match copy {
+                    Some((of, value)) => {
+                        copied.push((index, of));
+                        Ok(value)
+                    }
+                    None => self.value(),
+                };
+                match item {
+                    Ok(item) => {
+                        if let Role::Record(_) = role {
+                            ranges.push(at..self.at);
+                        }
+                        self.items.push(item);
+                    }
                     Err(found) => {
                         self.path.push(Segment::Index(self.items.len() - start));
                         self.items.truncate(start);
@@ -235,10 +324,42 @@ impl<'t> Reader<'t> {
             }
         }
         self.depth -= 1;
+        match role {
+            Role::Read => {}
+            Role::Record(key) => self.recorded.push((key, ranges)),
+            Role::Copy(key) => self.echoes.members.push((key, copied)),
+        }
         // `split_off` allocates exactly the items' length; `start` is within the stack, since
         // every inner array took back exactly what it pushed.
         let items = if start <= self.items.len() { self.items.split_off(start) } else { Vec::new() };
         Ok(Value::Array(items))
+    }
+
+    /// Item `index` of the array `key` of `echo.section`, when the text at the reader repeats an
+    /// object item of the array `key` of `echo.of`, byte for byte: that item's index and a copy
+    /// of its value, the reader moved past it.
+    ///
+    /// The items looked at are those `offset` past `index`, as the last item repeated was (an item
+    /// edited between the two keeps it), then one or two before or after (an item removed or
+    /// added shifts the rest), and the item at `index`: a few byte comparisons, most of which stop
+    /// at the id.
+    ///
+    /// The same bytes at the same depth read as the same value, with no error (they were read
+    /// once): an object is self-delimiting, so nothing after it changes how it reads.
+    fn repeated_item(&mut self, key: &str, index: usize, offset: usize) -> Option<(usize, Value)> {
+        let ranges = self.recorded.iter().find(|(member, _)| member == key).map(|(_, ranges)| ranges)?;
+        let rest = self.bytes.get(self.at..)?;
+        let expected = index.wrapping_add(offset);
+        let nearby = [0, 1, 2].into_iter().flat_map(|d: usize| [expected.wrapping_sub(d), expected.wrapping_add(d)]);
+        let of = nearby.skip(1).chain([index]).find(|&of| {
+            ranges.get(of).and_then(|range| self.bytes.get(range.clone())).is_some_and(|item| {
+                item.first() == Some(&b'{')
+                    && rest.get(..item.len()).is_some_and(|here| crate::scan::same_bytes(here, item))
+            })
+        })?;
+        let value = self.like.get(key).and_then(|items| items.get(of)).cloned()?;
+        self.at += ranges.get(of).map_or(0, |range| range.len());
+        Some((of, value))
     }
 
     fn object(&mut self) -> Read<Value> {
@@ -312,10 +433,29 @@ impl<'t> Reader<'t> {
             (2, Some(section)) => (self.skip)(Some(section), &key),
             _ => false,
         };
+        let role = match (self.depth, &self.section, self.echo) {
+            (2, Some(section), Some(echo)) if (echo.kinds)(&key) && section == echo.of => Role::Record(key.clone()),
+            (2, Some(section), Some(echo)) if (echo.kinds)(&key) && section == echo.section => Role::Copy(key.clone()),
+            _ => Role::Read,
+        };
+        let echoing = self.depth == 1 && self.echo.is_some_and(|echo| key == echo.section);
         if self.depth == 1 {
             self.section = Some(key.clone());
         }
-        match if skip { self.shape() } else { self.value() } {
+        if echoing {
+            self.swap_like(start);
+        }
+        self.skip_whitespace();
+        let read = match role {
+            _ if skip => self.shape(),
+            Role::Read => self.value(),
+            role if self.peek() == Some(b'[') => self.array_as(role),
+            _ => self.value(),
+        };
+        if echoing {
+            self.swap_like(start);
+        }
+        match read {
             Ok(value) => match place {
                 Some(place) if place < self.members.len() => self.members.insert(place, (key, value)),
                 _ => self.members.push((key, value)),
@@ -327,6 +467,19 @@ impl<'t> Reader<'t> {
         }
         *in_order = *in_order && self.members.len() - start < SORTED_AS_READ;
         Ok(())
+    }
+
+    /// Swaps [`Reader::like`] with the value of the member `echo.of` of the root object, whose
+    /// members start at `start` on the stack: before and after `echo.section` is read.
+    fn swap_like(&mut self, start: usize) {
+        let of = self.echo.map(|echo| echo.of);
+        let member = self
+            .members
+            .get_mut(start..)
+            .and_then(|members| members.iter_mut().find(|(key, _)| Some(key.as_str()) == of));
+        if let Some((_, value)) = member {
+            std::mem::swap(value, &mut self.like);
+        }
     }
 
     /// The error of a key that appears twice in one object.

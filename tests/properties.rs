@@ -229,6 +229,32 @@ fn shuffled_text(value: &Value, seed: &mut u64, out: &mut String) {
     }
 }
 
+/// A target that repeats most of the source's items, as a target that the last sync filled
+/// does: per item of each promoted kind (and the variables), by `edits`, the item kept, left out,
+/// replaced by `other`'s item at its place, or kept after `other`'s item at its place; `other`'s
+/// local kinds.
+fn sharing_target(source: &Value, other: &Value, edits: &[u8]) -> Value {
+    let mut target = other.clone();
+    let mut edit = edits.iter().cycle();
+    for kind in PROMOTED {
+        let (Some(items), Some(map)) = (source.get(kind).and_then(Value::as_array), target.as_object_mut()) else {
+            continue;
+        };
+        let others = other.get(kind).and_then(Value::as_array).cloned().unwrap_or_default();
+        let mut shared = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match (edit.next().copied().unwrap_or(0), others.get(i)) {
+                (1, _) => {}
+                (2, Some(replacement)) => shared.push(replacement.clone()),
+                (3, Some(inserted)) => shared.extend([inserted.clone(), item.clone()]),
+                _ => shared.push(item.clone()),
+            }
+        }
+        map.insert(kind.to_owned(), Value::Array(shared));
+    }
+    target
+}
+
 fn sync_request(source: &Value, target: &Value) -> Value {
     json!({ "actor": dana(), "from": "dev", "to": "test", "source": source, "target": target })
 }
@@ -287,14 +313,26 @@ proptest! {
     fn a_sync_answered_as_json_text_is_the_plan_written_as_json(
         source in workspace(),
         other in workspace(),
-        same in any::<bool>(),
+        same in 0..3u8,
+        edits in prop::collection::vec(0..4u8, 64),
+        select in prop::option::of(prop::collection::vec(any::<bool>(), 64)),
     ) {
-        // The text answer copies the payload's unchanged kinds from their canonical text.
-        let target = if same { source.clone() } else { other };
-        let request = sync_request(&source, &target).to_string();
-        let answer = promotion_rules::api::plan_sync(&rules(), &request).unwrap();
-        let plan = rules().plan_sync_value(json::parse(&request).unwrap()).unwrap();
-        prop_assert_eq!(answer, promotion_rules::write::to_json(&plan));
+        // The text answer copies the payload's unchanged kinds from their canonical text, and
+        // the target's items that repeat the source's from the source (json::Echo): the same
+        // answer, or the same error, as the plan of the values.
+        let target = match same {
+            0 => source.clone(),
+            1 => other.clone(),
+            _ => sharing_target(&source, &other, &edits),
+        };
+        let mut request = sync_request(&source, &target);
+        if let Some(mask) = select {
+            request["select"] = json!(every_item(&source, &target).into_iter().zip(mask).filter(|(_, on)| *on).map(|(l, _)| l).collect::<Vec<_>>());
+        }
+        let request = request.to_string();
+        let answer = promotion_rules::api::plan_sync(&rules(), &request).map_err(|error| format!("{error:?}"));
+        let plan = rules().plan_sync_value(json::parse(&request).unwrap());
+        prop_assert_eq!(answer, plan.map(|plan| promotion_rules::write::to_json(&plan)).map_err(|error| format!("{error:?}")));
     }
 
     #[test]

@@ -6,8 +6,8 @@
 mod common;
 
 use common::cases;
-use promotion_rules::json::{check_depth, parse, parse_skipping, parse_with_limits, ReadLimits, Skip};
-use promotion_rules::rules::sync::counted_in_sync_request;
+use promotion_rules::json::{check_depth, parse, parse_echoing, parse_skipping, parse_with_limits, ReadLimits, Skip};
+use promotion_rules::rules::sync::{counted_in_sync_request, ECHO};
 use promotion_rules::workspace::counted_in_workspace;
 use promotion_rules::ErrorCode;
 use promotion_rules::Value;
@@ -115,8 +115,92 @@ fn skipped_kinds_keep_their_shape_and_their_errors() {
     }
 }
 
+#[test]
+fn target_items_that_repeat_the_source_are_copied_as_the_values_they_read_as() {
+    // Agents: one edited, one left out of the source, one added to it; all but those repeat.
+    let text = r#"{"source":{"agents":[{"id":"a"},{"id":"b","v":2},{"id":"d"},{"id":"n"}],
+        "variables":[{"name":"V"}]},
+        "target":{"agents":[{"id":"a"}, {"id":"b","v":1},{"id":"c"},{"id":"d"}],"variables":[{"name":"V"}],
+        "channels":[1]}}"#;
+    let (value, echoes) = parse_echoing(text, ReadLimits::DEFAULT, counted_in_sync_request, Some(ECHO)).unwrap();
+    assert_eq!(value, parse_skipping(text, ReadLimits::DEFAULT, counted_in_sync_request).unwrap());
+    assert_eq!(echoes.of("agents"), [(0, 0), (3, 2)]);
+    // Variables are merged, not copied; items that are not objects are read.
+    assert!(echoes.of("variables").is_empty() && echoes.of("channels").is_empty());
+    // Nothing is copied from a source read after the target, nor between other members.
+    let (_, echoes) = parse_echoing(
+        r#"{"target":{"agents":[{"id":"a"}]},"source":{"agents":[{"id":"a"}]}}"#,
+        ReadLimits::DEFAULT,
+        counted_in_sync_request,
+        Some(ECHO),
+    )
+    .unwrap();
+    assert!(echoes.of("agents").is_empty());
+    // An error after copied items names its own place.
+    let bad = r#"{"source":{"agents":[{"id":"a"},{"id":"b"}]},"target":{"agents":[{"id":"a"},{"id":"b"},{"id":01}]}}"#;
+    let error = parse_echoing(bad, ReadLimits::DEFAULT, counted_in_sync_request, Some(ECHO)).unwrap_err();
+    assert_eq!(error.path, "/target/agents/2/id");
+}
+
+/// A sync request whose target's agents are the source's edited by `edits` (kept, left out,
+/// replaced, or with another item before them), items joined with `separator`; the target first
+/// when `target_first`.
+fn repeating_request(items: &[String], others: &[String], edits: &[u8], separator: &str, target_first: bool) -> String {
+    let mut target = Vec::new();
+    for (i, (item, edit)) in items.iter().zip(edits.iter().cycle()).enumerate() {
+        let other = others.get(i % others.len().max(1)).cloned().unwrap_or_else(|| "{}".to_owned());
+        match edit {
+            1 => {}
+            2 => target.push(other),
+            3 => target.extend([other, item.clone()]),
+            _ => target.push(item.clone()),
+        }
+    }
+    let source = format!(r#""source":{{"agents":[{}],"variables":[{}]}}"#, items.join(separator), items.join(","));
+    let target = format!(r#""target":{{"agents":[{}],"variables":[{}]}}"#, target.join(","), target.join(separator));
+    if target_first {
+        format!("{{{target},{source}}}")
+    } else {
+        format!("{{{source},{target}}}")
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
+
+    #[test]
+    fn echoing_reads_what_reading_reads(
+        items in prop::collection::vec(text(2), 0..6),
+        others in prop::collection::vec(text(2), 0..3),
+        edits in prop::collection::vec(0..4u8, 1..8),
+        spaced in any::<bool>(),
+        target_first in any::<bool>(),
+        cut in any::<prop::sample::Index>(),
+        truncate in any::<bool>(),
+        depth in 3usize..7,
+    ) {
+        let mut text = repeating_request(&items, &others, &edits, if spaced { ", " } else { "," }, target_first);
+        if truncate {
+            let mut at = cut.index(text.len() + 1);
+            while !text.is_char_boundary(at) { at -= 1; }
+            text.truncate(at);
+        }
+        let limits = ReadLimits { max_depth: depth, ..ReadLimits::DEFAULT };
+        let read = parse_skipping(&text, limits, counted_in_sync_request);
+        let echoed = parse_echoing(&text, limits, counted_in_sync_request, Some(ECHO));
+        match (&read, &echoed) {
+            (Ok(read), Ok((value, echoes))) => {
+                prop_assert_eq!(read, value, "{}", text);
+                prop_assert!(echoes.of("variables").is_empty());
+                for &(index, of) in echoes.of("agents") {
+                    prop_assert_eq!(&value["target"]["agents"][index], &value["source"]["agents"][of]);
+                    prop_assert!(value["target"]["agents"][index].is_object());
+                }
+            }
+            (Err(a), Err(b)) => prop_assert_eq!((a.code, &a.message, &a.path), (b.code, &b.message, &b.path), "{}", text),
+            _ => prop_assert!(false, "{:?} vs {:?} for {}", read, echoed, text),
+        }
+    }
 
     #[test]
     fn skipping_gives_the_same_errors_and_the_shapes_of_skipped_members(

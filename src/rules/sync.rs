@@ -7,7 +7,7 @@ use crate::fingerprint::{fingerprint, CanonicalText, ObjectPrint};
 use crate::input::take_environment;
 use crate::input::{into_object, into_string, into_strings, reject_unknown, take_optional};
 use crate::issue::{Decision, Findings, IssueCode};
-use crate::json::check_depth;
+use crate::json::{check_depth, Echo, Echoes};
 use crate::limits::Limits;
 use crate::manifest::{ItemPrints, Manifest};
 use crate::pointer::{child, index};
@@ -126,6 +126,15 @@ pub fn counted_in_sync_request(parent: Option<&str>, key: &str) -> bool {
     }
 }
 
+/// The target items of a `planSync` request that the reader copies from the source where they
+/// repeat it byte for byte: the items of the promoted kinds but variables (which the sync merges).
+/// A target mostly holds what the last sync put there, so most of it is read once.
+pub const ECHO: Echo = Echo {
+    section: "target",
+    of: "source",
+    kinds: |key| Kind::parse(key).is_some_and(|kind| kind.is_promoted() && kind != Kind::Variables),
+};
+
 /// Removes and reads the optional `acknowledge` of a request (none when absent).
 pub(crate) fn take_acknowledgements(map: &mut Map) -> Result<Vec<(Kind, String)>> {
     take_optional(map, "acknowledge").map_or(Ok(Vec::new()), |list| read_acknowledgements(list, "/acknowledge"))
@@ -208,15 +217,17 @@ impl PayloadText {
 impl PromotionRules {
     /// Plans a sync: every rule of the spec, in order; a refusal is an answer with violations.
     pub fn plan_sync(&self, request: SyncRequest) -> Result<SyncPlan> {
-        let (mut plan, _) = self.plan_sync_with_text(request)?;
+        let (mut plan, _) = self.plan_sync_with_text(request, &Echoes::default())?;
         crate::diff::fill_values(&mut plan.changes, &plan.payload);
         Ok(plan)
     }
 
     /// [`PromotionRules::plan_sync`], and the source's canonical text the payload shares. The
     /// values of the plan's patch are left in its payload (`null` in the patch; see
-    /// [`crate::diff::fill_values`]), where the answer's writer takes them.
-    pub(crate) fn plan_sync_with_text(&self, request: SyncRequest) -> Result<(SyncPlan, PayloadText)> {
+    /// [`crate::diff::fill_values`]), where the answer's writer takes them. `echoes` names the
+    /// target's items that the reader copied from the source's ([`ECHO`]): their canonical text
+    /// is copied too.
+    pub(crate) fn plan_sync_with_text(&self, request: SyncRequest, echoes: &Echoes) -> Result<(SyncPlan, PayloadText)> {
         let SyncRequest {
             actor,
             from,
@@ -293,7 +304,9 @@ impl PromotionRules {
         // redacted yet: the decisions read the content as sent.
         let unredacted = [false; 6];
         let mut payload_prints = ItemPrints::of_text(&source, &source_text, &unredacted);
-        let target_text = CanonicalText::of_object(target.payload());
+        // A selective sync's source is no longer the one read, whose items the echoes index.
+        let echoes = selected.is_none().then_some((echoes, &source_text));
+        let target_text = CanonicalText::of_object_echoing(target.payload(), echoes);
         let target_prints =
             ItemPrints::of_reusing_text(&target, &target_text, &source, &source_text, &payload_prints, &unredacted);
         match &base {
