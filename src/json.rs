@@ -350,8 +350,15 @@ impl<'t> Reader<'t> {
         let ranges = self.recorded.iter().find(|(member, _)| member == key).map(|(_, ranges)| ranges)?;
         let rest = self.bytes.get(self.at..)?;
         let expected = index.wrapping_add(offset);
-        let nearby = [0, 1, 2].into_iter().flat_map(|d: usize| [expected.wrapping_sub(d), expected.wrapping_add(d)]);
-        let of = nearby.skip(1).chain([index]).find(|&of| {
+        let candidates = [
+            expected,
+            expected.wrapping_sub(1),
+            expected.wrapping_add(1),
+            expected.wrapping_sub(2),
+            expected.wrapping_add(2),
+            index,
+        ];
+        let of = candidates.into_iter().find(|&of| {
             ranges.get(of).and_then(|range| self.bytes.get(range.clone())).is_some_and(|item| {
                 item.first() == Some(&b'{')
                     && rest.get(..item.len()).is_some_and(|here| crate::scan::same_bytes(here, item))

@@ -11,8 +11,8 @@
 //     items cost more than a few big ones: the answer holds a manifest entry of about 80 bytes —
 //     id and fingerprint — for every item, so 100,000 items of 13 bytes answer three times the
 //     bytes they send; both are logged.)
-// Times are the best of a few runs, and a case past a limit is timed once more (the machine is
-// shared). RATIO is issue 10's "within 3× of a normal workspace's cost per byte".
+// Times are the best of a few runs, and a case past a limit is timed again, twice at most (the
+// machine is shared). RATIO is issue 10's "within 3× of a normal workspace's cost per byte".
 //
 // Timings need a quiet machine: these tests run with HOSTILE_FULL=1 (scripts/test-hostile.mjs, one
 // file at a time) and are skipped by the shared runner (scripts/test-js.mjs runs two suites at once).
@@ -203,8 +203,9 @@ describe("pathological sizes answer in linear time", () => {
         scaling: big.ms / small.ms,
       });
       const within = ({ ratio, moduleRatio, scaling }) => moduleRatio <= RATIO && ratio <= CALL_RATIO && scaling <= SCALING;
-      if (!within(ratios())) {
-        // The machine is shared: a limit passed is timed once more, and the better runs count.
+      // The machine is shared: a case past a limit is timed again, twice at most, and the best
+      // runs count.
+      for (let again = 0; again < 2 && !within(ratios()); again++) {
         const better = (a, b) => ({ ...(b.ms < a.ms ? b : a), parse: Math.min(a.parse, b.parse) });
         small = better(small, timeSync(quarter, targetOf(quarter)));
         big = better(big, timeSync(full, targetOf(full)));
