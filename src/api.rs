@@ -110,7 +110,8 @@ pub fn check_edit(rules: &PromotionRules, request: &str) -> Result<EditCheck> {
 /// fingerprints hashed rather than written again.
 pub fn plan_sync(rules: &PromotionRules, request: &str) -> Result<String> {
     let (request, echoes) = parse_echoing(request, rules.limits(), counted_in_sync_request, Some(ECHO))?;
-    let (plan, text) = rules.plan_sync_with_text(SyncRequest::from_parsed(request, rules.limits())?, &echoes)?;
+    let (plan, text) =
+        rules.plan_sync_with_text(SyncRequest::from_parsed_echoing(request, rules.limits(), &echoes)?)?;
     Ok(crate::write::sync_plan_json(&plan, &|key| text.kind(key)))
 }
 

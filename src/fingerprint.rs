@@ -23,7 +23,6 @@
 //!
 //! [RFC 8785]: https://www.rfc-editor.org/rfc/rfc8785
 
-use crate::json::Echoes;
 use crate::value::{Map, Number, Value};
 use sha2::{Digest, Sha256};
 
@@ -199,6 +198,10 @@ pub(crate) struct CanonicalText {
     members: Vec<MemberText>,
 }
 
+/// Per member of an object, the items that repeat items of another (see
+/// [`CanonicalText::of_object_repeating`]), as `(index, index in the other)`.
+pub(crate) type Repeats<'a> = &'a dyn Fn(&str) -> &'a [(usize, usize)];
+
 /// Where one member of a [`CanonicalText`] lies.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct MemberText {
@@ -236,13 +239,13 @@ impl CanonicalSink for TrackedText {
 impl CanonicalText {
     /// Writes the canonical text of the object whose members are `members`.
     pub(crate) fn of_object(members: &Map) -> CanonicalText {
-        CanonicalText::of_object_echoing(members, None)
+        CanonicalText::of_object_repeating(members, None)
     }
 
-    /// [`CanonicalText::of_object`], where the items that `echoes` names repeat, value for value,
-    /// items of the object whose text is `of` (the same member, the index `echoes` gives): their
-    /// text is copied from it rather than written again.
-    pub(crate) fn of_object_echoing(members: &Map, echoes: Option<(&Echoes, &CanonicalText)>) -> CanonicalText {
+    /// [`CanonicalText::of_object`], where the items that `repeats` names (per member, `(index,
+    /// index in of)`) repeat items of the object whose text is `of`, value for value: their text
+    /// is copied from it rather than written again (the items may be mere stubs).
+    pub(crate) fn of_object_repeating(members: &Map, repeats: Option<(Repeats<'_>, &CanonicalText)>) -> CanonicalText {
         let mut out = TrackedText::default();
         let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
         if members.keys().any(|key| crate::scan::has_byte_from(key.as_bytes(), 0xEE)) {
@@ -265,8 +268,8 @@ impl CanonicalText {
             if let Value::Array(values) = value {
                 items.reserve(values.len());
                 // The items this one repeats, and the text they lie in.
-                let (mut repeats, of) = match echoes {
-                    Some((echoes, of)) => (echoes.of(key).iter().peekable(), of.member(key).map(|member| (of, member))),
+                let (mut repeated, of) = match repeats {
+                    Some((repeats, of)) => (repeats(key).iter().peekable(), of.member(key).map(|member| (of, member))),
                     None => ([].iter().peekable(), None),
                 };
                 out.write_str("[");
@@ -275,7 +278,7 @@ impl CanonicalText {
                         out.write_str(",");
                     }
                     let item_start = out.text.len();
-                    let repeated = repeats.next_if(|(index, _)| *index == i).and_then(|(_, twin)| {
+                    let repeated = repeated.next_if(|(index, _)| *index == i).and_then(|(_, twin)| {
                         of.and_then(|(of, member)| {
                             Some((of.text(member.items.get(*twin)?.clone()), member.in_map_order))
                         })

@@ -64,8 +64,9 @@ pub fn parse_skipping(text: &str, limits: impl Into<ReadLimits>, skip: Skip) -> 
 }
 
 /// Two members of the root object whose arrays hold mostly the same items, as the source and the
-/// target of a sync do: the items of the array `kind` of `section` that repeat, byte for byte,
-/// the items of the array `kind` of `of` (read before it) are copied rather than read again.
+/// target of a sync do: an object item of the array `kind` of `section` that repeats, byte for
+/// byte, an item of the array `kind` of `of` (read before it) is not read again. It is read as a
+/// stub, an object of its `id` member alone, and [`Echoes`] say which item it repeats.
 #[derive(Debug, Clone, Copy)]
 pub struct Echo {
     /// The member whose items may repeat another's (`"target"`).
@@ -74,12 +75,16 @@ pub struct Echo {
     pub of: &'static str,
     /// The members of both whose arrays are compared (kinds of items).
     pub kinds: fn(key: &str) -> bool,
+    /// The member of an item that a stub keeps (`"id"`); an item without it is read in full.
+    pub id: &'static str,
 }
 
-/// Which items of an [`Echo`]'s `section` were copied: per member, `(index, index in of)` pairs,
-/// in the order of the items.
+/// Which items of an [`Echo`]'s `section` were read as stubs: per member, `(index, index in of)`
+/// pairs, in the order of the items.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Echoes {
+    section: &'static str,
+    of: &'static str,
     members: Vec<(String, Vec<(usize, usize)>)>,
 }
 
@@ -88,10 +93,30 @@ impl Echoes {
     pub fn of(&self, key: &str) -> &[(usize, usize)] {
         self.members.iter().find(|(member, _)| member == key).map_or(&[], |(_, pairs)| pairs.as_slice())
     }
+
+    /// Whether no item was read as a stub.
+    pub fn is_empty(&self) -> bool {
+        self.members.iter().all(|(_, pairs)| pairs.is_empty())
+    }
+
+    /// Replaces each stub of the value [`parse_echoing`] read with a copy of the item it repeats:
+    /// the value reading every item would give.
+    pub fn fill(&self, value: &mut Value) {
+        for (key, pairs) in &self.members {
+            for &(index, of) in pairs {
+                let item = value.get(self.of).and_then(|of_member| of_member.get(key.as_str())?.get(of)).cloned();
+                let slot =
+                    value.get_mut(self.section).and_then(|section| section.get_mut(key.as_str())?.get_mut(index));
+                if let (Some(item), Some(slot)) = (item, slot) {
+                    *slot = item;
+                }
+            }
+        }
+    }
 }
 
-/// [`parse_skipping`], copying the items that `echo` names (see [`Echo`]) where they repeat: the
-/// value is the very value reading every item would give, and [`Echoes`] says which were copied.
+/// [`parse_skipping`], reading as stubs the items that `echo` names (see [`Echo`]) where they
+/// repeat: [`Echoes::fill`] makes the value reading every item would give.
 pub fn parse_echoing(
     text: &str,
     limits: impl Into<ReadLimits>,
@@ -124,7 +149,11 @@ pub fn parse_echoing(
         echo,
         recorded: Vec::new(),
         like: Value::Null,
-        echoes: Echoes::default(),
+        echoes: Echoes {
+            section: echo.map_or("", |echo| echo.section),
+            of: echo.map_or("", |echo| echo.of),
+            members: Vec::new(),
+        },
     };
     let value = reader.value().and_then(|value| {
         reader.skip_whitespace();
@@ -336,8 +365,8 @@ impl<'t> Reader<'t> {
     }
 
     /// Item `index` of the array `key` of `echo.section`, when the text at the reader repeats an
-    /// object item of the array `key` of `echo.of`, byte for byte: that item's index and a copy
-    /// of its value, the reader moved past it.
+    /// object item of the array `key` of `echo.of`, byte for byte: that item's index and the
+    /// item's stub (its `echo.id` member alone), the reader moved past it.
     ///
     /// The items looked at are those `offset` past `index`, as the last item repeated was (an item
     /// edited between the two keeps it), then one or two before or after (an item removed or
@@ -364,9 +393,10 @@ impl<'t> Reader<'t> {
                     && rest.get(..item.len()).is_some_and(|here| crate::scan::same_bytes(here, item))
             })
         })?;
-        let value = self.like.get(key).and_then(|items| items.get(of)).cloned()?;
+        let id_key = self.echo.map(|echo| echo.id)?;
+        let id = self.like.get(key).and_then(|items| items.get(of)?.get(id_key)).cloned()?;
         self.at += ranges.get(of).map_or(0, |range| range.len());
-        Some((of, value))
+        Some((of, Value::Object(Map::from_sorted(vec![(id_key.to_owned(), id)]))))
     }
 
     fn object(&mut self) -> Read<Value> {

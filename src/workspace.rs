@@ -8,6 +8,7 @@ use std::fmt;
 use crate::error::{Error, Result};
 use crate::input::{into_object, type_name};
 use crate::issue::{Issue, IssueCode};
+use crate::json::Echoes;
 use crate::limits::Limits;
 use crate::pointer::{child, index};
 use crate::value::{Map, Value};
@@ -210,6 +211,10 @@ pub struct Workspace {
     variables: Vec<VariableInfo>,
     local: Vec<(Kind, Value)>,
     unknown: Vec<(String, Value)>,
+    /// Per promoted kind, the items read as stubs that repeat a source's items, as `(index,
+    /// index in the source)` (see [`Workspace::from_value_repeating`]): their values hold their
+    /// id alone until [`Workspace::fill_repeats`]; their [`Item`]s are whole.
+    repeats: [Vec<(usize, usize)>; 6],
 }
 
 /// What the allow-list filter keeps and what it leaves behind.
@@ -239,6 +244,7 @@ impl Default for Workspace {
             variables: Vec::new(),
             local: Vec::new(),
             unknown: Vec::new(),
+            repeats: Default::default(),
         }
     }
 }
@@ -256,8 +262,34 @@ impl Workspace {
             .transpose()
     }
 
+    /// Reads the optional member `key` of a request, at `/key`, whose items that repeat the
+    /// items of `source` the reader read as stubs (`echoes`, see [`crate::json::Echo`]).
+    pub(crate) fn take_optional_repeating(
+        map: &mut Map,
+        key: &str,
+        limits: &Limits,
+        source: &Workspace,
+        echoes: &Echoes,
+    ) -> Result<Option<Workspace>> {
+        crate::input::take_optional(map, key)
+            .map(|value| Workspace::from_value_repeating(value, &child("", key), limits, Some((source, echoes))))
+            .transpose()
+    }
+
     /// Reads a workspace object; `path` is its JSON Pointer in the request (for errors and issues).
     pub fn from_value(value: Value, path: &str, limits: &Limits) -> Result<Workspace> {
+        Workspace::from_value_repeating(value, path, limits, None)
+    }
+
+    /// [`Workspace::from_value`] of a workspace whose items that repeat the items of a `source`
+    /// workspace were read as stubs (`echoes`): those take their [`Item`] from the source's, which
+    /// the same value reads as, and are kept as [`Workspace::repeats`].
+    fn from_value_repeating(
+        value: Value,
+        path: &str,
+        limits: &Limits,
+        repeating: Option<(&Workspace, &Echoes)>,
+    ) -> Result<Workspace> {
         let map = into_object(value, path, "a workspace")?;
         let mut workspace = Workspace::default();
         let mut item_count = 0usize;
@@ -265,7 +297,12 @@ impl Workspace {
             let kind_path = child(path, &key);
             match Kind::parse(&key) {
                 Some(kind) if kind.is_promoted() => {
-                    let (items, infos, order) = read_kind(kind, &value, &kind_path, &mut item_count, limits)?;
+                    let repeats = repeating.map(|(source, echoes)| (echoes.of(&key), source.items(kind)));
+                    let (items, infos, order) =
+                        read_kind(kind, &value, &kind_path, &mut item_count, limits, repeats.unwrap_or_default())?;
+                    if let (Some(slot), Some((pairs, _))) = (workspace.repeats.get_mut(kind as usize), repeats) {
+                        *slot = pairs.to_vec();
+                    }
                     if let Some(slot) = workspace.order.get_mut(kind as usize) {
                         *slot = order;
                     }
@@ -297,7 +334,7 @@ impl Workspace {
         let mut item_count = 0usize;
         for (key, value) in map {
             if let Some(kind) = Kind::parse(key).filter(|kind| kind.is_promoted()) {
-                read_kind(kind, value, &child(path, key), &mut item_count, limits)?;
+                read_kind(kind, value, &child(path, key), &mut item_count, limits, (&[], &[]))?;
             }
         }
         Ok(())
@@ -381,6 +418,27 @@ impl Workspace {
             self.payload.insert(kind.as_str().to_owned(), Value::Array(values));
             if kind == Kind::Variables {
                 self.variables = variables;
+            }
+        }
+    }
+
+    /// The items of `kind` read as stubs that repeat the source's, as `(index, index in the
+    /// source)` (see [`Workspace::from_value_repeating`]).
+    pub(crate) fn repeats(&self, kind: Kind) -> &[(usize, usize)] {
+        self.repeats.get(kind as usize).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Replaces the stubs of the items that repeat `source`'s (see [`Workspace::repeats`]) with
+    /// copies of those items, as they are in `source` now: before anything reads their values
+    /// but their ids, and before `source` changes them.
+    pub(crate) fn fill_repeats(&mut self, source: &Workspace) {
+        for kind in Kind::PROMOTED {
+            let pairs = self.repeats.get_mut(kind as usize).map(std::mem::take).unwrap_or_default();
+            let (Some(values), from) = (self.values_mut(kind), source.values(kind)) else { continue };
+            for (index, of) in pairs {
+                if let (Some(slot), Some(item)) = (values.get_mut(index), from.get(of)) {
+                    *slot = item.clone();
+                }
             }
         }
     }
@@ -506,6 +564,7 @@ fn read_kind(
     path: &str,
     item_count: &mut usize,
     limits: &Limits,
+    repeats: Repeats<'_>,
 ) -> Result<(Vec<Item>, Vec<VariableInfo>, Vec<usize>)> {
     let Value::Array(values) = value else {
         return Err(Error::invalid_input(path, format!("{kind} must be an array, found {}.", type_name(value))));
@@ -517,16 +576,31 @@ fn read_kind(
             format!("The workspace holds more than {} items; split it.", limits.max_items),
         ));
     }
-    read_items(kind, values, path)
+    read_items(kind, values, path, repeats)
 }
+
+/// The items of a kind read as stubs, `(index, index in the source)`, and the source's items.
+type Repeats<'a> = (&'a [(usize, usize)], &'a [Item]);
 
 /// Reads the items of a promoted kind (with the type and usage of each variable, and the
 /// positions in the order of the ids); ids unique.
-fn read_items(kind: Kind, values: &[Value], path: &str) -> Result<(Vec<Item>, Vec<VariableInfo>, Vec<usize>)> {
+fn read_items(
+    kind: Kind,
+    values: &[Value],
+    path: &str,
+    (repeats, source_items): Repeats<'_>,
+) -> Result<(Vec<Item>, Vec<VariableInfo>, Vec<usize>)> {
     let id_key = kind.id_key();
     let mut items = Vec::with_capacity(values.len());
     let mut infos = Vec::new();
+    let mut repeats = repeats.iter().peekable();
     for (i, value) in values.iter().enumerate() {
+        // A stub repeats a source item, which was read and checked: its item is that one's.
+        let repeated = repeats.next_if(|(index, _)| *index == i).and_then(|(_, of)| source_items.get(*of));
+        if let Some(item) = repeated {
+            items.push(item.clone());
+            continue;
+        }
         // Paths are written only for an error: most items have none.
         let item_path = || index(path, i);
         let Value::Object(map) = value else {

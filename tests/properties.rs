@@ -316,10 +316,16 @@ proptest! {
         same in 0..3u8,
         edits in prop::collection::vec(0..4u8, 64),
         select in prop::option::of(prop::collection::vec(any::<bool>(), 64)),
+        secret in any::<bool>(),
     ) {
         // The text answer copies the payload's unchanged kinds from their canonical text, and
-        // the target's items that repeat the source's from the source (json::Echo): the same
-        // answer, or the same error, as the plan of the values.
+        // reads the target's items that repeat the source's as stubs (json::Echo), filled in
+        // before a selection or a redaction: the same answer, or the same error, as the plan of
+        // the values. An inline secret in a repeated item is redacted in the payload only.
+        let mut source = source;
+        if let Some(first) = source.get_mut("agents").and_then(|agents| agents.get_mut(0)).filter(|_| secret) {
+            first["password"] = json!("hunter2");
+        }
         let target = match same {
             0 => source.clone(),
             1 => other.clone(),

@@ -122,9 +122,12 @@ fn target_items_that_repeat_the_source_are_copied_as_the_values_they_read_as() {
         "variables":[{"name":"V"}]},
         "target":{"agents":[{"id":"a"}, {"id":"b","v":1},{"id":"c"},{"id":"d"}],"variables":[{"name":"V"}],
         "channels":[1]}}"#;
-    let (value, echoes) = parse_echoing(text, ReadLimits::DEFAULT, counted_in_sync_request, Some(ECHO)).unwrap();
-    assert_eq!(value, parse_skipping(text, ReadLimits::DEFAULT, counted_in_sync_request).unwrap());
+    let (mut value, echoes) = parse_echoing(text, ReadLimits::DEFAULT, counted_in_sync_request, Some(ECHO)).unwrap();
     assert_eq!(echoes.of("agents"), [(0, 0), (3, 2)]);
+    // A repeated item is read as its id alone; `fill` copies the items the stubs stand for.
+    assert_eq!(value["target"]["agents"][3], parse(r#"{"id":"d"}"#).unwrap());
+    echoes.fill(&mut value);
+    assert_eq!(value, parse_skipping(text, ReadLimits::DEFAULT, counted_in_sync_request).unwrap());
     // Variables are merged, not copied; items that are not objects are read.
     assert!(echoes.of("variables").is_empty() && echoes.of("channels").is_empty());
     // Nothing is copied from a source read after the target, nor between other members.
@@ -189,13 +192,17 @@ proptest! {
         let read = parse_skipping(&text, limits, counted_in_sync_request);
         let echoed = parse_echoing(&text, limits, counted_in_sync_request, Some(ECHO));
         match (&read, &echoed) {
-            (Ok(read), Ok((value, echoes))) => {
-                prop_assert_eq!(read, value, "{}", text);
+            (Ok(read), Ok((stubs, echoes))) => {
                 prop_assert!(echoes.of("variables").is_empty());
                 for &(index, of) in echoes.of("agents") {
-                    prop_assert_eq!(&value["target"]["agents"][index], &value["source"]["agents"][of]);
-                    prop_assert!(value["target"]["agents"][index].is_object());
+                    prop_assert_eq!(&read["target"]["agents"][index], &read["source"]["agents"][of]);
+                    let id = &read["source"]["agents"][of]["id"];
+                    prop_assert_eq!(stubs["target"]["agents"][index].as_object().map(|stub| stub.len()), Some(1));
+                    prop_assert_eq!(&stubs["target"]["agents"][index]["id"], id);
                 }
+                let mut value = stubs.clone();
+                echoes.fill(&mut value);
+                prop_assert_eq!(read, &value, "{}", text);
             }
             (Err(a), Err(b)) => prop_assert_eq!((a.code, &a.message, &a.path), (b.code, &b.message, &b.path), "{}", text),
             _ => prop_assert!(false, "{:?} vs {:?} for {}", read, echoed, text),

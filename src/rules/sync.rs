@@ -58,6 +58,13 @@ impl SyncRequest {
     /// [`SyncRequest::from_value`] for a value read by [`crate::json::parse_with_limits`] under
     /// `limits`, whose depth the reader has checked already.
     pub(crate) fn from_parsed(value: Value, limits: &Limits) -> Result<SyncRequest> {
+        SyncRequest::from_parsed_echoing(value, limits, &Echoes::default())
+    }
+
+    /// [`SyncRequest::from_parsed`] for a value read by [`crate::json::parse_echoing`] with
+    /// [`ECHO`]: the target's items that repeat the source's are stubs (`echoes`), which the
+    /// target workspace keeps as such (see `Workspace::repeats`).
+    pub(crate) fn from_parsed_echoing(value: Value, limits: &Limits, echoes: &Echoes) -> Result<SyncRequest> {
         let mut map = into_object(value, "", "the sync request")?;
         reject_unknown(
             &map,
@@ -83,7 +90,11 @@ impl SyncRequest {
         let from = take_environment(&mut map, "from", "", "The source environment (from)")?;
         let to = take_environment(&mut map, "to", "", "The target environment (to)")?;
         let source = Workspace::take(&mut map, "source", "The source workspace", limits)?;
-        let target = Workspace::take_optional(&mut map, "target", limits)?;
+        let target = if echoes.is_empty() {
+            Workspace::take_optional(&mut map, "target", limits)?
+        } else {
+            Workspace::take_optional_repeating(&mut map, "target", limits, &source, echoes)?
+        };
         let base = Manifest::take_optional(&mut map, "base")?;
         let acknowledge = take_acknowledgements(&mut map)?;
         let previous_audit = read_previous_audit(&mut map)?;
@@ -133,6 +144,7 @@ pub const ECHO: Echo = Echo {
     section: "target",
     of: "source",
     kinds: |key| Kind::parse(key).is_some_and(|kind| kind.is_promoted() && kind != Kind::Variables),
+    id: "id",
 };
 
 /// Removes and reads the optional `acknowledge` of a request (none when absent).
@@ -217,17 +229,20 @@ impl PayloadText {
 impl PromotionRules {
     /// Plans a sync: every rule of the spec, in order; a refusal is an answer with violations.
     pub fn plan_sync(&self, request: SyncRequest) -> Result<SyncPlan> {
-        let (mut plan, _) = self.plan_sync_with_text(request, &Echoes::default())?;
+        let (mut plan, _) = self.plan_sync_with_text(request)?;
         crate::diff::fill_values(&mut plan.changes, &plan.payload);
         Ok(plan)
     }
 
     /// [`PromotionRules::plan_sync`], and the source's canonical text the payload shares. The
     /// values of the plan's patch are left in its payload (`null` in the patch; see
-    /// [`crate::diff::fill_values`]), where the answer's writer takes them. `echoes` names the
-    /// target's items that the reader copied from the source's ([`ECHO`]): their canonical text
-    /// is copied too.
-    pub(crate) fn plan_sync_with_text(&self, request: SyncRequest, echoes: &Echoes) -> Result<(SyncPlan, PayloadText)> {
+    /// [`crate::diff::fill_values`]), where the answer's writer takes them.
+    ///
+    /// The target's items that repeat the source's may be stubs (see `Workspace::repeats`): their
+    /// canonical text is the source's, their prints too, and the diff finds them equal by those
+    /// prints, reading only their ids. Before a selection or a redaction, which read or change
+    /// items, they are filled in.
+    pub(crate) fn plan_sync_with_text(&self, request: SyncRequest) -> Result<(SyncPlan, PayloadText)> {
         let SyncRequest {
             actor,
             from,
@@ -266,6 +281,9 @@ impl PromotionRules {
         // 3. Payload: the allow-list filter and the variable merge.
         findings.warnings.extend(source.unknown_kind_warnings("/source"));
         // A selective sync first turns the source into the payload it selects (§5).
+        if select.is_some() {
+            target.fill_repeats(&source);
+        }
         let selected = select.map(|select| selection::apply(&mut source, &target, &select, closure)).transpose()?;
         // The (selected) source's promoted content is written canonically once, now, before the
         // merge and the redactions, and hashed; its first four kinds are also the payload's
@@ -304,9 +322,8 @@ impl PromotionRules {
         // redacted yet: the decisions read the content as sent.
         let unredacted = [false; 6];
         let mut payload_prints = ItemPrints::of_text(&source, &source_text, &unredacted);
-        // A selective sync's source is no longer the one read, whose items the echoes index.
-        let echoes = selected.is_none().then_some((echoes, &source_text));
-        let target_text = CanonicalText::of_object_echoing(target.payload(), echoes);
+        let repeats = |key: &str| Kind::parse(key).map_or(&[][..], |kind| target.repeats(kind));
+        let target_text = CanonicalText::of_object_repeating(target.payload(), Some((&repeats, &source_text)));
         let target_prints =
             ItemPrints::of_reusing_text(&target, &target_text, &source, &source_text, &payload_prints, &unredacted);
         match &base {
@@ -342,6 +359,9 @@ impl PromotionRules {
         // The answer: blocked inline secrets redacted. One used as an identifier (an id, a name,
         // a reference, a usage entry) is redacted too, and the answer's manifest, messages and
         // id lists never repeat it (`scrub`, below).
+        if !redactions.is_empty() {
+            target.fill_repeats(&source);
+        }
         let redacted = inline::redact(&mut source, &redactions);
         let mut secret_ids = Vec::new();
         for kind in Kind::PROMOTED {
