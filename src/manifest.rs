@@ -174,11 +174,19 @@ impl ItemPrints {
             };
             let ids = IdIndex::of(other, kind);
             let other_values = other_prints.of_kind(kind);
+            let mut repeats = workspace.repeats(kind).iter().peekable();
             *slot = workspace
                 .items(kind)
                 .iter()
                 .zip(ranges)
-                .map(|(item, range)| {
+                .enumerate()
+                .map(|(index, (item, range))| {
+                    // An item read as a stub of `other`'s item (see `Workspace::repeats`) has that
+                    // item's text, so its print.
+                    let repeated = repeats.next_if(|(at, _)| *at == index).and_then(|(_, of)| other_values.get(*of));
+                    if let Some(print) = repeated {
+                        return print.clone();
+                    }
                     let own = text.text(range.clone());
                     let twin = ids.get(&item.id).and_then(|i| Some((other_ranges.get(i)?, other_values.get(i)?)));
                     match twin {

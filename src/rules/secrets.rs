@@ -237,7 +237,10 @@ const SECRET_KEY_SUFFIXES: [&[u8]; 7] =
 /// `DB_PASSWORD` and `accessToken` are. Does not allocate.
 #[must_use]
 pub fn is_secret_key(key: &str) -> bool {
-    SECRET_KEY_SUFFIXES.iter().any(|suffix| ends_with_folded(key.as_bytes(), suffix))
+    // Every suffix ends in `d`, `n`, `t` or `y`: most keys end otherwise, and are done at once.
+    let last = key.bytes().rev().find(|&b| b != b'-' && b != b'_').map(|b| b.to_ascii_lowercase());
+    matches!(last, Some(b'd' | b'n' | b't' | b'y'))
+        && SECRET_KEY_SUFFIXES.iter().any(|suffix| ends_with_folded(key.as_bytes(), suffix))
 }
 
 /// Whether `key`, lowercased (ASCII) with `-` and `_` dropped, ends with the
