@@ -207,6 +207,9 @@ fn inspect(s: &str, under_secret_key: bool) -> Option<SecretKind> {
 /// its neighbours: `-` after `sk` or `xox[bp]`, `_` after `gh[pousr]`, `K` in `AKIA`, `J` after
 /// `ey`. Prose holds hyphens and capitals, but seldom these; a string without one is not scanned.
 fn may_hold_credential(bytes: &[u8]) -> bool {
+    if bytes.len() < SHORTEST_TOKEN {
+        return false;
+    }
     let mut from = 0;
     while let Some(at) = bytes.get(from..).and_then(|rest| crate::scan::find_any(rest, [b'-', b'_', b'K', b'J'])) {
         let at = from + at;
@@ -436,6 +439,11 @@ fn slack_token(b: &[u8]) -> bool {
     matches!(kind, b'b' | b'p')
         && t.strip_prefix(b"-").is_some_and(|t| at_least(t, 10, |c| c.is_ascii_alphanumeric() || c == b'-'))
 }
+
+/// The length of the shortest credential-shaped token: a Slack token, `xox[bp]-` and 10 more
+/// (an OpenAI key takes 23 bytes, an AWS key 20, a GitHub token 34, a JWT 23). Most strings are
+/// shorter: ids, names, types.
+const SHORTEST_TOKEN: usize = 15;
 
 /// Minimum length of a JWT header or payload, `eyJ` included.
 const JWT_PART_MIN: usize = 10;

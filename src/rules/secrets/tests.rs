@@ -584,3 +584,24 @@ fn prose_with_hyphens_and_capitals_is_not_scanned_but_every_token_prefix_is() {
         assert!(may_hold_credential(format!("{token}{prose}").as_bytes()), "{token}");
     }
 }
+
+#[test]
+fn no_credential_is_shorter_than_the_shortest_token() {
+    use super::{may_hold_credential, SHORTEST_TOKEN};
+    // Each shape at its shortest is found, and is at least SHORTEST_TOKEN long; one byte less is
+    // not a credential (so the scan may skip shorter strings).
+    let shortest = [
+        pad("sk-", 20, 'a'),
+        pad("AKIA", 16, 'A'),
+        pad("ghp_", 30, 'a'),
+        pad("xoxb-", 10, 'a'),
+        "eyJhbGciOi.eyJzdWIiOi.x".to_owned(),
+    ];
+    for token in &shortest {
+        assert!(find_credential(token).is_some(), "{token}");
+        assert!(may_hold_credential(token.as_bytes()), "{token}");
+        assert!(token.len() >= SHORTEST_TOKEN, "{token}");
+        assert!(find_credential(&token[..token.len() - 1]).is_none(), "{token}");
+    }
+    assert_eq!(shortest.iter().map(String::len).min(), Some(SHORTEST_TOKEN));
+}
