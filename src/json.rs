@@ -5,7 +5,7 @@
 //! JavaScript's `JSON.parse` reads, names the culprit with a JSON Pointer, and keeps the
 //! WebAssembly small. It is the security boundary and knows nothing of the domain: what it may
 //! keep only the shape of is the caller's [`Skip`], and which items may repeat others, to be
-//! copied rather than read again, the caller's [`Echo`].
+//! read as stubs rather than read again, the caller's [`Echo`].
 
 use crate::error::{Error, Result};
 use crate::pointer::{push_index, push_token};
@@ -213,13 +213,13 @@ struct Reader<'t> {
     items: Vec<Value>,
     /// The members of the objects being read, innermost last (see [`Reader::object`]).
     members: Vec<(String, Value)>,
-    /// Which items may be copied rather than read (see [`Echo`]).
+    /// Which items may be read as stubs (see [`Echo`]).
     echo: Option<Echo>,
     /// Where each item of the arrays of `echo.of` lies in the text, per member.
     recorded: Vec<(String, Vec<std::ops::Range<usize>>)>,
     /// The value of `echo.of` while `echo.section` is read (taken off the member stack), else null.
     like: Value,
-    /// The items copied so far.
+    /// The items read as stubs so far.
     echoes: Echoes,
 }
 
@@ -229,8 +229,8 @@ enum Role {
     Read,
     /// Records where each item lies: an array of `echo.of`.
     Record(String),
-    /// Copies each item that repeats a recorded one: an array of `echo.section`.
-    Copy(String),
+    /// Reads as a stub each item that repeats a recorded one: an array of `echo.section`.
+    Stub(String),
 }
 
 type Read<T> = std::result::Result<T, Found>;
@@ -303,7 +303,7 @@ impl<'t> Reader<'t> {
         // (three wasted) in every short array, which is most of the memory of deep nesting.
         let start = self.items.len();
         let mut ranges = Vec::new();
-        let mut copied = Vec::new();
+        let mut stubs = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.at += 1;
@@ -311,16 +311,16 @@ impl<'t> Reader<'t> {
             loop {
                 self.skip_whitespace();
                 let (at, index) = (self.at, self.items.len() - start);
-                let copy = match &role {
-                    Role::Copy(key) => {
-                        let offset = copied.last().map_or(0, |&(index, of): &(usize, usize)| of.wrapping_sub(index));
+                let stub = match &role {
+                    Role::Stub(key) => {
+                        let offset = stubs.last().map_or(0, |&(index, of): &(usize, usize)| of.wrapping_sub(index));
                         self.repeated_item(key, index, offset)
                     }
                     _ => None,
                 };
-                let item = match copy {
+                let item = match stub {
                     Some((of, value)) => {
-                        copied.push((index, of));
+                        stubs.push((index, of));
                         Ok(value)
                     }
                     None => self.value(),
@@ -356,7 +356,7 @@ impl<'t> Reader<'t> {
         match role {
             Role::Read => {}
             Role::Record(key) => self.recorded.push((key, ranges)),
-            Role::Copy(key) => self.echoes.members.push((key, copied)),
+            Role::Stub(key) => self.echoes.members.push((key, stubs)),
         }
         // `split_off` allocates exactly the items' length; `start` is within the stack, since
         // every inner array took back exactly what it pushed.
@@ -472,7 +472,7 @@ impl<'t> Reader<'t> {
         };
         let role = match (self.depth, &self.section, self.echo) {
             (2, Some(section), Some(echo)) if (echo.kinds)(&key) && section == echo.of => Role::Record(key.clone()),
-            (2, Some(section), Some(echo)) if (echo.kinds)(&key) && section == echo.section => Role::Copy(key.clone()),
+            (2, Some(section), Some(echo)) if (echo.kinds)(&key) && section == echo.section => Role::Stub(key.clone()),
             _ => Role::Read,
         };
         let echoing = self.depth == 1 && self.echo.is_some_and(|echo| key == echo.section);

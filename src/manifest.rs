@@ -120,8 +120,11 @@ impl ItemPrints {
                 .items(kind)
                 .iter()
                 .zip(workspace.values(kind))
-                .map(|(item, value)| {
-                    let same = ids.get(&item.id).and_then(|i| Some((values.get(i)?, other_values.get(i)?)));
+                .enumerate()
+                .map(|(at, (item, value))| {
+                    let same = ids
+                        .get_at(&item.id, other.items(kind), at)
+                        .and_then(|i| Some((values.get(i)?, other_values.get(i)?)));
                     match same {
                         Some((twin, print)) if same_item(kind, value, twin) => print.clone(),
                         _ => item_fingerprint(kind, value),
@@ -188,7 +191,9 @@ impl ItemPrints {
                         return print.clone();
                     }
                     let own = text.text(range.clone());
-                    let twin = ids.get(&item.id).and_then(|i| Some((other_ranges.get(i)?, other_values.get(i)?)));
+                    let twin = ids
+                        .get_at(&item.id, other.items(kind), index)
+                        .and_then(|i| Some((other_ranges.get(i)?, other_values.get(i)?)));
                     match twin {
                         Some((twin, print))
                             if crate::scan::same_bytes(own.as_bytes(), other_text.text(twin.clone()).as_bytes()) =>

@@ -168,6 +168,15 @@ impl<'a> IdIndex<'a> {
         self.entries.get(start).filter(|(entry, _)| *entry == id).map(|(_, position)| *position)
     }
 
+    /// [`IdIndex::get`] in an index of a workspace's `items` (whose ids are unique), looking at
+    /// `at` first: the two sides of a sync mostly hold their items in the same order.
+    pub(crate) fn get_at(&self, id: &str, items: &[Item], at: usize) -> Option<usize> {
+        if items.get(at).is_some_and(|item| item.id == id) {
+            return Some(at);
+        }
+        self.get(id)
+    }
+
     /// Whether `id` is in the list.
     pub fn contains(&self, id: &str) -> bool {
         self.get(id).is_some()

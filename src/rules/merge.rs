@@ -40,7 +40,9 @@ pub fn merge(source: &Workspace, target: &Workspace, source_path: &str) -> Varia
         warnings: Vec::new(),
     };
     for (i, (item, info)) in source.items(Kind::Variables).iter().zip(source.variables()).enumerate() {
-        let found = target_index.get(&item.id).and_then(|j| target.variables().get(j).map(|t| (j, t)));
+        let found = target_index
+            .get_at(&item.id, target.items(Kind::Variables), i)
+            .and_then(|j| target.variables().get(j).map(|t| (j, t)));
         match found {
             Some((j, kept)) if kept.var_type == info.var_type => {
                 merge.origins.push(DefaultOrigin::Target(j));

@@ -137,9 +137,10 @@ pub fn counted_in_sync_request(parent: Option<&str>, key: &str) -> bool {
     }
 }
 
-/// The target items of a `planSync` request that the reader copies from the source where they
-/// repeat it byte for byte: the items of the promoted kinds but variables (which the sync merges).
-/// A target mostly holds what the last sync put there, so most of it is read once.
+/// The target items of a `planSync` request that the reader reads as stubs (their id alone)
+/// where they repeat the source's byte for byte: the items of the promoted kinds but variables
+/// (which the sync merges). A target mostly holds what the last sync put there, so most of it is
+/// read once.
 pub const ECHO: Echo = Echo {
     section: "target",
     of: "source",
