@@ -387,15 +387,15 @@ impl<'t> Reader<'t> {
             expected.wrapping_add(2),
             index,
         ];
-        let of = candidates.into_iter().find(|&of| {
-            ranges.get(of).and_then(|range| self.bytes.get(range.clone())).is_some_and(|item| {
-                item.first() == Some(&b'{')
-                    && rest.get(..item.len()).is_some_and(|here| crate::scan::same_bytes(here, item))
-            })
+        let (of, len) = candidates.into_iter().find_map(|of| {
+            let item = self.bytes.get(ranges.get(of)?.clone())?;
+            let repeats = item.first() == Some(&b'{')
+                && rest.get(..item.len()).is_some_and(|here| crate::scan::same_bytes(here, item));
+            repeats.then_some((of, item.len()))
         })?;
         let id_key = self.echo.map(|echo| echo.id)?;
         let id = self.like.get(key).and_then(|items| items.get(of)?.get(id_key)).cloned()?;
-        self.at += ranges.get(of).map_or(0, |range| range.len());
+        self.at += len;
         Some((of, Value::Object(Map::from_sorted(vec![(id_key.to_owned(), id)]))))
     }
 
