@@ -94,11 +94,6 @@ impl Echoes {
         self.members.iter().find(|(member, _)| member == key).map_or(&[], |(_, pairs)| pairs.as_slice())
     }
 
-    /// Whether no item was read as a stub.
-    pub fn is_empty(&self) -> bool {
-        self.members.iter().all(|(_, pairs)| pairs.is_empty())
-    }
-
     /// Replaces each stub of the value [`parse_echoing`] read with a copy of the item it repeats:
     /// the value reading every item would give.
     pub fn fill(&self, value: &mut Value) {

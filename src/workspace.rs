@@ -264,24 +264,16 @@ impl Workspace {
         Workspace::from_value(crate::input::take_required(map, key, "", what)?, &child("", key), limits)
     }
 
-    /// Reads the optional member `key` of a request, at `/key`.
-    pub(crate) fn take_optional(map: &mut Map, key: &str, limits: &Limits) -> Result<Option<Workspace>> {
-        crate::input::take_optional(map, key)
-            .map(|value| Workspace::from_value(value, &child("", key), limits))
-            .transpose()
-    }
-
-    /// Reads the optional member `key` of a request, at `/key`, whose items that repeat the
-    /// items of `source` the reader read as stubs (`echoes`, see [`crate::json::Echo`]).
-    pub(crate) fn take_optional_repeating(
+    /// Reads the optional member `key` of a request, at `/key`; `repeating`, when its items that
+    /// repeat the items of a source workspace were read as stubs (see [`crate::json::Echo`]).
+    pub(crate) fn take_optional(
         map: &mut Map,
         key: &str,
         limits: &Limits,
-        source: &Workspace,
-        echoes: &Echoes,
+        repeating: Option<(&Workspace, &Echoes)>,
     ) -> Result<Option<Workspace>> {
         crate::input::take_optional(map, key)
-            .map(|value| Workspace::from_value_repeating(value, &child("", key), limits, Some((source, echoes))))
+            .map(|value| Workspace::from_value_repeating(value, &child("", key), limits, repeating))
             .transpose()
     }
 

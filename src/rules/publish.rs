@@ -55,7 +55,7 @@ impl PublishRequest {
         )?;
         let actor = Actor::take(&mut map, "", "The actor")?;
         let workspace = Workspace::take(&mut map, "workspace", "The workspace to publish", limits)?;
-        let live = Workspace::take_optional(&mut map, "live", limits)?;
+        let live = Workspace::take_optional(&mut map, "live", limits, None)?;
         let base = Manifest::take_optional(&mut map, "base")?;
         let hotfix =
             take_optional(&mut map, "hotfix").map(|h| HotfixDeclaration::from_value(h, "/hotfix")).transpose()?;

@@ -90,11 +90,7 @@ impl SyncRequest {
         let from = take_environment(&mut map, "from", "", "The source environment (from)")?;
         let to = take_environment(&mut map, "to", "", "The target environment (to)")?;
         let source = Workspace::take(&mut map, "source", "The source workspace", limits)?;
-        let target = if echoes.is_empty() {
-            Workspace::take_optional(&mut map, "target", limits)?
-        } else {
-            Workspace::take_optional_repeating(&mut map, "target", limits, &source, echoes)?
-        };
+        let target = Workspace::take_optional(&mut map, "target", limits, Some((&source, echoes)))?;
         let base = Manifest::take_optional(&mut map, "base")?;
         let acknowledge = take_acknowledgements(&mut map)?;
         let previous_audit = read_previous_audit(&mut map)?;
